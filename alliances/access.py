@@ -1,0 +1,77 @@
+"""Who may do what: roles come from RoleGrant (fast joins); guardian holds per-object exceptions only."""
+
+from django_scopes import scope
+
+from alliances.errors import Forbidden
+from alliances.models import CHAIR, Role, RoleGrant
+
+BUREAU_GROUP = "bureau"
+SECRETARIAT = frozenset({Role.STAFF, Role.SECRETARY_GENERAL})
+ALL_ROLES = frozenset(Role.values) | {CHAIR}
+
+
+def is_bureau_officer(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_is_bureau", None)
+    if cached is None:
+        cached = user._is_bureau = user.groups.filter(name=BUREAU_GROUP).exists()
+    return cached
+
+
+def roles_of(user, alliance) -> frozenset[str]:
+    """The active roles of `user` in `alliance` (the chair included), cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or alliance is None:
+        return frozenset()
+    cache = user.__dict__.setdefault("_roles_cache", {})
+    if alliance.pk not in cache:
+        with scope(alliance=alliance):
+            grants = list(
+                RoleGrant.objects.filter(user=user, revoked_at__isnull=True).values_list("role", "seat__is_chair")
+            )
+        roles = {role for role, _ in grants}
+        if any(role == Role.COUNCILLOR and is_chair for role, is_chair in grants):
+            roles.add(CHAIR)
+        cache[alliance.pk] = frozenset(roles)
+    return cache[alliance.pk]
+
+
+def role_labels(roles) -> list[str]:
+    from django.utils.translation import gettext as _
+
+    order = [CHAIR, *Role.values]
+    return [_("理事长") if r == CHAIR else Role(r).label for r in sorted(roles, key=order.index)]
+
+
+def forget_roles(user) -> None:
+    user.__dict__.pop("_roles_cache", None)
+
+
+def can_view_alliance(user, alliance) -> bool:
+    return bool(roles_of(user, alliance)) or is_bureau_officer(user)
+
+
+def has_role(user, alliance, *roles) -> bool:
+    return bool(roles_of(user, alliance) & set(roles))
+
+
+def require_role(actor, alliance, *roles) -> None:
+    """Raise Forbidden unless `actor` holds one of `roles` in `alliance`. Bureau officers never pass."""
+    if not has_role(actor, alliance, *roles):
+        raise Forbidden()
+
+
+def require_secretariat(actor, alliance) -> None:
+    require_role(actor, alliance, *SECRETARIAT)
+
+
+def alliances_of(user):
+    """Alliances where the user holds an active role (ids)."""
+    from django_scopes import scopes_disabled
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    with scopes_disabled():
+        return list(
+            RoleGrant.objects.filter(user=user, revoked_at__isnull=True).values_list("alliance_id", flat=True).distinct()
+        )

@@ -1,0 +1,56 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from alliances.api.fields import ScopedRelatedField
+from alliances.models import Alliance, Role, RoleGrant, Seat, User
+
+
+class AllianceOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Alliance
+        fields = ["slug", "name", "name_en", "code", "technology_field", "status", "agreement_version",
+                  "address", "contact_name", "contact_phone", "contact_email", "founded_on"]
+
+
+class UserBrief(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "email"]
+
+
+class SeatOutput(serializers.ModelSerializer):
+    organ = serializers.CharField(source="organ.kind")
+    unit_name = serializers.CharField(source="unit.name", default=None)
+    holder = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Seat
+        fields = ["id", "organ", "title", "unit", "unit_name", "is_chair", "position", "holder"]
+
+    def get_holder(self, seat) -> dict | None:
+        grants = [g for g in seat.grants.all() if g.revoked_at is None]
+        return UserBrief(grants[0].user).data if grants else None
+
+
+class RoleGrantOutput(serializers.ModelSerializer):
+    user = UserBrief()
+    granted_by = serializers.CharField(source="granted_by.username", default=None)
+    revoked_by = serializers.CharField(source="revoked_by.username", default=None)
+
+    class Meta:
+        model = RoleGrant
+        fields = ["id", "user", "role", "seat", "member_unit", "granted_by", "granted_at", "revoked_by", "revoked_at"]
+
+
+class InvitationInput(serializers.Serializer):
+    email = serializers.EmailField(label=_("电子邮箱"))
+    display_name = serializers.CharField(label=_("姓名"), max_length=100, required=False, default="")
+    role = serializers.ChoiceField(label=_("角色"), choices=Role.choices)
+    seat = ScopedRelatedField(model=Seat, required=False, allow_null=True, default=None)
+    member_unit = ScopedRelatedField(model=None, required=False, allow_null=True, default=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from membership.models import MemberUnit
+
+        self.fields["member_unit"].model = MemberUnit

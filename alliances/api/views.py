@@ -1,0 +1,90 @@
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from alliances import access, services
+from alliances.api.base import AllianceViewMixin, AllianceViewSet
+from alliances.api.serializers import AllianceOutput, InvitationInput, RoleGrantOutput, SeatOutput
+from alliances.models import Alliance, RoleGrant, Seat, User
+
+
+class TokenView(ObtainAuthToken):
+    """POST username and password, get {"token": "..."}; use as `Authorization: Token <token>`."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(
+        request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}),
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        auth=[],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class MyAlliancesView(ListAPIView):
+    """The alliances the caller holds a role in (a bureau officer: all of them)."""
+
+    serializer_class = AllianceOutput
+
+    def get_queryset(self):
+        if access.is_bureau_officer(self.request.user):
+            return Alliance.objects.all()
+        return Alliance.objects.filter(pk__in=access.alliances_of(self.request.user))
+
+
+class AllianceDetailView(AllianceViewMixin, RetrieveAPIView):
+    serializer_class = AllianceOutput
+
+    def get_object(self):
+        return self.request.alliance
+
+
+class SeatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
+    serializer_class = SeatOutput
+
+    def get_queryset(self):
+        return Seat.objects.select_related("organ", "unit").prefetch_related("grants__user")
+
+
+class RoleGrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
+    """Who holds which role. The secretariat invites (grants) and revokes; councillors and the bureau read."""
+
+    serializer_class = RoleGrantOutput
+    read_roles = access.SECRETARIAT | {"councillor", "auditor"}
+    filterset_fields = ["role", "user"]
+
+    def get_queryset(self):
+        return RoleGrant.objects.select_related("user", "granted_by", "revoked_by")
+
+    @extend_schema(request=InvitationInput, responses={201: RoleGrantOutput})
+    def create(self, request, slug):
+        data = InvitationInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        grant = services.person_invite(actor=request.user, alliance=self.alliance, **data.validated_data)
+        return Response(RoleGrantOutput(grant).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=RoleGrantOutput)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, slug, pk):
+        grant = services.role_revoke(actor=request.user, alliance=self.alliance, grant=self.get_object())
+        return Response(RoleGrantOutput(grant).data)
+
+    @extend_schema(request=None, responses={200: RoleGrantOutput(many=True)})
+    @action(detail=False, methods=["post"], url_path=r"deactivate/(?P<user_id>\d+)")
+    def deactivate(self, request, slug, user_id):
+        grants = self.get_queryset().filter(user_id=user_id)
+        if not grants.exists():
+            from rest_framework.exceptions import NotFound
+
+            raise NotFound()
+        person = get_object_or_404(User, pk=user_id)
+        services.person_deactivate(actor=request.user, alliance=self.alliance, user=person)
+        return Response(RoleGrantOutput(grants, many=True).data)

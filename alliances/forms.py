@@ -1,0 +1,53 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from alliances.models import Organ, Role, Seat
+from membership.models import MemberUnit
+
+
+class AllianceCreateForm(forms.Form):
+    name = forms.CharField(label=_("中文名称"), max_length=200)
+    name_en = forms.CharField(label=_("英文名称"), max_length=200, required=False)
+    slug = forms.SlugField(label=_("标识"), max_length=60)
+    code = forms.CharField(label=_("简称代码"), max_length=8)
+    technology_field = forms.CharField(label=_("技术领域"), max_length=200, required=False)
+    secretary_general_email = forms.EmailField(label=_("秘书长电子邮箱"))
+    secretary_general_name = forms.CharField(label=_("秘书长姓名"), max_length=100, required=False)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("电子邮箱"))
+    display_name = forms.CharField(label=_("姓名"), max_length=100, required=False)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    seat = forms.ModelChoiceField(label=_("席位"), queryset=Seat.objects.none(), required=False)
+    member_unit = forms.ModelChoiceField(label=_("成员单位"), queryset=MemberUnit.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Querysets are built here, inside the request's tenant scope, never at import.
+        self.fields["seat"].queryset = Seat.objects.filter(
+            organ__kind__in=[Organ.Kind.COUNCIL, Organ.Kind.EXPERT_COMMITTEE], vacated_at__isnull=True
+        ).select_related("organ", "unit")
+        self.fields["member_unit"].queryset = MemberUnit.objects.all()
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Counts failed logins per username and address; past the limit, refuses for a while."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": _("登录失败次数过多，请15分钟后再试。"),
+    }
+
+    def clean(self):
+        from alliances.throttle import login_blocked, record_login_failure
+
+        username = self.data.get("username", "")
+        if login_blocked(self.request, username):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            record_login_failure(self.request, username)
+            raise

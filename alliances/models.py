@@ -1,0 +1,178 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from alliances.tenancy import TenantModel, global_history, tenant_history
+
+
+class User(AbstractUser):
+    """One account per person, whatever alliances and roles they hold."""
+
+    display_name = models.CharField(_("姓名"), max_length=100, blank=True)
+
+    history = global_history(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.get_full_name() or self.username
+
+
+class Alliance(models.Model):
+    """The tenant: one industrial technology innovation alliance."""
+
+    class Status(models.TextChoices):
+        FORMING = "forming", _("筹建中")
+        APPLYING = "applying", _("申请认定中")
+        RECOGNISED = "recognised", _("已认定")
+        DISSOLVING = "dissolving", _("解散中")
+        DISSOLVED = "dissolved", _("已解散")
+
+    name = models.CharField(_("中文名称"), max_length=200, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    slug = models.SlugField(_("标识"), max_length=60, unique=True)
+    code = models.CharField(
+        _("简称代码"), max_length=8, help_text=_("用于决议编号等，例如 OE。")
+    )
+    technology_field = models.CharField(_("技术领域"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.FORMING)
+    agreement_version = models.PositiveIntegerField(_("协议版本"), default=1)
+    agreement_text = models.TextField(_("联盟协议"), blank=True)
+    address = models.CharField(_("通讯地址"), max_length=300, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=50, blank=True)
+    contact_email = models.EmailField(_("电子邮箱"), blank=True)
+    host_unit = models.ForeignKey(
+        "membership.MemberUnit", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("常设机构依托单位"),
+    )
+    responsible_entity = models.ForeignKey(
+        "membership.MemberUnit", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("对外承担责任的主体"),
+    )
+    responsible_entity_scope = models.TextField(
+        _("书面授权范围"), blank=True, help_text=_("第十四条：联盟成员书面授权的范围。")
+    )
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = global_history()
+
+    class Meta:
+        verbose_name = _("联盟")
+        verbose_name_plural = _("联盟")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organ(TenantModel):
+    """The organs of DESIGN §1: the council decides, the expert committee advises, the secretariat executes."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", _("理事会")
+        EXPERT_COMMITTEE = "expert_committee", _("专家委员会")
+        SECRETARIAT = "secretariat", _("秘书处")
+
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=200)
+
+    history = tenant_history()
+
+    class Meta:
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+        constraints = [models.UniqueConstraint(fields=["alliance", "kind"], name="organ_one_per_kind")]
+
+    def __str__(self):
+        return self.name
+
+
+class Seat(TenantModel):
+    """A seat of an organ. Council seats belong to a council member unit; the holder is the
+    person with the active role grant for the seat."""
+
+    organ = models.ForeignKey(Organ, on_delete=models.PROTECT, related_name="seats", verbose_name=_("机构"))
+    title = models.CharField(_("职务"), max_length=100)
+    unit = models.ForeignKey(
+        "membership.MemberUnit", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="seats", verbose_name=_("所属成员单位"),
+    )
+    is_chair = models.BooleanField(_("理事长席位"), default=False)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    vacated_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    history = tenant_history()
+
+    class Meta:
+        verbose_name = _("席位")
+        verbose_name_plural = _("席位")
+        ordering = ["organ", "position", "id"]
+
+    def __str__(self):
+        return f"{self.organ.get_kind_display()} · {self.title}" + (f" · {self.unit}" if self.unit_id else "")
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("秘书处工作人员")
+    SECRETARY_GENERAL = "secretary_general", _("秘书长")
+    COUNCILLOR = "councillor", _("理事")
+    EXPERT = "expert", _("专家委员会委员")
+    REPRESENTATIVE = "representative", _("成员单位联系人")
+    AUDITOR = "auditor", _("审计")
+
+
+# The chair is not a grant of its own: it is the councillor holding the chair seat.
+CHAIR = "chair"
+
+
+class RoleGrant(TenantModel):
+    """A person's role in one alliance. Revoked grants are kept (revoked_at), never deleted."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grants", verbose_name=_("用户"))
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    seat = models.ForeignKey(
+        Seat, on_delete=models.PROTECT, null=True, blank=True, related_name="grants", verbose_name=_("席位")
+    )
+    member_unit = models.ForeignKey(
+        "membership.MemberUnit", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="role_grants", verbose_name=_("成员单位"),
+    )
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("授予人"))
+    granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("撤销人")
+    )
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    history = tenant_history()
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        ordering = ["-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seat"], condition=Q(revoked_at__isnull=True, seat__isnull=False),
+                name="rolegrant_one_holder_per_seat",
+            ),
+            models.UniqueConstraint(
+                fields=["alliance", "user", "role"], condition=Q(revoked_at__isnull=True),
+                name="rolegrant_no_duplicate_active",
+            ),
+        ]
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"

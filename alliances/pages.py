@@ -1,0 +1,36 @@
+"""The base of every alliance page view: login, 404 for outsiders, roles."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.core.exceptions import PermissionDenied
+
+from alliances import access
+
+
+class AlliancePageMixin(LoginRequiredMixin):
+    """For class-based views under /a/<slug>/. `page_roles` (None: every role and the bureau)."""
+
+    page_roles = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.alliance = request.alliance
+        if not access.can_view_alliance(request.user, self.alliance):
+            raise Http404
+        self.roles = access.roles_of(request.user, self.alliance)
+        if self.page_roles is not None and not (self.roles & set(self.page_roles)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def is_secretariat(self) -> bool:
+        return bool(self.roles & access.SECRETARIAT)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            alliance=self.alliance, roles=self.roles, is_secretariat=self.is_secretariat,
+            roles_display=access.role_labels(self.roles),
+        )
+        return context

@@ -1,0 +1,208 @@
+"""Alliance, people and role services: the only writers of the tenant's core tables."""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django_scopes import scope, scopes_disabled
+
+from alliances import access
+from alliances.errors import Conflict, Forbidden, ValidationFailed
+from alliances.models import Alliance, Organ, Role, RoleGrant, Seat, User
+from alliances.tenancy import platform_service, tenant_service
+
+DEFAULT_ORGANS = (
+    (Organ.Kind.COUNCIL, "理事会"),
+    (Organ.Kind.EXPERT_COMMITTEE, "专家委员会"),
+    (Organ.Kind.SECRETARIAT, "秘书处"),
+)
+
+
+def _is_platform_admin(user) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+# ---------------------------------------------------------------- alliances
+
+
+@platform_service
+def alliance_create(
+    *, actor, name: str, slug: str, code: str, name_en: str = "", technology_field: str = "",
+    secretary_general_email: str, secretary_general_name: str = "", secretary_general_username: str = "",
+) -> Alliance:
+    """A platform administrator onboards an alliance with its organs and first secretary-general,
+    who is invited by email and then runs the alliance alone."""
+    if not _is_platform_admin(actor):
+        raise Forbidden()
+    errors = {}
+    slug = slugify(slug)
+    if not name.strip():
+        errors["name"] = [_("请填写联盟名称。")]
+    if not slug:
+        errors["slug"] = [_("请填写标识（字母、数字和连字符）。")]
+    elif Alliance.objects.filter(slug=slug).exists():
+        errors["slug"] = [_("该标识已被使用。")]
+    if Alliance.objects.filter(name=name.strip()).exists():
+        errors["name"] = [_("该名称已被使用。")]
+    if not code.strip() or len(code.strip()) > 8:
+        errors["code"] = [_("请填写不超过8个字符的简称代码。")]
+    if "@" not in secretary_general_email:
+        errors["secretary_general_email"] = [_("请填写有效的电子邮箱。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    alliance = Alliance.objects.create(
+        name=name.strip(), name_en=name_en.strip(), slug=slug, code=code.strip().upper(),
+        technology_field=technology_field.strip(),
+    )
+    with scope(alliance=alliance):
+        for kind, organ_name in DEFAULT_ORGANS:
+            Organ.objects.create(alliance=alliance, kind=kind, name=organ_name)
+    person_invite(
+        actor=actor, alliance=alliance, email=secretary_general_email, display_name=secretary_general_name,
+        role=Role.SECRETARY_GENERAL, username=secretary_general_username,
+    )
+    return alliance
+
+
+def organ_of(alliance, kind) -> Organ:
+    with scope(alliance=alliance):
+        return Organ.objects.get(kind=kind)
+
+
+@tenant_service
+def seat_create(*, actor, alliance, organ_kind: str, title: str, unit=None, is_chair: bool = False, position: int = 0) -> Seat:
+    _require_admin(actor, alliance)
+    organ = Organ.objects.get(kind=organ_kind)
+    if unit is not None and unit.alliance_id != alliance.pk:
+        raise ValidationFailed(fields={"unit": [_("成员单位不属于本联盟。")]})
+    if is_chair and Seat.objects.filter(organ=organ, is_chair=True, vacated_at__isnull=True).exists():
+        raise Conflict(_("理事长席位已存在。"))
+    return Seat.objects.create(alliance=alliance, organ=organ, title=title, unit=unit, is_chair=is_chair, position=position)
+
+
+# ---------------------------------------------------------------- people and roles
+
+
+def _require_admin(actor, alliance):
+    """The secretariat administers people; a platform administrator may too (onboarding)."""
+    if not (_is_platform_admin(actor) or access.has_role(actor, alliance, *access.SECRETARIAT)):
+        raise Forbidden()
+
+
+def invitation_link(user) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("set_password", kwargs={"uidb64": uid, "token": token})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@tenant_service
+def person_invite(
+    *, actor, alliance, email: str, role: str, display_name: str = "", username: str = "",
+    seat=None, member_unit=None,
+) -> RoleGrant:
+    """Invite a person by email and grant a role. A person already known by that email keeps
+    their one account; a new person gets a one-time link to set a password."""
+    _require_admin(actor, alliance)
+    email = (email or "").strip()
+    if "@" not in email:
+        raise ValidationFailed(fields={"email": [_("请填写有效的电子邮箱。")]})
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        username = (username or email).strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationFailed(fields={"username": [_("该用户名已被使用。")]})
+        user = User(username=username, email=email, display_name=display_name.strip())
+        user.set_unusable_password()
+        user.save()
+    grant = role_grant(actor=actor, alliance=alliance, user=user, role=role, seat=seat, member_unit=member_unit)
+    if created or not user.has_usable_password():
+        body = _("您已受邀加入 %(alliance)s，角色：%(role)s。请通过以下一次性链接设置密码：\n%(link)s") % {
+            "alliance": alliance.name, "role": grant.get_role_display(), "link": invitation_link(user),
+        }
+    else:
+        body = _("您在 %(alliance)s 获得了新角色：%(role)s。请使用现有账号登录：%(site)s") % {
+            "alliance": alliance.name, "role": grant.get_role_display(), "site": settings.SITE_URL,
+        }
+    send_mail(_("联盟邀请：%(alliance)s") % {"alliance": alliance.name}, body, None, [email])
+    return grant
+
+
+@tenant_service
+def role_grant(*, actor, alliance, user, role: str, seat=None, member_unit=None) -> RoleGrant:
+    _require_admin(actor, alliance)
+    if role not in Role.values:
+        raise ValidationFailed(fields={"role": [_("未知角色。")]})
+    if role == Role.SECRETARY_GENERAL and not (
+        _is_platform_admin(actor) or access.has_role(actor, alliance, Role.SECRETARY_GENERAL)
+    ):
+        raise Forbidden(_("只有秘书长可以任命秘书长。"))
+    errors = {}
+    for name, obj in (("seat", seat), ("member_unit", member_unit)):
+        if obj is not None and obj.alliance_id != alliance.pk:
+            errors[name] = [_("对象不属于本联盟。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if role == Role.COUNCILLOR:
+        if seat is None or seat.organ.kind != Organ.Kind.COUNCIL or seat.vacated_at:
+            raise ValidationFailed(fields={"seat": [_("理事须占有一个有效的理事会席位。")]})
+        if seat.grants.filter(revoked_at__isnull=True).exists():
+            raise Conflict(_("该席位已有在任理事。"))
+    elif role == Role.EXPERT:
+        if seat is not None and seat.organ.kind != Organ.Kind.EXPERT_COMMITTEE:
+            raise ValidationFailed(fields={"seat": [_("专家须占有专家委员会席位。")]})
+    elif seat is not None:
+        raise ValidationFailed(fields={"seat": [_("该角色不占席位。")]})
+    if role == Role.REPRESENTATIVE and member_unit is None:
+        raise ValidationFailed(fields={"member_unit": [_("成员单位联系人须指定所代表的成员单位。")]})
+    if RoleGrant.objects.filter(user=user, role=role, revoked_at__isnull=True).exists():
+        raise Conflict(_("此人已拥有该角色。"))
+    grant = RoleGrant.objects.create(
+        alliance=alliance, user=user, role=role, seat=seat, member_unit=member_unit, granted_by=actor
+    )
+    access.forget_roles(user)
+    return grant
+
+
+@tenant_service
+def role_revoke(*, actor, alliance, grant: RoleGrant) -> RoleGrant:
+    _require_admin(actor, alliance)
+    if grant.alliance_id != alliance.pk:
+        raise Forbidden()
+    if grant.revoked_at is not None:
+        raise Conflict(_("该授权已撤销。"))
+    if grant.role == Role.SECRETARY_GENERAL and not (
+        _is_platform_admin(actor) or access.has_role(actor, alliance, Role.SECRETARY_GENERAL)
+    ):
+        raise Forbidden(_("只有秘书长可以撤销秘书长。"))
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = actor
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    access.forget_roles(grant.user)
+    return grant
+
+
+@tenant_service
+def person_deactivate(*, actor, alliance, user) -> User:
+    """Revoke every role of `user` in this alliance; the account itself is closed only when the
+    person has no role left anywhere (their other alliances are not this secretariat's to decide)."""
+    _require_admin(actor, alliance)
+    if user.pk == actor.pk:
+        raise Conflict(_("不能停用自己的账号。"))
+    grants = list(RoleGrant.objects.filter(user=user, revoked_at__isnull=True))
+    if not grants:
+        raise Conflict(_("此人在本联盟没有在任角色。"))
+    for grant in grants:
+        role_revoke(actor=actor, alliance=alliance, grant=grant)
+    with scopes_disabled():
+        elsewhere = RoleGrant.objects.filter(user=user, revoked_at__isnull=True).exists()
+    if not elsewhere and not user.is_superuser and not access.is_bureau_officer(user):
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return user

@@ -1,0 +1,91 @@
+"""Tenancy: every tenant-owned row belongs to exactly one alliance and is read through a scoped manager.
+
+Outside `with scope(alliance=...)` a query on a tenant model raises ScopeError instead of
+returning every tenant's rows. Request middleware opens the scope for pages and the API;
+services open it for the alliance they are given (see `tenant_service`).
+"""
+
+import functools
+from contextvars import ContextVar
+
+from django.db import models, transaction
+from django_scopes import ScopedManager, scope
+from simple_history.models import HistoricalRecords
+
+_actor: ContextVar = ContextVar("lianmeng_actor", default=None)
+
+
+def current_actor():
+    """The user on whose behalf the running service acts (None outside a service)."""
+    return _actor.get()
+
+
+def history_user(instance=None, request=None, **kwargs):
+    """simple-history's user getter: the service's actor first, then the request's user."""
+    actor = _actor.get()
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return actor
+    if request is not None and request.user.is_authenticated:
+        return request.user
+    return None
+
+
+class TenantModel(models.Model):
+    alliance = models.ForeignKey(
+        "alliances.Alliance", on_delete=models.PROTECT, related_name="+", verbose_name="联盟"
+    )
+
+    objects = ScopedManager(alliance="alliance")
+
+    class Meta:
+        abstract = True
+
+
+class TenantHistoryBase(models.Model):
+    """Base of every historical model of a tenant model: history rows are scoped too."""
+
+    objects = ScopedManager(alliance="alliance")
+
+    class Meta:
+        abstract = True
+
+
+def tenant_history(**kwargs) -> HistoricalRecords:
+    return HistoricalRecords(bases=[TenantHistoryBase], get_user=history_user, **kwargs)
+
+
+def global_history(**kwargs) -> HistoricalRecords:
+    return HistoricalRecords(get_user=history_user, **kwargs)
+
+
+def tenant_service(fn):
+    """Run a service for one alliance: keyword-only `actor` and `alliance`, one transaction,
+    the tenant scope of that alliance, and history rows attributed to the actor."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, actor, alliance, **kwargs):
+        if alliance is None or alliance.pk is None:
+            raise ValueError("a tenant service needs a saved alliance")
+        token = _actor.set(actor)
+        try:
+            with scope(alliance=alliance), transaction.atomic():
+                return fn(*args, actor=actor, alliance=alliance, **kwargs)
+        finally:
+            _actor.reset(token)
+
+    return wrapper
+
+
+def platform_service(fn):
+    """Like `tenant_service` for platform-level work that has no alliance yet (creating one)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, actor, **kwargs):
+        token = _actor.set(actor)
+        try:
+            with transaction.atomic():
+                return fn(*args, actor=actor, **kwargs)
+        finally:
+            _actor.reset(token)
+
+    return wrapper

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from alliances import views
+
+app_name = "alliances"
+
+# Mounted under /a/<slug>/.
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("people/", views.PeopleView.as_view(), name="people"),
+    path("people/grants/<int:pk>/revoke/", views.RevokeGrantView.as_view(), name="revoke_grant"),
+    path("people/<int:user_id>/deactivate/", views.DeactivatePersonView.as_view(), name="deactivate_person"),
+]

@@ -1,0 +1,138 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from alliances import access, services
+from alliances.dashboard import tiles_for
+from alliances.errors import ServiceError
+from alliances.forms import AllianceCreateForm, InviteForm, ThrottledAuthenticationForm
+from alliances.models import Alliance, RoleGrant, User
+from alliances.pages import AlliancePageMixin
+
+
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledAuthenticationForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The one-time link of an invitation: set a password, then log in."""
+
+    template_name = "registration/set_password.html"
+    success_url = reverse_lazy("login")
+    post_reset_login = False
+
+
+@login_required
+def home(request):
+    """Where a person lands: their alliances (straight in when there is just one), or the bureau console."""
+    mine = Alliance.objects.filter(pk__in=access.alliances_of(request.user))
+    if access.is_bureau_officer(request.user) and not mine:
+        return redirect("bureau:console")
+    if len(mine) == 1 and not request.user.is_superuser:
+        return redirect("alliances:dashboard", slug=mine[0].slug)
+    return render(request, "alliances/home.html", {"alliances": mine})
+
+
+class DashboardView(AlliancePageMixin, TemplateView):
+    template_name = "alliances/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tiles"] = tiles_for(self.request, self.alliance)
+        context["organs"] = self.alliance_organs()
+        return context
+
+    def alliance_organs(self):
+        from alliances.models import Organ
+
+        return Organ.objects.annotate(seat_count=Count("seats")).order_by("kind")
+
+
+class PeopleView(AlliancePageMixin, TemplateView):
+    """The secretariat's people page: invite, grant, revoke, deactivate."""
+
+    template_name = "alliances/people.html"
+    page_roles = access.SECRETARIAT
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["grants"] = RoleGrant.objects.select_related("user", "seat", "seat__organ", "member_unit", "granted_by", "revoked_by")
+        context["form"] = kwargs.get("form") or InviteForm()
+        return context
+
+    def post(self, request, slug):
+        form = InviteForm(request.POST)
+        if form.is_valid():
+            try:
+                services.person_invite(actor=request.user, alliance=self.alliance, **form.cleaned_data)
+            except ServiceError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _("邀请已发送。"))
+                return redirect("alliances:people", slug=slug)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class RevokeGrantView(AlliancePageMixin, View):
+    page_roles = access.SECRETARIAT
+
+    def post(self, request, slug, pk):
+        grant = get_object_or_404(RoleGrant, pk=pk)
+        try:
+            services.role_revoke(actor=request.user, alliance=self.alliance, grant=grant)
+            messages.success(request, _("角色已撤销。"))
+        except ServiceError as error:
+            messages.error(request, error.message)
+        return redirect("alliances:people", slug=slug)
+
+
+class DeactivatePersonView(AlliancePageMixin, View):
+    page_roles = access.SECRETARIAT
+
+    def post(self, request, slug, user_id):
+        if not RoleGrant.objects.filter(user_id=user_id).exists():
+            raise Http404
+        person = get_object_or_404(User, pk=user_id)
+        try:
+            services.person_deactivate(actor=request.user, alliance=self.alliance, user=person)
+            messages.success(request, _("已停用此人在本联盟的全部角色。"))
+        except ServiceError as error:
+            messages.error(request, error.message)
+        return redirect("alliances:people", slug=slug)
+
+
+class PlatformAllianceCreateView(LoginRequiredMixin, UserPassesTestMixin, FormView):
+    """Onboarding: a platform administrator creates an alliance and invites its secretary-general."""
+
+    template_name = "alliances/platform_create.html"
+    form_class = AllianceCreateForm
+
+    def test_func(self):
+        return self.request.user.is_superuser
+
+    def form_valid(self, form):
+        try:
+            alliance = services.alliance_create(actor=self.request.user, **form.cleaned_data)
+        except ServiceError as error:
+            _add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("联盟已创建，已向秘书长发送邀请。"))
+        return redirect("home")
+
+
+def _add_service_errors(form, error: ServiceError):
+    for field, field_messages in error.fields.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+    if not error.fields:
+        form.add_error(None, error.message)

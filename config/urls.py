@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from alliances import views as alliance_views
+from alliances.api import views as alliance_api_views
+
+DOMAIN_APPS = ["alliances", "membership", "governance", "finance", "projects", "ip_registry", "bureau"]
+
+alliance_pages = [path("", include(f"{app}.urls")) for app in DOMAIN_APPS]
+alliance_api = [path("", include(f"{app}.api.urls")) for app in DOMAIN_APPS]
+
+urlpatterns = [
+    path("", alliance_views.home, name="home"),
+    path("accounts/login/", alliance_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/set-password/<uidb64>/<token>/", alliance_views.SetPasswordView.as_view(), name="set_password"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("platform/alliances/new/", alliance_views.PlatformAllianceCreateView.as_view(), name="platform_alliance_create"),
+    path("a/<slug:slug>/", include(alliance_pages)),
+    path("bureau/", include("bureau.console_urls")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/auth/token/", alliance_api_views.TokenView.as_view(), name="api-token"),
+    path("api/v1/alliances/", alliance_api_views.MyAlliancesView.as_view(), name="api-alliances"),
+    path("api/v1/alliances/<slug:slug>/", include(alliance_api)),
+    path("api/v1/bureau/", include("bureau.api.bureau_urls")),
+]

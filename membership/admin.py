@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from alliances.admin_base import TenantAdmin
+from membership.models import MemberUnit
+
+
+@admin.register(MemberUnit)
+class MemberUnitAdmin(TenantAdmin):
+    list_display = ["name", "uscc", "kind", "status", "alliance_role", "alliance"]
+    list_filter = ["alliance", "kind", "status"]
+    search_fields = ["name", "uscc"]

@@ -1,0 +1,6 @@
+from django.urls import path  # noqa: F401
+
+app_name = "membership_api"
+
+# API, mounted under /api/v1/alliances/<slug>/.
+urlpatterns = []

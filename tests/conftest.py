@@ -1,0 +1,76 @@
+"""Shared fixtures. Tests run with tenant scopes enforced: wrap direct queries in `scope(alliance=...)`.
+
+`oe` and `bm` are the two demo alliances built by the same code as `manage.py demo`
+(alliances/demo.py): councils of five, three experts, nine member units of every kind, and
+the demo people (`oe.user("sec")`, `oe.user("council-1")`, ...).
+"""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from alliances import demo
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def platform_admin(db):
+    return demo.platform_admin()
+
+
+@pytest.fixture
+def bureau_user(db):
+    return demo.bureau_officer()
+
+
+@pytest.fixture
+def oe(platform_admin):
+    return demo.load_alliance("ocean-equipment", platform_admin)
+
+
+@pytest.fixture
+def bm(platform_admin):
+    return demo.load_alliance("biomed", platform_admin)
+
+
+def api_as(user=None, language: str = "zh-hans") -> APIClient:
+    client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def api():
+    return api_as
+
+
+def require_or_skip(available: bool, what: str, flag: str) -> None:
+    """Skip when a machine lacks `what`, unless CI set `flag`: there a skip would hide a failure."""
+    if available:
+        return
+    if os.environ.get(flag):
+        pytest.fail(f"{what} is required here ({flag} is set) but missing")
+    pytest.skip(f"{what} is not installed (see README)")
+
+
+@pytest.fixture
+def postgres_only(db):
+    require_or_skip(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)", "LIANMENG_REQUIRE_POSTGRES")
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    require_or_skip(shutil.which(CHROMIUM) is not None, "Chromium (apt-get install chromium)", "LIANMENG_REQUIRE_BROWSER")
+    return CHROMIUM
