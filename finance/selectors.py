@@ -297,3 +297,25 @@ def verify_chain(alliance) -> dict:
         return {"ok": False, "count": count, "broken": {"sequence": ledger.last_sequence, "id": None,
                                                          "reason": "ledger head does not match the last entry"}}
     return {"ok": True, "count": count, "broken": None}
+
+
+LEDGER_READERS = frozenset({"staff", "secretary_general", "auditor", "councillor", "chair"})
+
+
+def can_read_ledger(user, alliance) -> bool:
+    from alliances import access
+
+    return bool(access.roles_of(user, alliance) & LEDGER_READERS) or access.is_bureau_officer(user)
+
+
+def statement_units_of(user, alliance):
+    """The member units whose statement `user` may read: all for ledger readers, else their own."""
+    from alliances.models import Role, RoleGrant
+    from membership.models import MemberUnit
+
+    if can_read_ledger(user, alliance):
+        return MemberUnit.objects.all()
+    unit_ids = RoleGrant.objects.filter(
+        user=user, role=Role.REPRESENTATIVE, revoked_at__isnull=True, member_unit__isnull=False
+    ).values_list("member_unit_id", flat=True)
+    return MemberUnit.objects.filter(pk__in=list(unit_ids))
