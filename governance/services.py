@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from django_scopes import scope
+
 from alliances import access
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Organ, Role, RoleGrant
@@ -65,6 +67,11 @@ DEFAULT_MOTION_QUORUMS = {kind: [0, 1] for kind in MotionKind.values} | {MotionK
 
 def current_charter(alliance) -> CharterVersion:
     """The alliance's charter in force; version 1 with the defaults is created on first use."""
+    with scope(alliance=alliance):
+        return _current_charter(alliance)
+
+
+def _current_charter(alliance) -> CharterVersion:
     charter = CharterVersion.objects.filter(alliance=alliance).order_by("-version").first()
     if charter is None:
         try:
@@ -420,6 +427,13 @@ def motions_due(now=None):
     """Open motions of every alliance whose window has ended (the scheduled close)."""
     now = now or timezone.now()
     return Motion.objects.with_scopes_disabled().filter(status=Motion.Status.OPEN, closes_at__lte=now)
+
+
+def motions_due_soon(now=None):
+    now = now or timezone.now()
+    return Motion.objects.with_scopes_disabled().filter(
+        status=Motion.Status.OPEN, closes_at__gt=now, closes_at__lte=now + timedelta(hours=24)
+    )
 
 
 def verify_chain(alliance) -> tuple[int, SealedResult | None, str]:

@@ -7,5 +7,16 @@ app_name = "governance"
 # Pages, mounted under /a/<slug>/.
 urlpatterns = [
     path("motions/", views.MotionListView.as_view(), name="motions"),
+    path("motions/new/", views.MotionCreateView.as_view(), name="motion_create"),
     path("motions/<int:pk>/", views.MotionDetailView.as_view(), name="motion"),
+    path("motions/<int:pk>/vote/", views.MotionVoteView.as_view(), name="motion_vote"),
+    path("motions/<int:pk>/open/", views.MotionOpenView.as_view(), name="motion_open"),
+    path("motions/<int:pk>/close/", views.MotionCloseView.as_view(), name="motion_close"),
+    path("results/", views.ResultsView.as_view(), name="results"),
+    path("resolutions/<int:pk>/", views.ResolutionView.as_view(), name="resolution"),
+    path("meetings/", views.MeetingListView.as_view(), name="meetings"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
+    path("consultations/", views.ConsultationListView.as_view(), name="consultations"),
+    path("consultations/<int:pk>/", views.ConsultationDetailView.as_view(), name="consultation"),
+    path("inbox/", views.InboxView.as_view(), name="inbox"),
 ]

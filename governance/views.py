@@ -1,20 +1,361 @@
 """Governance pages: thin views over services and selectors."""
 
-from django.views.generic import DetailView, ListView
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
 
+from alliances import access
+from alliances.errors import ServiceError
+from alliances.models import Organ, Role
 from alliances.pages import AlliancePageMixin
-from governance.models import Motion
+from governance import forms, services
+from governance.models import (
+    Ballot, Consultation, EligibleSeat, ExpertInvitation, Meeting, Motion, Notification, Opinion, Resolution, SealedResult,
+)
+
+COUNCIL_PAPERS = access.SECRETARIAT | {Role.COUNCILLOR, "chair", Role.AUDITOR}
 
 
-class MotionListView(AlliancePageMixin, ListView):
+def _service_errors(form, error: ServiceError):
+    for field, field_messages in error.fields.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+    if not error.fields:
+        form.add_error(None, error.message)
+
+
+class PostActionView(AlliancePageMixin, View):
+    """A button: call one service, report the outcome, go back."""
+
+    def act(self, request, obj):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def post(self, request, slug, pk):
+        obj = get_object_or_404(self.model, pk=pk)
+        try:
+            message = self.act(request, obj)
+            messages.success(request, message)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        return redirect(self.redirect_name, slug=slug, pk=pk)
+
+
+# ---------------------------------------------------------------- motions
+
+
+class MotionListView(AlliancePageMixin, TemplateView):
+    """Councillors: open motions to vote on; secretariat: drafts and management; everyone: resolutions."""
+
     template_name = "governance/motions.html"
 
-    def get_queryset(self):
-        return Motion.objects.all()
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        papers = bool(self.roles & COUNCIL_PAPERS)
+        context["sees_papers"] = papers
+        if papers:
+            motions = Motion.objects.select_related("sealed_result", "resolution_record").order_by("-created_at")
+            if not self.is_secretariat:
+                motions = motions.exclude(status=Motion.Status.DRAFT)
+            context["open_motions"] = [m for m in motions if m.status == Motion.Status.OPEN]
+            context["drafts"] = [m for m in motions if m.status == Motion.Status.DRAFT]
+            context["closed_motions"] = [m for m in motions if m.status == Motion.Status.CLOSED][:50]
+            voted = set(
+                EligibleSeat.objects.filter(holder=self.request.user, voted_at__isnull=False).values_list("motion_id", flat=True)
+            )
+            context["voted_ids"] = voted
+        context["resolutions"] = Resolution.objects.order_by("-issued_at")[:100]
+        return context
 
 
-class MotionDetailView(AlliancePageMixin, DetailView):
+class MotionCreateView(AlliancePageMixin, TemplateView):
+    template_name = "governance/motion_form.html"
+    page_roles = access.SECRETARIAT
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or forms.MotionForm()
+        return context
+
+    def post(self, request, slug):
+        form = forms.MotionForm(request.POST)
+        if form.is_valid():
+            try:
+                motion = services.motion_create(actor=request.user, alliance=self.alliance, **form.cleaned_data)
+            except ServiceError as error:
+                _service_errors(form, error)
+            else:
+                messages.success(request, _("议案草稿已创建。"))
+                return redirect("governance:motion", slug=slug, pk=motion.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MotionDetailView(AlliancePageMixin, TemplateView):
+    """The voting page: papers, expert summaries, the vote form; after close the sealed result."""
+
     template_name = "governance/motion.html"
+    page_roles = COUNCIL_PAPERS
 
-    def get_queryset(self):
-        return Motion.objects.all()
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        motion = get_object_or_404(Motion.objects.select_related("charter", "subject_unit"), pk=self.kwargs["pk"])
+        if motion.status == Motion.Status.DRAFT and not self.is_secretariat:
+            raise Http404
+        entry = EligibleSeat.objects.filter(motion=motion, holder=self.request.user).first()
+        context.update(
+            motion=motion,
+            threshold=motion.charter.threshold_for(motion.kind),
+            entry=entry,
+            can_vote=motion.status == Motion.Status.OPEN and entry is not None and not entry.recused,
+            my_choice=services.my_choice(motion, self.request.user) if motion.status == Motion.Status.OPEN else None,
+            vote_form=kwargs.get("vote_form") or forms.VoteForm(),
+            consultations=motion.consultations.filter(status=Consultation.Status.CLOSED),
+            seats=EligibleSeat.objects.filter(motion=motion).select_related("seat", "unit", "holder"),
+            sealed=getattr(motion, "sealed_result", None),
+            resolution=motion.resolution,
+            can_close_early=motion.status == Motion.Status.OPEN and services.can_close_early(motion),
+            attachments=motion.attachments.all(),
+        )
+        return context
+
+
+class MotionVoteView(AlliancePageMixin, View):
+    page_roles = {Role.COUNCILLOR}
+
+    def post(self, request, slug, pk):
+        motion = get_object_or_404(Motion, pk=pk)
+        form = forms.VoteForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请选择表决意见。"))
+        else:
+            try:
+                services.vote_cast(actor=request.user, alliance=self.alliance, motion=motion, choice=form.cleaned_data["choice"])
+                messages.success(request, _("您的表决意见已记录，截止前可以修改。"))
+            except ServiceError as error:
+                messages.error(request, error.message)
+        return redirect("governance:motion", slug=slug, pk=pk)
+
+
+class MotionOpenView(PostActionView):
+    page_roles = access.SECRETARIAT
+    model = Motion
+    redirect_name = "governance:motion"
+
+    def act(self, request, motion):
+        services.motion_open(actor=request.user, alliance=self.alliance, motion=motion)
+        return _("表决已开始，已通知理事。")
+
+
+class MotionCloseView(PostActionView):
+    page_roles = access.SECRETARIAT
+    model = Motion
+    redirect_name = "governance:motion"
+
+    def act(self, request, motion):
+        motion = services.motion_close(actor=request.user, alliance=self.alliance, motion=motion)
+        return _("表决已结束：%(r)s") % {"r": motion.get_result_display()}
+
+
+class ResultsView(AlliancePageMixin, TemplateView):
+    """The sealed results in chain order, with their hashes."""
+
+    template_name = "governance/results.html"
+    page_roles = COUNCIL_PAPERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sealed_results"] = SealedResult.objects.order_by("-sequence")[:200]
+        return context
+
+
+class ResolutionView(AlliancePageMixin, TemplateView):
+    """The printable resolution document (print stylesheet); every role and the bureau read it."""
+
+    template_name = "governance/resolution.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        resolution = get_object_or_404(Resolution.objects.select_related("motion__sealed_result"), pk=self.kwargs["pk"])
+        context.update(resolution=resolution, sealed=resolution.motion.sealed_result, motion=resolution.motion)
+        return context
+
+
+# ---------------------------------------------------------------- meetings
+
+
+class MeetingListView(AlliancePageMixin, TemplateView):
+    template_name = "governance/meetings.html"
+    page_roles = COUNCIL_PAPERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["meetings"] = Meeting.objects.all()[:200]
+        context["form"] = kwargs.get("form") or forms.MeetingForm()
+        return context
+
+    def post(self, request, slug):
+        if not self.is_secretariat:
+            raise Http404
+        form = forms.MeetingForm(request.POST)
+        if form.is_valid():
+            try:
+                meeting = services.meeting_create(actor=request.user, alliance=self.alliance, **form.cleaned_data)
+            except ServiceError as error:
+                _service_errors(form, error)
+            else:
+                return redirect("governance:meeting", slug=slug, pk=meeting.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MeetingDetailView(AlliancePageMixin, TemplateView):
+    template_name = "governance/meeting.html"
+    page_roles = COUNCIL_PAPERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = get_object_or_404(Meeting, pk=self.kwargs["pk"])
+        attendance = {a.seat_id: a for a in meeting.attendance.all()}
+        seats = [(seat, holder, attendance.get(seat.pk)) for seat, holder in services.council_seats_with_holders()]
+        context.update(
+            meeting=meeting, agenda=meeting.agenda.select_related("motion"), seats=seats,
+            quorum=services.meeting_quorum(meeting),
+            agenda_form=forms.AgendaForm(), minutes_form=forms.MinutesForm(initial={"text": meeting.minutes}),
+            can_approve=bool(self.roles & {Role.SECRETARY_GENERAL, "chair"}),
+        )
+        return context
+
+    def post(self, request, slug, pk):
+        meeting = get_object_or_404(Meeting, pk=pk)
+        step = request.POST.get("step")
+        try:
+            if step == "approve":
+                services.minutes_approve(actor=request.user, alliance=self.alliance, meeting=meeting)
+            elif not self.is_secretariat:
+                raise Http404
+            elif step == "agenda":
+                form = forms.AgendaForm(request.POST)
+                if form.is_valid():
+                    services.agenda_item_add(actor=request.user, alliance=self.alliance, meeting=meeting, **form.cleaned_data)
+            elif step == "attendance":
+                present_ids = {int(x) for x in request.POST.getlist("present") if x.isdigit()}
+                seats = [seat for seat, _holder in services.council_seats_with_holders()]
+                services.attendance_record(
+                    actor=request.user, alliance=self.alliance, meeting=meeting,
+                    present_seats=[s for s in seats if s.pk in present_ids],
+                    absent_seats=[s for s in seats if s.pk not in present_ids],
+                )
+            elif step == "minutes":
+                services.minutes_draft(actor=request.user, alliance=self.alliance, meeting=meeting, text=request.POST.get("text", ""))
+            elif step == "lock":
+                services.minutes_lock(actor=request.user, alliance=self.alliance, meeting=meeting)
+            messages.success(request, _("已保存。"))
+        except ServiceError as error:
+            messages.error(request, error.message)
+        return redirect("governance:meeting", slug=slug, pk=pk)
+
+
+# ---------------------------------------------------------------- consultations
+
+
+class ConsultationListView(AlliancePageMixin, TemplateView):
+    template_name = "governance/consultations.html"
+    page_roles = access.SECRETARIAT | {Role.EXPERT, Role.COUNCILLOR, "chair"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        consultations = Consultation.objects.all()
+        if not self.is_secretariat:
+            consultations = consultations.filter(
+                Q(invitations__expert=self.request.user, invitations__excluded=False) | Q(status=Consultation.Status.CLOSED)
+            ).distinct()
+        context["consultations"] = consultations[:200]
+        context["answered"] = set(Opinion.objects.filter(expert=self.request.user).values_list("consultation_id", flat=True))
+        if self.is_secretariat:
+            context["form"] = kwargs.get("form") or forms.ConsultationForm()
+        return context
+
+    def post(self, request, slug):
+        if not self.is_secretariat:
+            raise Http404
+        form = forms.ConsultationForm(request.POST)
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            values["experts"] = [grant.user for grant in values["experts"]]
+            try:
+                consultation = services.consultation_create(actor=request.user, alliance=self.alliance, **values)
+            except ServiceError as error:
+                _service_errors(form, error)
+            else:
+                return redirect("governance:consultation", slug=slug, pk=consultation.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ConsultationDetailView(AlliancePageMixin, TemplateView):
+    """The expert's opinion form; the secretariat's view of all opinions and the close form."""
+
+    template_name = "governance/consultation.html"
+    page_roles = ConsultationListView.page_roles
+
+    def get_consultation(self):
+        consultation = get_object_or_404(Consultation, pk=self.kwargs["pk"])
+        invited = ExpertInvitation.objects.filter(consultation=consultation, expert=self.request.user, excluded=False).exists()
+        if not (self.is_secretariat or invited or consultation.status == Consultation.Status.CLOSED):
+            raise Http404
+        return consultation, invited
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        consultation, invited = self.get_consultation()
+        mine = Opinion.objects.filter(consultation=consultation, expert=self.request.user).first()
+        initial = {"stance": mine.stance, "score": mine.score, "text": mine.text} if mine else None
+        context.update(
+            consultation=consultation, invited=invited, mine=mine,
+            opinion_form=kwargs.get("opinion_form") or forms.OpinionForm(initial=initial),
+            close_form=forms.ConsultationCloseForm(),
+            opinions=consultation.opinions.select_related("expert") if self.is_secretariat else [],
+            invitations=consultation.invitations.select_related("expert"),
+        )
+        return context
+
+    def post(self, request, slug, pk):
+        consultation, invited = self.get_consultation()
+        if request.POST.get("step") == "close":
+            if not self.is_secretariat:
+                raise Http404
+            try:
+                services.consultation_close(actor=request.user, alliance=self.alliance, consultation=consultation,
+                                            summary=request.POST.get("summary", ""))
+                messages.success(request, _("专家咨询已结束，意见已汇总。"))
+            except ServiceError as error:
+                messages.error(request, error.message)
+            return redirect("governance:consultation", slug=slug, pk=pk)
+        form = forms.OpinionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.opinion_submit(actor=request.user, alliance=self.alliance, consultation=consultation, **form.cleaned_data)
+            except ServiceError as error:
+                _service_errors(form, error)
+            else:
+                messages.success(request, _("您的意见已提交。"))
+                return redirect("governance:consultation", slug=slug, pk=pk)
+        return self.render_to_response(self.get_context_data(opinion_form=form), status=400)
+
+
+# ---------------------------------------------------------------- inbox
+
+
+class InboxView(AlliancePageMixin, TemplateView):
+    template_name = "governance/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["notifications"] = Notification.objects.filter(user=self.request.user)[:200]
+        return context
+
+    def post(self, request, slug):
+        notification = get_object_or_404(Notification, pk=request.POST.get("notification"), user=request.user)
+        services.notification_read(actor=request.user, alliance=self.alliance, notification=notification)
+        return redirect(notification.url or "governance:inbox", **({} if notification.url else {"slug": slug}))

@@ -1,6 +1,17 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
+
+from governance.api import views
 
 app_name = "governance_api"
 
+router = SimpleRouter()
+router.register("motions", views.MotionViewSet, basename="motion")
+router.register("resolutions", views.ResolutionViewSet, basename="resolution")
+router.register("sealed-results", views.SealedResultViewSet, basename="sealed-result")
+router.register("charter", views.CharterViewSet, basename="charter")
+router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("consultations", views.ConsultationViewSet, basename="consultation")
+router.register("notifications", views.NotificationViewSet, basename="notification")
+
 # API, mounted under /api/v1/alliances/<slug>/.
-urlpatterns = []
+urlpatterns = router.urls

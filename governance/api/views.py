@@ -1,0 +1,237 @@
+"""Governance API: thin views, one service call per write."""
+
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from alliances import access
+from alliances.api.base import AllianceViewSet
+from alliances.models import Role
+from governance import services
+from governance.api import serializers as s
+from governance.models import CharterVersion, Consultation, Meeting, Motion, Notification, Resolution, SealedResult
+
+COUNCIL_PAPERS = access.SECRETARIAT | {Role.COUNCILLOR, "chair", Role.AUDITOR}
+
+
+class MotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
+    """Council motions. The secretariat creates, opens and closes; councillors vote (`POST votes/`)."""
+
+    read_roles = COUNCIL_PAPERS
+    filterset_fields = ["kind", "status", "result"]
+
+    def get_write_roles(self):
+        return {Role.COUNCILLOR} if self.action == "votes" else access.SECRETARIAT
+
+    def get_queryset(self):
+        return Motion.objects.select_related("charter", "subject_type", "sealed_result", "resolution_record")
+
+    def get_serializer_class(self):
+        return s.MotionDetailOutput if self.action == "retrieve" else s.MotionOutput
+
+    def _detail(self, motion, code=status.HTTP_200_OK):
+        motion = self.get_queryset().get(pk=motion.pk)
+        return Response(s.MotionDetailOutput(motion, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=s.MotionInput, responses={201: s.MotionDetailOutput})
+    def create(self, request, slug):
+        data = s.MotionInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        motion = services.motion_create(actor=request.user, alliance=self.alliance, **data.validated_data)
+        return self._detail(motion, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.MotionDetailOutput)
+    @action(detail=True, methods=["post"])
+    def open(self, request, slug, pk):
+        motion = services.motion_open(actor=request.user, alliance=self.alliance, motion=self.get_object())
+        return self._detail(motion)
+
+    @extend_schema(request=s.VoteInput, responses={201: s.VoteOutput})
+    @action(detail=True, methods=["post"])
+    def votes(self, request, slug, pk):
+        data = s.VoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ballot = services.vote_cast(actor=request.user, alliance=self.alliance, motion=self.get_object(), choice=data.validated_data["choice"])
+        return Response(s.VoteOutput(ballot).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.MotionDetailOutput)
+    @action(detail=True, methods=["post"])
+    def close(self, request, slug, pk):
+        motion = services.motion_close(actor=request.user, alliance=self.alliance, motion=self.get_object())
+        return self._detail(motion)
+
+
+class ResolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
+    """Numbered resolutions: every role of the alliance and the bureau read them. No writes."""
+
+    serializer_class = s.ResolutionOutput
+    http_method_names = ["get", "head", "options"]
+    filterset_fields = ["year"]
+
+    def get_queryset(self):
+        return Resolution.objects.select_related("motion__sealed_result")
+
+
+class SealedResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
+    """The sealed chain, read-only (no update or delete path)."""
+
+    serializer_class = s.SealedResultOutput
+    read_roles = COUNCIL_PAPERS
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self):
+        return SealedResult.objects.all()
+
+
+class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
+    """Charter versions; POST creates the next version (the council's decision is a `rules` motion)."""
+
+    serializer_class = s.CharterOutput
+
+    def get_queryset(self):
+        services.current_charter(self.alliance)
+        return CharterVersion.objects.all()
+
+    @extend_schema(request=s.CharterInput, responses={201: s.CharterOutput})
+    def create(self, request, slug):
+        data = s.CharterInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        charter = services.charter_amend(actor=request.user, alliance=self.alliance, **data.validated_data)
+        return Response(s.CharterOutput(charter).data, status=status.HTTP_201_CREATED)
+
+
+class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
+    read_roles = COUNCIL_PAPERS
+
+    def get_write_roles(self):
+        return {Role.SECRETARY_GENERAL, "chair"} if self.action == "minutes_approve" else access.SECRETARIAT
+
+    def get_queryset(self):
+        return Meeting.objects.all()
+
+    def get_serializer_class(self):
+        return s.MeetingDetailOutput if self.action == "retrieve" else s.MeetingOutput
+
+    def _detail(self, meeting, code=status.HTTP_200_OK):
+        meeting = Meeting.objects.prefetch_related("agenda", "attendance").get(pk=meeting.pk)
+        return Response(s.MeetingDetailOutput(meeting).data, status=code)
+
+    @extend_schema(request=s.MeetingInput, responses={201: s.MeetingDetailOutput})
+    def create(self, request, slug):
+        data = s.MeetingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._detail(services.meeting_create(actor=request.user, alliance=self.alliance, **data.validated_data), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AgendaItemInput, responses={201: s.MeetingDetailOutput})
+    @action(detail=True, methods=["post"])
+    def agenda(self, request, slug, pk):
+        data = s.AgendaItemInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        meeting = self.get_object()
+        services.agenda_item_add(actor=request.user, alliance=self.alliance, meeting=meeting, **data.validated_data)
+        return self._detail(meeting, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AttendanceInput, responses=s.MeetingDetailOutput)
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, slug, pk):
+        data = s.AttendanceInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        meeting = services.attendance_record(
+            actor=request.user, alliance=self.alliance, meeting=self.get_object(),
+            present_seats=data.validated_data["present"], absent_seats=data.validated_data["absent"],
+        )
+        return self._detail(meeting)
+
+    @extend_schema(request=s.MinutesInput, responses=s.MeetingDetailOutput)
+    @action(detail=True, methods=["post"])
+    def minutes(self, request, slug, pk):
+        data = s.MinutesInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = services.minutes_draft(actor=request.user, alliance=self.alliance, meeting=self.get_object(), text=data.validated_data["text"])
+        return self._detail(meeting)
+
+    @extend_schema(request=None, responses=s.MeetingDetailOutput)
+    @action(detail=True, methods=["post"], url_path="minutes/approve")
+    def minutes_approve(self, request, slug, pk):
+        return self._detail(services.minutes_approve(actor=request.user, alliance=self.alliance, meeting=self.get_object()))
+
+    @extend_schema(request=None, responses=s.MeetingDetailOutput)
+    @action(detail=True, methods=["post"], url_path="minutes/lock")
+    def minutes_lock(self, request, slug, pk):
+        return self._detail(services.minutes_lock(actor=request.user, alliance=self.alliance, meeting=self.get_object()))
+
+
+class ConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
+    """Expert consultations: an expert sees only those they were asked in, and answers with `POST opinions/`."""
+
+    read_roles = access.SECRETARIAT | {Role.EXPERT, Role.COUNCILLOR, "chair"}
+    filterset_fields = ["status"]
+
+    def get_write_roles(self):
+        return {Role.EXPERT} if self.action == "opinions" else access.SECRETARIAT
+
+    def get_queryset(self):
+        queryset = Consultation.objects.all()
+        roles = self.roles()
+        if roles & access.SECRETARIAT or access.is_bureau_officer(self.request.user):
+            return queryset
+        # Experts: those they were asked in; councillors: closed ones (the summaries are council papers).
+        return queryset.filter(Q(invitations__expert=self.request.user) | Q(status=Consultation.Status.CLOSED)).distinct()
+
+    def get_serializer_class(self):
+        return s.ConsultationDetailOutput if self.action == "retrieve" else s.ConsultationOutput
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["sees_all_opinions"] = bool(self.roles() & access.SECRETARIAT) or access.is_bureau_officer(self.request.user)
+        return context
+
+    def _detail(self, consultation, code=status.HTTP_200_OK):
+        return Response(s.ConsultationDetailOutput(consultation, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=s.ConsultationInput, responses={201: s.ConsultationDetailOutput})
+    def create(self, request, slug):
+        data = s.ConsultationInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["experts"] = [grant.user for grant in values["experts"]]
+        consultation = services.consultation_create(actor=request.user, alliance=self.alliance, **values)
+        return self._detail(consultation, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.OpinionInput, responses={201: s.OpinionOutput})
+    @action(detail=True, methods=["post"])
+    def opinions(self, request, slug, pk):
+        data = s.OpinionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        opinion = services.opinion_submit(actor=request.user, alliance=self.alliance, consultation=self.get_object(), **data.validated_data)
+        return Response(s.OpinionOutput(opinion).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ConsultationCloseInput, responses=s.ConsultationDetailOutput)
+    @action(detail=True, methods=["post"])
+    def close(self, request, slug, pk):
+        data = s.ConsultationCloseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        consultation = services.consultation_close(
+            actor=request.user, alliance=self.alliance, consultation=self.get_object(), summary=data.validated_data["summary"]
+        )
+        return self._detail(consultation)
+
+
+class NotificationViewSet(mixins.ListModelMixin, AllianceViewSet):
+    """The caller's own inbox."""
+
+    serializer_class = s.NotificationOutput
+
+    def get_write_roles(self):
+        return access.ALL_ROLES
+
+    def get_queryset(self):
+        return Notification.objects.filter(user=self.request.user)
+
+    @extend_schema(request=None, responses=s.NotificationOutput)
+    @action(detail=True, methods=["post"])
+    def read(self, request, slug, pk):
+        notification = services.notification_read(actor=request.user, alliance=self.alliance, notification=self.get_object())
+        return Response(s.NotificationOutput(notification).data)
