@@ -160,3 +160,13 @@ def test_contributions_page_commits_and_records_a_receipt(oe, client):
     with scope(alliance=oe.alliance):
         entry = JournalEntry.objects.get()
         assert entry.status == "recorded" and entry.lines.filter(commitment=commitment).count() == 2
+
+
+def test_dashboard_tiles_for_secretariat_and_representative(oe, client):
+    login(client, oe.user("sec"))
+    dashboard = reverse("alliances:dashboard", kwargs={"slug": oe.alliance.slug})
+    assert "待审核凭证" in client.get(dashboard).content.decode()
+    services.commitment_set(actor=oe.user("sec"), alliance=oe.alliance, member_unit=oe.units[5], year=2026, amount=cny(1234))
+    login(client, oe.user("rep-1"))
+    html = client.get(dashboard).content.decode()
+    assert "本单位未缴出资" in html and "1,234.00" in html and "待审核凭证" not in html
