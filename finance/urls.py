@@ -1,6 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from finance import views
 
 app_name = "finance"
 
 # Pages, mounted under /a/<slug>/.
-urlpatterns = []
+urlpatterns = [
+    path("finance/", views.HomeView.as_view(), name="home"),
+    path("finance/entries/", views.EntryListView.as_view(), name="entries"),
+    path("finance/entries/new/", views.EntryNewView.as_view(), name="entry_new"),
+    path("finance/entries/<int:pk>/", views.EntryDetailView.as_view(), name="entry"),
+    path("finance/approvals/", views.ApprovalQueueView.as_view(), name="approvals"),
+    path("finance/accounts/", views.AccountsView.as_view(), name="accounts"),
+    path("finance/general-ledger/", views.GeneralLedgerView.as_view(), name="general_ledger"),
+    path("finance/periods/", views.PeriodsView.as_view(), name="periods"),
+    path("finance/contributions/", views.ContributionsView.as_view(), name="contributions"),
+    path("finance/statements/<int:unit_id>/", views.StatementView.as_view(), name="statement"),
+    path("finance/projects/<int:project_id>/budget/", views.ProjectBudgetView.as_view(), name="project_budget"),
+    path("finance/auditor-export/", views.AuditorExportView.as_view(), name="auditor_export"),
+]

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from alliances.api.base import AllianceViewSet
 from finance import exports, selectors, services
+from finance.api import filters
 from finance.api import serializers as s
 from finance.models import Account, Commitment, Fund, JournalEntry, Period
 from projects.models import Project
@@ -37,17 +38,23 @@ class LedgerViewSet(AllianceViewSet):
 class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSet):
     """The chart of accounts (installed from the template on first use)."""
 
+    queryset = Account.objects.none()
+
     serializer_class = s.AccountOutput
-    filterset_fields = ["kind", "code"]
+    filterset_class = filters.AccountFilter
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Account.objects.none()
         services.chart_install(self.alliance)
         return Account.objects.all()
 
 
 class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSet):
+
+    queryset = Fund.objects.none()
     serializer_class = s.FundOutput
-    filterset_fields = ["source", "project", "restricted"]
+    filterset_class = filters.FundFilter
 
     def get_queryset(self):
         return Fund.objects.select_related("project")
@@ -68,8 +75,10 @@ class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSe
 class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSet):
     """Journal entries. Create = record (not posted); approve posts; reverse records the reversal."""
 
+    queryset = JournalEntry.objects.none()
+
     serializer_class = s.EntryOutput
-    filterset_fields = ["status", "date", "sequence"]
+    filterset_class = filters.EntryFilter
 
     def get_queryset(self):
         return JournalEntry.objects.select_related("reversed_by").prefetch_related("lines__account").order_by("-date", "-id")
@@ -127,8 +136,10 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewS
 
 
 class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSet):
+
+    queryset = Period.objects.none()
     serializer_class = s.PeriodOutput
-    filterset_fields = ["year", "status"]
+    filterset_class = filters.PeriodFilter
 
     def get_queryset(self):
         return Period.objects.all()
@@ -153,8 +164,10 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerView
 class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSet):
     """Member contribution commitments per unit and year; receipts are posted against them."""
 
+    queryset = Commitment.objects.none()
+
     serializer_class = s.CommitmentOutput
-    filterset_fields = ["member_unit", "year"]
+    filterset_class = filters.CommitmentFilter
 
     def get_queryset(self):
         return Commitment.objects.select_related("member_unit")
@@ -186,6 +199,8 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ledg
 
 class StatementViewSet(AllianceViewSet):
     """Member unit statements. A representative reads only their own unit's (others: 404)."""
+
+    queryset = Commitment.objects.none()
 
     read_roles = None
     serializer_class = s.StatementOutput
@@ -223,6 +238,8 @@ class StatementViewSet(AllianceViewSet):
 
 class ReportViewSet(LedgerViewSet):
     """Trial balance, general ledger, budget versus actual, verification and the auditor export."""
+
+    queryset = JournalEntry.objects.none()
 
     serializer_class = s.TrialBalanceOutput
 

@@ -297,3 +297,10 @@ def test_general_ledger_and_budget_vs_actual(oe, api):
     assert bva == [{"category": "materials", "source": "government", "currency": "CNY", "budget": "0.00",
                     "actual": "300.00", "remaining": "-300.00"}]
     assert api(oe.user("auditor")).get(url(oe, "general-ledger/"), {"account": "nope"}).status_code == 400
+
+
+def test_errors_speak_english_when_asked(oe, api, other_fund):
+    response = api(oe.user("sec"), language="en").post(url(oe, "entries/"), entry_payload(other_fund.pk, "100.00", "90.00"),
+                                                       format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["lines"] == ["Debits and credits do not balance (CNY): debit 100.00, credit 90.00."]
