@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scope
 
 from alliances import access
 from alliances.models import Role
@@ -58,10 +59,11 @@ CURRENT_STATUSES = (MemberUnit.Status.ACTIVE, MemberUnit.Status.WITHDRAWING)
 def member_counts_by_kind(alliance) -> dict[str, int]:
     """Current members (active, or active while withdrawing) per kind, every kind present, plus
     "total" (the 附件1 form reports enterprises, universities, institutes and others)."""
-    rows = (
-        MemberUnit.objects.filter(alliance=alliance, status__in=CURRENT_STATUSES)
-        .values("kind").annotate(n=Count("id"))
-    )
+    with scope(alliance=alliance):
+        rows = list(
+            MemberUnit.objects.filter(alliance=alliance, status__in=CURRENT_STATUSES)
+            .values("kind").annotate(n=Count("id"))
+        )
     counts = {kind: 0 for kind in MemberUnit.Kind.values}
     for row in rows:
         counts[row["kind"]] = row["n"]
@@ -70,7 +72,8 @@ def member_counts_by_kind(alliance) -> dict[str, int]:
 
 
 def member_counts_by_status(alliance) -> dict[str, int]:
-    rows = MemberUnit.objects.filter(alliance=alliance).values("status").annotate(n=Count("id"))
+    with scope(alliance=alliance):
+        rows = list(MemberUnit.objects.filter(alliance=alliance).values("status").annotate(n=Count("id")))
     counts = {status: 0 for status in MemberUnit.Status.values}
     for row in rows:
         counts[row["status"]] = row["n"]
@@ -88,8 +91,6 @@ def participation_refusal(unit, on=None) -> str | None:
     Refused: a unit that is not an active member (applicants, withdrawing, withdrawn, expelled),
     one facing an expulsion vote, and one barred under 第十六条(二) on that day.
     """
-    from django_scopes import scope
-
     day = on or timezone.localdate()
     with scope(alliance=unit.alliance):
         bar = active_bar(unit, day)

@@ -234,8 +234,6 @@ def member_submit_for_admission(
     *, actor, alliance, unit: MemberUnit, closes_at: datetime.datetime, title: str = "", body: str = ""
 ) -> MemberUnit:
     """Put the application to the council: a motion of kind admission, opened for voting."""
-    from governance import services as governance
-
     access.require_secretariat(actor, alliance)
     unit = _require_unit(alliance, unit)
     if unit.status != Status.UNDER_REVIEW:
@@ -243,6 +241,8 @@ def member_submit_for_admission(
     if unit.pending_motion_id:
         raise Conflict(_("该单位已有待决的理事会议案。"))
     _require_complete(unit)
+    from governance import services as governance
+
     motion = governance.motion_create(
         actor=actor, alliance=alliance, kind="admission",
         title=title or _("关于接纳%(unit)s为联盟成员的议案") % {"unit": unit.name},
@@ -441,8 +441,6 @@ def member_expel_propose(
     closes_at: datetime.datetime, title: str = "",
 ) -> ExpulsionCase:
     """Propose expelling a member for a breach of the agreement: a council motion of kind expulsion."""
-    from governance import services as governance
-
     access.require_secretariat(actor, alliance)
     unit = _require_unit(alliance, unit)
     if unit.status != Status.ACTIVE:
@@ -459,6 +457,8 @@ def member_expel_propose(
     if errors:
         raise ValidationFailed(fields=errors)
     _refuse_while_blocked(unit)
+    from governance import services as governance
+
     case = ExpulsionCase.objects.create(
         alliance=alliance, unit=unit, grounds=grounds, statement=statement.strip(), evidence=evidence.strip(),
         proposed_by=actor, proposed_on=_today(),
