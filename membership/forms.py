@@ -9,7 +9,7 @@ class MemberForm(forms.Form):
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=40, help_text=_("18位，GB 32100-2015"))
     kind = forms.ChoiceField(label=_("单位类型"), choices=MemberUnit.Kind.choices)
     alliance_role = forms.ChoiceField(label=_("联盟职务"), choices=MemberUnit.AllianceRole.choices,
-                                      initial=MemberUnit.AllianceRole.ORDINARY)
+                                      initial=MemberUnit.AllianceRole.ORDINARY, required=False)
     legal_representative = forms.CharField(label=_("法定代表人"), max_length=100, required=False)
     address = forms.CharField(label=_("地址"), max_length=300, required=False)
     contact_person = forms.CharField(label=_("联系人"), max_length=100, required=False)
