@@ -94,3 +94,29 @@ def test_openapi_schema_is_served_as_json(oe):
     assert response.status_code == 200
     assert "/api/v1/auth/token/" in response.json()["paths"]
     assert api_as().get("/api/docs/").status_code == 200
+
+
+def test_secretary_general_sets_the_responsible_entity_with_its_written_scope(oe, bm):
+    client = api_as(oe.user("sg"))
+    unit = oe.units[1]
+    missing_scope = client.patch("/api/v1/alliances/ocean-equipment/",
+                                 {"responsible_entity": unit.pk, "responsible_entity_scope": ""}, format="json")
+    assert missing_scope.status_code == 400 and "responsible_entity_scope" in missing_scope.json()["error"]["fields"]
+    foreign = client.patch("/api/v1/alliances/ocean-equipment/", {"host_unit": bm.units[0].pk}, format="json")
+    assert foreign.status_code == 400 and "host_unit" in foreign.json()["error"]["fields"]
+    ok = client.patch("/api/v1/alliances/ocean-equipment/",
+                      {"responsible_entity": unit.pk, "responsible_entity_scope": "对外签约"}, format="json")
+    assert ok.status_code == 200 and ok.json()["responsible_entity_name"] == unit.name
+    oe.alliance.refresh_from_db()
+    assert oe.alliance.history.first().history_user == oe.user("sg")
+    assert api_as(oe.user("sec")).patch("/api/v1/alliances/ocean-equipment/", {"address": "x"}, format="json").status_code == 403
+
+
+def test_secretariat_creates_a_council_seat_for_a_council_unit(oe):
+    client = api_as(oe.user("sec"))
+    response = client.post("/api/v1/alliances/ocean-equipment/seats/",
+                           {"organ_kind": "council", "title": "理事", "unit": oe.units[6].pk}, format="json")
+    assert response.status_code == 201 and response.json()["unit_name"] == oe.units[6].name
+    second_chair = client.post("/api/v1/alliances/ocean-equipment/seats/",
+                               {"organ_kind": "council", "title": "理事长", "is_chair": True}, format="json")
+    assert second_chair.status_code == 409
