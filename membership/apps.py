@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class MembershipConfig(AppConfig):
     name = "membership"
     verbose_name = _("成员管理")
+
+    def ready(self):
+        from alliances.dashboard import register_tile
+        from governance.outcomes import on_decided
+        from membership import services
+        from membership.views import members_tile
+
+        on_decided("admission")(services.admission_decided)
+        on_decided("expulsion")(services.expulsion_decided)
+        register_tile(members_tile)

@@ -1,6 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from membership import views
 
 app_name = "membership"
 
 # Pages, mounted under /a/<slug>/.
-urlpatterns = []
+urlpatterns = [
+    path("members/", views.MemberListView.as_view(), name="list"),
+    path("members/new/", views.MemberCreateView.as_view(), name="create"),
+    path("members/export.xlsx", views.ExportView.as_view(), name="export"),
+    path("members/import/", views.ImportView.as_view(), name="import"),
+    path("members/application-form/", views.ApplicationFormSettingsView.as_view(), name="form_settings"),
+    path("members/portal/", views.PortalView.as_view(), name="portal"),
+    path("members/<int:pk>/", views.MemberDetailView.as_view(), name="detail"),
+    path("members/<int:pk>/edit/", views.MemberEditView.as_view(), name="edit"),
+    path("members/<int:pk>/<slug:act>/", views.MemberActionView.as_view(), name="action"),
+    # Public, no login: the alliance's published application form.
+    path("join/", views.PublicApplyView.as_view(), name="apply_public"),
+]

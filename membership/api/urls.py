@@ -1,6 +1,10 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
+
+from membership.api.views import MemberViewSet
 
 app_name = "membership_api"
 
 # API, mounted under /api/v1/alliances/<slug>/.
-urlpatterns = []
+router = SimpleRouter()
+router.register("members", MemberViewSet, basename="member")
+urlpatterns = router.urls

@@ -1,0 +1,143 @@
+"""Reads of membership: directory, counts, participation checks, history."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_scopes import scope
+
+from alliances import access
+from alliances.models import Role
+from membership.models import MemberTransition, MemberUnit, ProjectBar
+
+# Who reads the whole directory; a representative reads only their own unit(s).
+DIRECTORY_READERS = access.SECRETARIAT | {Role.COUNCILLOR, Role.EXPERT, Role.AUDITOR}
+
+
+def reads_whole_directory(user, alliance) -> bool:
+    return bool(access.roles_of(user, alliance) & DIRECTORY_READERS) or access.is_bureau_officer(user)
+
+
+def represented_unit_ids(user, alliance) -> list[int]:
+    """The units `user` is the representative of in `alliance` (active grants)."""
+    from alliances.models import RoleGrant
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        RoleGrant.objects.filter(
+            alliance=alliance, user=user, role=Role.REPRESENTATIVE, revoked_at__isnull=True, member_unit__isnull=False
+        ).values_list("member_unit_id", flat=True)
+    )
+
+
+def visible_units(user, alliance):
+    """The member units `user` may read: all of them, or only the units they represent."""
+    queryset = MemberUnit.objects.filter(alliance=alliance)
+    if reads_whole_directory(user, alliance):
+        return queryset
+    return queryset.filter(pk__in=represented_unit_ids(user, alliance))
+
+
+def member_list(alliance, *, user=None, kind=None, status=None, role=None, q=None):
+    """The directory, filtered (kind, status, role) and searched (name or code), as `user` may see it."""
+    queryset = visible_units(user, alliance) if user is not None else MemberUnit.objects.filter(alliance=alliance)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status:
+        queryset = queryset.filter(status=status)
+    if role:
+        queryset = queryset.filter(alliance_role=role)
+    if q:
+        q = q.strip()
+        queryset = queryset.filter(Q(name__icontains=q) | Q(uscc__icontains=q.upper()))
+    return queryset.order_by("name", "id")
+
+
+CURRENT_STATUSES = (MemberUnit.Status.ACTIVE, MemberUnit.Status.WITHDRAWING)
+
+
+def member_counts_by_kind(alliance) -> dict[str, int]:
+    """Current members (active, or active while withdrawing) per kind, every kind present, plus
+    "total" (the 附件1 form reports enterprises, universities, institutes and others)."""
+    with scope(alliance=alliance):
+        rows = list(
+            MemberUnit.objects.filter(alliance=alliance, status__in=CURRENT_STATUSES)
+            .values("kind").annotate(n=Count("id"))
+        )
+    counts = {kind: 0 for kind in MemberUnit.Kind.values}
+    for row in rows:
+        counts[row["kind"]] = row["n"]
+    counts["total"] = sum(counts[k] for k in MemberUnit.Kind.values)
+    return counts
+
+
+def member_counts_by_status(alliance) -> dict[str, int]:
+    with scope(alliance=alliance):
+        rows = list(MemberUnit.objects.filter(alliance=alliance).values("status").annotate(n=Count("id")))
+    counts = {status: 0 for status in MemberUnit.Status.values}
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def active_bar(unit, on=None) -> ProjectBar | None:
+    day = on or timezone.localdate()
+    return ProjectBar.objects.filter(alliance_id=unit.alliance_id, unit=unit, start__lte=day, end__gte=day).order_by("-end").first()
+
+
+def participation_refusal(unit, on=None) -> str | None:
+    """None if `unit` may be added to an alliance project on `on` (default today), else the reason.
+
+    Refused: a unit that is not an active member (applicants, withdrawing, withdrawn, expelled),
+    one facing an expulsion vote, and one barred under 第十六条(二) on that day.
+    """
+    day = on or timezone.localdate()
+    with scope(alliance=unit.alliance):
+        bar = active_bar(unit, day)
+        if bar is not None:
+            return _("%(unit)s 因违反成果和知识产权权益分配约定，依第十六条(二)在 %(end)s 前不得参与联盟项目。") % {
+                "unit": unit.name, "end": bar.end.isoformat(),
+            }
+        if unit.status != MemberUnit.Status.ACTIVE:
+            return _("%(unit)s 不是联盟正式成员（当前状态：%(status)s）。") % {
+                "unit": unit.name, "status": unit.get_status_display(),
+            }
+        if unit.pending_motion_kind == "expulsion":
+            return _("%(unit)s 正在理事会除名表决中。") % {"unit": unit.name}
+    return None
+
+
+def unit_transitions(unit):
+    return MemberTransition.objects.filter(alliance_id=unit.alliance_id, unit=unit).select_related("actor").order_by("recorded_at", "id")
+
+
+def unit_changes(unit):
+    """Field-level history (simple-history): who changed what and when, newest first."""
+    records = list(unit.history.filter(alliance_id=unit.alliance_id).select_related("history_user").order_by("-history_date", "-history_id"))
+    changes = []
+    for newer, older in zip(records, records[1:] + [None]):
+        if older is None:
+            changes.append({"date": newer.history_date, "user": newer.history_user, "type": newer.history_type, "fields": []})
+            continue
+        delta = newer.diff_against(older)
+        fields = [
+            {"field": str(MemberUnit._meta.get_field(c.field).verbose_name), "old": c.old, "new": c.new}
+            for c in delta.changes
+        ]
+        if fields:
+            changes.append({"date": newer.history_date, "user": newer.history_user, "type": newer.history_type, "fields": fields})
+    return changes
+
+
+def chair_seat_holder(alliance):
+    """(chair unit, chair user) of the alliance's council, or (None, None)."""
+    from alliances.models import RoleGrant
+
+    grant = (
+        RoleGrant.objects.filter(alliance=alliance, role=Role.COUNCILLOR, revoked_at__isnull=True,
+                                 seat__is_chair=True, seat__vacated_at__isnull=True)
+        .select_related("seat__unit", "user").first()
+    )
+    if grant is None:
+        return None, None
+    return grant.seat.unit, grant.user
