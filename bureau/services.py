@@ -8,7 +8,10 @@ secretary-general only — submits (`submission_submit`). A bureau officer decid
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alliances import access
 from alliances.errors import Conflict, Forbidden, ValidationFailed
@@ -46,6 +49,12 @@ def _annual_year(payload: dict) -> int:
     if not 2000 <= year <= timezone.localdate().year:
         raise ValidationFailed(fields={"payload.year": [_("报告年度无效。")]})
     return year
+
+
+def _stored_text(message, **params) -> str:
+    """Text kept in the records (history reasons) is in the source language, whoever acts."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % params
 
 
 # ---------------------------------------------------------------- alliance side
@@ -140,12 +149,12 @@ def submission_submit(*, actor, alliance, submission: Submission) -> Submission:
     submission.save()
     if submission.kind == Kind.RECOGNITION_APPLICATION and alliance.status == Alliance.Status.FORMING:
         alliance_status_set(actor=actor, alliance=alliance, status=Alliance.Status.APPLYING,
-                            reason=_("报送认定申请书：%(title)s") % {"title": submission.title})
+                            reason=_stored_text(gettext_lazy("报送认定申请书：%(title)s"), title=submission.title))
     elif submission.kind == Kind.DISSOLUTION:
         submission.payload = {**submission.payload, "status_before": alliance.status}
         submission.save(update_fields=["payload"])
         alliance_status_set(actor=actor, alliance=alliance, status=Alliance.Status.DISSOLVING,
-                            reason=_("报送解散报告：%(title)s") % {"title": submission.title})
+                            reason=_stored_text(gettext_lazy("报送解散报告：%(title)s"), title=submission.title))
     return submission
 
 
@@ -242,12 +251,12 @@ def _recognition_decided(submission: Submission) -> None:
 
     if submission.decision == Outcome.APPROVED:
         status = Alliance.Status.RECOGNISED
-        reason = _("市科技局批准认定申请：%(title)s")
+        reason = gettext_lazy("市科技局批准认定申请：%(title)s")
     else:
         status = Alliance.Status.FORMING
-        reason = _("市科技局未批准认定申请：%(title)s")
+        reason = gettext_lazy("市科技局未批准认定申请：%(title)s")
     alliance_status_set(actor=current_actor(), alliance=submission.alliance, status=status,
-                        reason=reason % {"title": submission.title})
+                        reason=_stored_text(reason, title=submission.title))
 
 
 @gates.on_decision(Kind.DISSOLUTION)
@@ -255,9 +264,9 @@ def _dissolution_decided(submission: Submission) -> None:
     from alliances.tenancy import current_actor
 
     if submission.decision == Outcome.APPROVED:
-        status, reason = Alliance.Status.DISSOLVED, _("市科技局确认解散：%(title)s")
+        status, reason = Alliance.Status.DISSOLVED, gettext_lazy("市科技局确认解散：%(title)s")
     else:
         status = submission.payload.get("status_before") or Alliance.Status.RECOGNISED
-        reason = _("市科技局未同意解散：%(title)s")
+        reason = gettext_lazy("市科技局未同意解散：%(title)s")
     alliance_status_set(actor=current_actor(), alliance=submission.alliance, status=status,
-                        reason=reason % {"title": submission.title})
+                        reason=_stored_text(reason, title=submission.title))
