@@ -113,3 +113,17 @@ def test_pages_render_in_english(oe, bureau_user):
     client.cookies["django_language"] = "en"
     html = client.get("/bureau/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Bureau console" in html
+
+
+def test_admin_is_read_only_for_submissions(oe, platform_admin):
+    submission = submitted(oe)
+    client = client_for(platform_admin)
+    with scopes_disabled():
+        version = submission.versions.get()
+    assert client.get(f"/admin/bureau/submission/{submission.pk}/change/").status_code == 200
+    assert client.get(f"/admin/bureau/submissionversion/{version.pk}/change/").status_code == 200
+    assert client.get("/admin/bureau/submission/add/").status_code == 403
+    response = client.post(f"/admin/bureau/submissionversion/{version.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    with scopes_disabled():
+        assert submission.versions.filter(pk=version.pk).exists()
