@@ -5,4 +5,9 @@ from bureau import views
 app_name = "bureau"
 
 # Mounted under /bureau/ (the bureau's own console) — alliance-side pages live in bureau/urls.py.
-urlpatterns = [path("", views.ConsoleView.as_view(), name="console")]
+urlpatterns = [
+    path("", views.ConsoleView.as_view(), name="console"),
+    path("submissions/", views.InboxView.as_view(), name="inbox"),
+    path("submissions/<int:pk>/", views.BureauSubmissionView.as_view(), name="submission"),
+    path("submissions/<int:pk>/document/", views.BureauDocumentView.as_view(), name="document"),
+]

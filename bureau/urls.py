@@ -1,6 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bureau import views
 
 app_name = "bureau_alliance"
 
 # Alliance-side pages (the alliance's submissions), mounted under /a/<slug>/.
-urlpatterns = []
+urlpatterns = [
+    path("submissions/", views.SubmissionListView.as_view(), name="submissions"),
+    path("submissions/<int:pk>/", views.SubmissionDetailView.as_view(), name="submission"),
+    path("submissions/<int:pk>/submit/", views.SubmissionSubmitView.as_view(), name="submit"),
+    path("submissions/<int:pk>/document/", views.SubmissionDocumentView.as_view(), name="document"),
+]

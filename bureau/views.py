@@ -1,8 +1,173 @@
+"""Pages: the alliance's submissions (under /a/<slug>/submissions/) and the bureau's console,
+inbox and review (under /bureau/, where the middleware disables tenant scopes: every view here
+checks `is_bureau_officer` itself and never writes alliance data)."""
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from alliances import access
-from alliances.models import Alliance
+from alliances.dashboard import Tile
+from alliances.errors import ServiceError
+from alliances.models import Role
+from alliances.pages import AlliancePageMixin
+from bureau import documents, selectors, services
+from bureau.forms import DecisionForm, NarrativeForm, SubmissionCreateForm
+from bureau.models import Kind, Submission
+
+ALLIANCE_READERS = access.SECRETARIAT | {Role.COUNCILLOR, access.CHAIR, Role.AUDITOR}
+
+
+def _service_error_to_form(form, exc: ServiceError, request) -> None:
+    placed = False
+    for name, msgs in exc.fields.items():
+        name = name.split(".")[-1]
+        if form is not None and name in form.fields:
+            for msg in msgs:
+                form.add_error(name, str(msg))
+            placed = True
+    if not placed:
+        messages.error(request, str(exc.message))
+
+
+def pdf_response(data: bytes, filename: str, inline: bool = True) -> HttpResponse:
+    response = HttpResponse(bytes(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    return response
+
+
+def version_document(submission: Submission, number: str | None):
+    versions = submission.versions.all()
+    version = versions.filter(number=int(number)).first() if number and number.isdigit() else versions.order_by("-number").first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def submissions_tile(request, alliance):
+    if not access.has_role(request.user, alliance, *access.SECRETARIAT):
+        return None
+    pending = Submission.objects.filter(status=Submission.Status.SUBMITTED).count()
+    returned = Submission.objects.filter(status=Submission.Status.RETURNED).count()
+    return Tile(
+        title=_("报送市科技局待审"), value=str(pending),
+        url=reverse("bureau_alliance:submissions", kwargs={"slug": alliance.slug}),
+        note=_("%(n)d 件被退回待修改") % {"n": returned} if returned else "",
+    )
+
+
+# ---------------------------------------------------------------- alliance side
+
+
+class SubmissionListView(AlliancePageMixin, TemplateView):
+    template_name = "bureau/submissions.html"
+    page_roles = ALLIANCE_READERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["submissions"] = Submission.objects.select_related("created_by", "submitted_by")
+        context["form"] = kwargs.get("form") or SubmissionCreateForm()
+        context["can_draft"] = bool(self.roles & services.DRAFTERS)
+        return context
+
+    def post(self, request, slug):
+        form = SubmissionCreateForm(request.POST)
+        if form.is_valid():
+            payload = {"year": form.cleaned_data["year"]} if form.cleaned_data["kind"] == Kind.ANNUAL_REPORT else None
+            try:
+                submission = services.approval_request(
+                    actor=request.user, alliance=self.alliance, kind=form.cleaned_data["kind"],
+                    title=form.cleaned_data["title"], payload=payload,
+                )
+            except ServiceError as exc:
+                _service_error_to_form(form, exc, request)
+            else:
+                messages.success(request, _("已创建草稿。"))
+                return redirect("bureau_alliance:submission", slug=slug, pk=submission.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class SubmissionDetailView(AlliancePageMixin, TemplateView):
+    template_name = "bureau/submission_detail.html"
+    page_roles = ALLIANCE_READERS
+
+    def get_submission(self):
+        submission = Submission.objects.filter(pk=self.kwargs["pk"]).first()
+        if submission is None:
+            raise Http404
+        return submission
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        submission = kwargs.get("submission") or self.get_submission()
+        initial = {"title": submission.title, **{k: submission.payload.get(k, "") for k in NarrativeForm.FORM_KEYS}}
+        initial.update({name: getattr(submission, name) for name in services.NARRATIVE_FIELDS})
+        context.update(
+            submission=submission,
+            versions=submission.versions.order_by("-number"),
+            decisions=submission.decisions.select_related("decided_by").order_by("-decided_at"),
+            form=kwargs.get("form") or NarrativeForm(initial=initial, kind=submission.kind),
+            can_edit=submission.is_editable and self.is_secretariat,
+            can_submit=submission.is_editable and Role.SECRETARY_GENERAL in self.roles,
+        )
+        return context
+
+    def post(self, request, slug, pk):
+        submission = self.get_submission()
+        form = NarrativeForm(request.POST, kind=submission.kind)
+        if form.is_valid():
+            try:
+                services.submission_edit(actor=request.user, alliance=self.alliance, submission=submission,
+                                         **form.service_kwargs())
+            except ServiceError as exc:
+                _service_error_to_form(form, exc, request)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("bureau_alliance:submission", slug=slug, pk=pk)
+        return self.render_to_response(self.get_context_data(form=form, submission=submission), status=400)
+
+
+class SubmissionSubmitView(AlliancePageMixin, View):
+    page_roles = {Role.SECRETARY_GENERAL}
+
+    def post(self, request, slug, pk):
+        submission = Submission.objects.filter(pk=pk).first()
+        if submission is None:
+            raise Http404
+        try:
+            services.submission_submit(actor=request.user, alliance=self.alliance, submission=submission)
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+            for name, msgs in exc.fields.items():
+                messages.error(request, f"{name}: {'; '.join(str(m) for m in msgs)}")
+        else:
+            messages.success(request, _("已报送市科技局。"))
+        return redirect("bureau_alliance:submission", slug=slug, pk=pk)
+
+
+class SubmissionDocumentView(AlliancePageMixin, View):
+    """The frozen PDF of a version (the latest by default); a draft gets a live preview."""
+
+    page_roles = ALLIANCE_READERS
+
+    def get(self, request, slug, pk):
+        submission = Submission.objects.filter(pk=pk).first()
+        if submission is None:
+            raise Http404
+        if submission.version == 0 or request.GET.get("preview"):
+            if not submission.is_editable:
+                raise Http404
+            return pdf_response(documents.preview_pdf(submission), f"preview-{submission.pk}.pdf")
+        version = version_document(submission, request.GET.get("version"))
+        return pdf_response(version.document, f"submission-{submission.pk}-v{version.number}.pdf")
+
+
+# ---------------------------------------------------------------- bureau side
 
 
 class BureauOfficerRequired(LoginRequiredMixin, UserPassesTestMixin):
@@ -11,11 +176,66 @@ class BureauOfficerRequired(LoginRequiredMixin, UserPassesTestMixin):
 
 
 class ConsoleView(BureauOfficerRequired, TemplateView):
-    """Every alliance side by side (the bureau issue fills in the columns)."""
+    """Every alliance side by side."""
 
     template_name = "bureau/console.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["alliances"] = Alliance.objects.all()
+        context["rows"] = selectors.console_rows()
+        context["funds_available"] = selectors.optional_selector("finance", "government_funds") is not None
+        context["kinds"] = ["enterprise", "university", "institute", "other"]
         return context
+
+
+class InboxView(BureauOfficerRequired, TemplateView):
+    template_name = "bureau/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = selectors.inbox(self.request.GET)
+        return context
+
+
+class BureauSubmissionView(BureauOfficerRequired, TemplateView):
+    template_name = "bureau/review.html"
+
+    def get_submission(self):
+        submission = selectors.bureau_submission(self.kwargs["pk"])
+        if submission is None:
+            raise Http404
+        return submission
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        submission = kwargs.get("submission") or self.get_submission()
+        context.update(
+            submission=submission,
+            versions=submission.versions.order_by("-number"),
+            decisions=submission.decisions.select_related("decided_by").order_by("-decided_at"),
+            form=kwargs.get("form") or DecisionForm(),
+            can_decide=submission.status == Submission.Status.SUBMITTED,
+        )
+        return context
+
+    def post(self, request, pk):
+        submission = self.get_submission()
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.submission_decide(actor=request.user, submission=submission, **form.cleaned_data)
+            except ServiceError as exc:
+                _service_error_to_form(form, exc, request)
+            else:
+                messages.success(request, _("审核结论已记录。"))
+                return redirect("bureau:submission", pk=pk)
+        return self.render_to_response(self.get_context_data(form=form, submission=submission), status=400)
+
+
+class BureauDocumentView(BureauOfficerRequired, View):
+    def get(self, request, pk):
+        submission = selectors.bureau_submission(pk)
+        if submission is None:
+            raise Http404
+        version = version_document(submission, request.GET.get("version"))
+        return pdf_response(version.document, f"{submission.alliance.slug}-{submission.pk}-v{version.number}.pdf")

@@ -1,6 +1,11 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
+
+from bureau.api import views
 
 app_name = "bureau_api"
 
+router = SimpleRouter()
+router.register("submissions", views.SubmissionViewSet, basename="submission")
+
 # API, mounted under /api/v1/alliances/<slug>/.
-urlpatterns = []
+urlpatterns = router.urls

@@ -1,0 +1,146 @@
+"""Documents sent to the bureau: a JSON snapshot of the live data, and a PDF rendered from that
+snapshot only (so the PDF can always be re-derived from what was frozen, never from live data).
+
+The documents are official Chinese forms: they render in Chinese whatever the user's language.
+"""
+
+from django.db.models import Case, IntegerField, Value, When
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from alliances.models import Organ, Role, RoleGrant, Seat
+from bureau.models import FORM_FIELDS, NARRATIVE_FIELDS, Kind, Submission
+from membership.models import MemberUnit
+
+SNAPSHOT_SCHEMA = 1
+TOP_MEMBERS = 20  # 附件1 三、若成员单位超过20家，一般只填写20家主要成员单位
+# Members counted in the application: admitted to the alliance and not gone.
+CURRENT_MEMBER_STATUSES = (MemberUnit.Status.ACTIVE, MemberUnit.Status.WITHDRAWING)
+ROLE_ORDER = [MemberUnit.AllianceRole.CHAIR, MemberUnit.AllianceRole.VICE_CHAIR, MemberUnit.AllianceRole.COUNCIL,
+              MemberUnit.AllianceRole.ORDINARY]
+FONT_FAMILIES = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif'
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def alliance_profile(alliance) -> dict:
+    return {
+        "name": alliance.name, "name_en": alliance.name_en, "code": alliance.code,
+        "technology_field": alliance.technology_field, "status": alliance.status,
+        "status_label": str(alliance.get_status_display()), "address": alliance.address,
+        "contact_name": alliance.contact_name, "contact_phone": alliance.contact_phone,
+        "contact_email": alliance.contact_email, "founded_on": _date(alliance.founded_on),
+        "host_unit": alliance.host_unit.name if alliance.host_unit_id else "",
+        "responsible_entity": alliance.responsible_entity.name if alliance.responsible_entity_id else "",
+        "responsible_entity_scope": alliance.responsible_entity_scope,
+        "agreement_version": alliance.agreement_version,
+    }
+
+
+def chair_of(alliance) -> dict:
+    """The chair (理事长): the councillor holding the chair seat, and that seat's unit."""
+    seat = Seat.objects.filter(organ__kind=Organ.Kind.COUNCIL, is_chair=True, vacated_at__isnull=True).select_related("unit").first()
+    if seat is None:
+        return {"name": "", "unit": ""}
+    grant = RoleGrant.objects.filter(seat=seat, role=Role.COUNCILLOR, revoked_at__isnull=True).select_related("user").first()
+    return {"name": str(grant.user) if grant else "", "unit": seat.unit.name if seat.unit_id else ""}
+
+
+def member_counts(alliance) -> dict:
+    counts = {kind: 0 for kind in MemberUnit.Kind.values}
+    for kind in MemberUnit.objects.filter(status__in=CURRENT_MEMBER_STATUSES).values_list("kind", flat=True):
+        counts[kind] += 1
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def main_members(alliance, limit: int = TOP_MEMBERS) -> list[dict]:
+    """The main member units for 附件1 三: chair unit first, then vice-chair and council units, then the rest."""
+    rank = Case(*[When(alliance_role=role, then=Value(i)) for i, role in enumerate(ROLE_ORDER)],
+                default=Value(len(ROLE_ORDER)), output_field=IntegerField())
+    units = (MemberUnit.objects.filter(status__in=CURRENT_MEMBER_STATUSES)
+             .annotate(rank=rank).order_by("rank", "joined_on", "name")[:limit])
+    return [
+        {"name": u.name, "uscc": u.uscc, "kind": u.kind, "kind_label": str(u.get_kind_display()),
+         "alliance_role": u.alliance_role, "alliance_role_label": str(u.get_alliance_role_display()),
+         "standing": u.standing}
+        for u in units
+    ]
+
+
+def recognition_data(submission: Submission) -> dict:
+    alliance = submission.alliance
+    return {
+        "chair": chair_of(alliance),
+        "member_counts": member_counts(alliance),
+        "members": main_members(alliance),
+    }
+
+
+def subject_data(submission: Submission) -> dict | None:
+    if submission.subject_type_id is None:
+        return None
+    subject = submission.subject
+    return {
+        "type": submission.subject_type.model_class()._meta.label_lower if submission.subject_type.model_class() else "",
+        "type_label": str(submission.subject_type.model_class()._meta.verbose_name) if submission.subject_type.model_class() else "",
+        "id": submission.subject_id,
+        "label": str(subject) if subject is not None else "",
+    }
+
+
+def build_snapshot(submission: Submission, *, version: int, submitted_by=None, submitted_at=None) -> dict:
+    """Everything the document shows, read from live data now (JSON-safe)."""
+    from bureau import reports
+
+    with translation.override("zh-hans"):
+        alliance = submission.alliance
+        snapshot = {
+            "schema": SNAPSHOT_SCHEMA,
+            "kind": submission.kind,
+            "kind_label": str(Kind(submission.kind).label),
+            "title": submission.title,
+            "version": version,
+            "submitted_at": timezone.localtime(submitted_at or timezone.now()).isoformat(timespec="seconds"),
+            "submitted_on": timezone.localdate(submitted_at or timezone.now()).isoformat(),
+            "submitted_by": str(submitted_by) if submitted_by else "",
+            "alliance": alliance_profile(alliance),
+            "narrative": {name: getattr(submission, name) for name in NARRATIVE_FIELDS},
+            "form": {name: submission.payload.get(name, "") for name in FORM_FIELDS},
+            "subject": subject_data(submission),
+            "payload": {k: v for k, v in submission.payload.items() if k not in FORM_FIELDS},
+        }
+        if submission.kind == Kind.RECOGNITION_APPLICATION:
+            snapshot["application"] = recognition_data(submission)
+        elif submission.kind == Kind.AGREEMENT_TEXT:
+            snapshot["agreement"] = {"version": alliance.agreement_version, "text": alliance.agreement_text}
+        elif submission.kind == Kind.ANNUAL_REPORT:
+            snapshot["annual_report"] = reports.annual_report(alliance, int(submission.payload["year"]))
+    return snapshot
+
+
+TEMPLATES = {
+    Kind.RECOGNITION_APPLICATION: "bureau/documents/recognition_application.html",
+    Kind.NECESSITY_STATEMENT: "bureau/documents/necessity_statement.html",
+    Kind.AGREEMENT_TEXT: "bureau/documents/agreement_text.html",
+    Kind.ANNUAL_REPORT: "bureau/documents/annual_report.html",
+}
+
+
+def render_html(snapshot: dict) -> str:
+    template = TEMPLATES.get(snapshot["kind"], "bureau/documents/generic.html")
+    with translation.override("zh-hans"):
+        return render_to_string(template, {"s": snapshot, "font_families": FONT_FAMILIES})
+
+
+def render_pdf(snapshot: dict) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_html(snapshot)).write_pdf()
+
+
+def preview_pdf(submission: Submission) -> bytes:
+    """A draft's document from today's live data (not frozen, not stored)."""
+    return render_pdf(build_snapshot(submission, version=submission.version + 1))

@@ -1,0 +1,113 @@
+"""Reads for the bureau console, the inbox and the alliance's own submission list."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import scope, scopes_disabled
+
+from alliances.models import Alliance
+from bureau.models import Kind, Submission
+from bureau.reports import annual_report_deadline, jsonable, optional_selector
+from membership.models import MemberUnit
+
+# Filed = submitted at least once and not rejected (a returned report was filed and is being fixed).
+FILED_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.RETURNED, Submission.Status.APPROVED)
+# Alliances that owe an annual report: the recognised ones (and those winding down).
+REPORTING_STATUSES = (Alliance.Status.RECOGNISED, Alliance.Status.DISSOLVING)
+OPEN_PROJECT_STATUS = "in_progress"
+
+
+@dataclass
+class ConsoleRow:
+    alliance: Alliance
+    members_by_kind: dict = field(default_factory=dict)
+    members_total: int = 0
+    open_projects: int = 0
+    government_funds: dict | None = None
+    pending_submissions: int = 0
+    overdue_annual_reports: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        a = self.alliance
+        return {
+            "slug": a.slug, "name": a.name, "name_en": a.name_en, "technology_field": a.technology_field,
+            "status": a.status, "members_by_kind": self.members_by_kind, "members_total": self.members_total,
+            "open_projects": self.open_projects, "government_funds": self.government_funds,
+            "pending_submissions": self.pending_submissions, "overdue_annual_reports": self.overdue_annual_reports,
+        }
+
+
+def overdue_annual_years(alliance, filed_years: set[int], today=None) -> list[int]:
+    """Last year's report is overdue after 31 March of this year when none was filed."""
+    today = today or timezone.localdate()
+    if alliance.status not in REPORTING_STATUSES:
+        return []
+    year = today.year - 1
+    if today > annual_report_deadline(year) and year not in filed_years:
+        return [year]
+    return []
+
+
+def console_rows(today=None) -> list[ConsoleRow]:
+    """Every alliance side by side; a handful of grouped queries whatever the number of alliances."""
+    alliances = list(Alliance.objects.select_related("host_unit").order_by("name"))
+    rows = {a.pk: ConsoleRow(alliance=a, members_by_kind={k: 0 for k in MemberUnit.Kind.values}) for a in alliances}
+    filed = defaultdict(set)
+    with scopes_disabled():
+        for alliance_id, kind, n in _grouped(MemberUnit.objects.filter(
+                status__in=(MemberUnit.Status.ACTIVE, MemberUnit.Status.WITHDRAWING)), "kind"):
+            rows[alliance_id].members_by_kind[kind] = n
+            rows[alliance_id].members_total += n
+        from projects.models import Project
+
+        for alliance_id, _status, n in _grouped(Project.objects.filter(status=OPEN_PROJECT_STATUS), "status"):
+            rows[alliance_id].open_projects = n
+        for alliance_id, _status, n in _grouped(Submission.objects.filter(status=Submission.Status.SUBMITTED), "status"):
+            rows[alliance_id].pending_submissions = n
+        for alliance_id, payload in Submission.objects.filter(
+                kind=Kind.ANNUAL_REPORT, status__in=FILED_STATUSES).values_list("alliance_id", "payload"):
+            if isinstance(payload, dict) and str(payload.get("year", "")).isdigit():
+                filed[alliance_id].add(int(payload["year"]))
+    government_funds = optional_selector("finance", "government_funds")
+    for a in alliances:
+        row = rows[a.pk]
+        row.overdue_annual_reports = overdue_annual_years(a, filed[a.pk], today)
+        if government_funds is not None:
+            with scope(alliance=a):
+                row.government_funds = jsonable(government_funds(a))
+    return [rows[a.pk] for a in alliances]
+
+
+def _grouped(queryset, key):
+    from django.db.models import Count
+
+    return queryset.order_by().values_list("alliance_id", key).annotate(n=Count("id"))
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    alliance = django_filters.CharFilter(field_name="alliance__slug", label=_("联盟标识"))
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("类型"))
+    status = django_filters.ChoiceFilter(choices=Submission.Status.choices, label=_("状态"))
+    submitted_after = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte", label=_("报送日期起"))
+    submitted_before = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte", label=_("报送日期止"))
+
+    class Meta:
+        model = Submission
+        fields = ["alliance", "kind", "status", "submitted_after", "submitted_before"]
+
+
+def inbox(params=None):
+    """Submissions of every alliance the bureau has received (drafts are the alliance's own business)."""
+    with scopes_disabled():
+        queryset = (Submission.objects.exclude(status=Submission.Status.DRAFT)
+                    .select_related("alliance", "submitted_by").order_by("-submitted_at", "-id"))
+        return SubmissionFilter(params or {}, queryset=queryset)
+
+
+def bureau_submission(pk: int) -> Submission | None:
+    with scopes_disabled():
+        return (Submission.objects.exclude(status=Submission.Status.DRAFT)
+                .select_related("alliance", "submitted_by").filter(pk=pk).first())

@@ -1,0 +1,49 @@
+import pytest
+from django_scopes import scope
+
+from bureau import services
+from bureau.models import Kind
+
+NARRATIVE = {
+    "innovation_goals": "突破深海探测传感器关键共性技术，形成发明专利30项。",
+    "industry_status": "海洋工程装备产业规模快速增长。",
+    "technology_trends": "深水化、智能化是主要趋势，我市核心传感器与国际先进水平存在差距。",
+    "policy_fit": "符合海洋强国战略和“双高”规划。",
+    "alliance_role": "形成稳定的产学研合作关系。",
+}
+
+
+def draft(ctx, kind=Kind.RECOGNITION_APPLICATION, title="认定申请书", narrative=None, **kwargs):
+    submission = services.approval_request(actor=ctx.user("sec"), alliance=ctx.alliance, kind=kind, title=title, **kwargs)
+    if narrative is not False:
+        submission = services.submission_edit(actor=ctx.user("sec"), alliance=ctx.alliance, submission=submission,
+                                              **(narrative or NARRATIVE))
+    return submission
+
+
+def submitted(ctx, **kwargs):
+    submission = draft(ctx, **kwargs)
+    return services.submission_submit(actor=ctx.user("sg"), alliance=ctx.alliance, submission=submission)
+
+
+def fresh(ctx, submission):
+    """Re-read a submission from the database (inside its alliance's scope)."""
+    from bureau.models import Submission
+
+    with scope(alliance=ctx.alliance):
+        return Submission.objects.get(pk=submission.pk)
+
+
+def current_version(ctx, submission):
+    from bureau.models import SubmissionVersion
+
+    with scope(alliance=ctx.alliance):
+        return SubmissionVersion.objects.filter(submission_id=submission.pk).order_by("-number").first()
+
+
+OPINION = {"necessity_opinion": "具备组建必要性。", "organisation_opinion": "组织形式符合要求。"}
+
+
+@pytest.fixture
+def recognition(oe):
+    return submitted(oe)
