@@ -17,6 +17,11 @@ from alliances.tenancy import TenantModel, tenant_history
 HUNDRED = Decimal("100")
 
 
+def percent_text(value: Decimal | None) -> str:
+    """60.0000 -> "60", 33.3300 -> "33.33" (never "6E+1")."""
+    return "" if value is None else format(value.normalize(), "f")
+
+
 class Territory(models.TextChoices):
     CITY = "city", _("本市")
     DOMESTIC = "domestic", _("国内")
@@ -143,6 +148,10 @@ class OwnershipShare(PartyMixin, TenantModel):
     position = models.PositiveSmallIntegerField(_("顺序"))
     share = models.DecimalField(_("份额（%）"), max_digits=7, decimal_places=4)
 
+    @property
+    def share_text(self) -> str:
+        return percent_text(self.share)
+
     class Meta:
         verbose_name = _("共有份额")
         verbose_name_plural = _("共有份额")
@@ -221,6 +230,10 @@ class Licence(TenantModel):
 
     def __str__(self):
         return f"{self.number} {self.asset}"
+
+    @property
+    def royalty_rate_text(self) -> str:
+        return percent_text(self.royalty_rate)
 
     @property
     def licensee_label(self) -> str:
@@ -317,6 +330,10 @@ class RevenueShare(PartyMixin, TenantModel):
     position = models.PositiveSmallIntegerField()
     share = models.DecimalField(_("份额（%）"), max_digits=7, decimal_places=4)
     amount = MoneyField(_("分配金额"), max_digits=18, decimal_places=2, default_currency="CNY")
+
+    @property
+    def share_text(self) -> str:
+        return percent_text(self.share)
 
     class Meta:
         verbose_name = _("收益分配")

@@ -19,7 +19,7 @@ from alliances.errors import Conflict, ValidationFailed
 from alliances.tenancy import current_actor, tenant_service
 from ip_registry import distribution
 from ip_registry.models import (
-    HUNDRED, IPAsset, Licence, Licensor, OwnershipShare, OwnershipVersion, RevenueReceipt, RevenueShare, Territory,
+    HUNDRED, IPAsset, percent_text, Licence, Licensor, OwnershipShare, OwnershipVersion, RevenueReceipt, RevenueShare, Territory,
     Transfer,
 )
 from membership.models import MemberUnit
@@ -111,7 +111,7 @@ def clean_owners(owners, field: str = "owners") -> list[tuple]:
         cleaned.append((unit, name, share))
     total = sum((share for _u, _n, share in cleaned), Decimal(0))
     if total != HUNDRED:
-        raise ValidationFailed(fields={field: [_("各权利人份额之和须恰好为100%%，当前为%(total)s%%。") % {"total": total.normalize()}]})
+        raise ValidationFailed(fields={field: [_("各权利人份额之和须恰好为100%%，当前为%(total)s%%。") % {"total": percent_text(total)}]})
     return cleaned
 
 

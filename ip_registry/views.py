@@ -89,7 +89,7 @@ class AssetExportView(RegisterMixin, View):
                 str(asset.project) if asset.project_id else "", asset.application_number, asset.patent_number,
                 asset.registration_number, asset.filing_date, asset.grant_date, asset.expiry_date,
                 asset.get_status_display(),
-                "; ".join(f"{s.party_label} {s.share.normalize()}%" for s in row["owners"]),
+                "; ".join(f"{s.party_label} {s.share_text}%" for s in row["owners"]),
                 _("是") if row["government_funded"] else _("否"), _("是") if row["city_duty"] else _("否"),
             ])
         buffer = BytesIO()
