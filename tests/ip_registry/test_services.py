@@ -463,3 +463,13 @@ def test_licences_granted_by_a_departing_member_continue_on_their_terms(oe, asse
 
 def test_the_register_installs_no_departure_handler_that_could_void_licences():
     assert not [fn for fn in hooks._departure_handlers if fn.__module__.startswith("ip_registry")]
+
+
+def test_the_expiry_command_expires_ended_licences(oe, asset):
+    from django.core.management import call_command
+
+    old = grant(oe, asset, start=date(2024, 2, 1), end=date(2024, 12, 31))
+    call_command("ip_expire_licences")
+    with scope(alliance=oe.alliance):
+        old.refresh_from_db()
+    assert old.status == "expired"
