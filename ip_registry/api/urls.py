@@ -1,6 +1,13 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
+
+from ip_registry.api import views
 
 app_name = "ip_registry_api"
 
+router = SimpleRouter()
+router.register("ip-assets", views.IPAssetViewSet, basename="ip-asset")
+router.register("licences", views.LicenceViewSet, basename="licence")
+router.register("ip-transfers", views.TransferViewSet, basename="ip-transfer")
+
 # API, mounted under /api/v1/alliances/<slug>/.
-urlpatterns = []
+urlpatterns = router.urls

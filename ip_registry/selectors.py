@@ -1,0 +1,105 @@
+"""Reads of the IP register, with what each role may see.
+
+Representatives (and nobody else) are limited to their own unit's IP: assets their unit owns or
+owned (any ownership version), licences it grants or receives, and the revenue of assets it owns.
+"""
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from alliances import access
+from alliances.models import Role, RoleGrant
+from ip_registry.models import IPAsset, Licence, Licensor, OwnershipShare, OwnershipVersion, RevenueReceipt, Transfer
+from ip_registry.services import projects_is_government_funded
+
+
+def representative_units(user, alliance) -> list[int] | None:
+    """None: the user sees the whole register; else the ids of the units whose IP they see."""
+    roles = access.roles_of(user, alliance)
+    if access.is_bureau_officer(user) or roles - {Role.REPRESENTATIVE}:
+        return None
+    return list(
+        RoleGrant.objects.filter(user=user, role=Role.REPRESENTATIVE, revoked_at__isnull=True, member_unit__isnull=False)
+        .values_list("member_unit_id", flat=True)
+    )
+
+
+def government_funded_project_ids(alliance) -> set[int]:
+    from projects.models import Project
+
+    projects = Project.objects.filter(pk__in=IPAsset.objects.filter(origin=IPAsset.Origin.FOREGROUND).values("project_id"))
+    return {p.pk for p in projects if projects_is_government_funded(p)}
+
+
+def _owned_by(units) -> Q:
+    return Q(Exists(OwnershipShare.objects.filter(version__asset=OuterRef("pk"), member_unit__in=units)))
+
+
+def assets_for(user, alliance):
+    qs = IPAsset.objects.select_related("project")
+    units = representative_units(user, alliance)
+    if units is None:
+        return qs
+    licensed = Licence.objects.filter(Q(licensee_unit__in=units) | Q(licensors__member_unit__in=units)).values("asset_id")
+    return qs.filter(_owned_by(units) | Q(pk__in=licensed))
+
+
+def asset_filter(qs, alliance, *, kind=None, status=None, origin=None, owner=None, project=None, government_funded=None):
+    """The register's filters. `owner`: a member unit id among the current owners."""
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if origin:
+        qs = qs.filter(origin=origin)
+    if project:
+        qs = qs.filter(project_id=project)
+    if owner:
+        today = timezone.localdate()
+        current = OwnershipVersion.objects.filter(asset=OuterRef("version__asset"), valid_from__lte=today).order_by("-valid_from")
+        owned_now = OwnershipShare.objects.filter(member_unit_id=owner, version_id=Subquery(current.values("pk")[:1]))
+        qs = qs.filter(pk__in=owned_now.values("version__asset_id"))
+    if government_funded is not None:
+        funded = government_funded_project_ids(alliance)
+        qs = qs.filter(project_id__in=funded) if government_funded else qs.exclude(project_id__in=funded)
+    return qs
+
+
+def licences_for(user, alliance):
+    qs = Licence.objects.select_related("asset", "licensee_unit", "rd_project").prefetch_related("licensors__member_unit")
+    units = representative_units(user, alliance)
+    if units is None:
+        return qs
+    owned = IPAsset.objects.filter(_owned_by(units)).values("pk")
+    granted = Licensor.objects.filter(member_unit__in=units).values("licence_id")
+    return qs.filter(Q(licensee_unit__in=units) | Q(pk__in=granted) | Q(asset__in=owned)).distinct()
+
+
+def transfers_for(user, alliance):
+    qs = Transfer.objects.select_related("asset")
+    units = representative_units(user, alliance)
+    if units is None:
+        return qs
+    return qs.filter(asset__in=IPAsset.objects.filter(_owned_by(units)).values("pk"))
+
+
+def receipts_for(user, alliance):
+    """Revenue is seen by the whole register's readers, and by representatives of an owner."""
+    qs = RevenueReceipt.objects.select_related("asset", "licence", "transfer").prefetch_related("shares__member_unit")
+    units = representative_units(user, alliance)
+    if units is None:
+        return qs
+    return qs.filter(asset__in=IPAsset.objects.filter(_owned_by(units)).values("pk"))
+
+
+def ownership_history(asset):
+    return asset.ownership_versions.prefetch_related("shares__member_unit").order_by("-number")
+
+
+def city_licensing_duty(asset, funded_projects: set[int] | None = None) -> bool:
+    """第十六条(三): government-funded results carry the duty to license to units in the city."""
+    if asset.origin != IPAsset.Origin.FOREGROUND:
+        return False
+    if funded_projects is not None:
+        return asset.project_id in funded_projects
+    return projects_is_government_funded(asset.project)

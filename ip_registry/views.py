@@ -1,0 +1,123 @@
+"""Pages of the IP register: the list with filters, an asset's page, the XLSX export."""
+
+from io import BytesIO
+
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+from openpyxl import Workbook
+
+from alliances.dashboard import Tile
+from alliances.pages import AlliancePageMixin
+from ip_registry import selectors, services
+from ip_registry.models import IPAsset, Licence
+from membership.models import MemberUnit
+
+
+def dashboard_tile(request, alliance):
+    if not request.user.is_authenticated:
+        return None
+    assets = selectors.assets_for(request.user, alliance)
+    pending = selectors.licences_for(request.user, alliance).filter(status=Licence.Status.PENDING_BUREAU).count()
+    return Tile(
+        title=_("知识产权"), value=str(assets.count()), url=reverse("ip_registry:list", kwargs={"slug": alliance.slug}),
+        note=_("%(n)d项许可待市科技局批准") % {"n": pending} if pending else "",
+    )
+
+
+def _bool_param(value):
+    return {"1": True, "true": True, "0": False, "false": False}.get((value or "").lower())
+
+
+class RegisterMixin(AlliancePageMixin):
+    def filters(self) -> dict:
+        get = self.request.GET
+        return {
+            "kind": get.get("kind") or None, "status": get.get("status") or None, "origin": get.get("origin") or None,
+            "owner": get.get("owner") if (get.get("owner") or "").isdigit() else None,
+            "project": get.get("project") if (get.get("project") or "").isdigit() else None,
+            "government_funded": _bool_param(get.get("government_funded")),
+        }
+
+    def rows(self):
+        qs = selectors.asset_filter(
+            selectors.assets_for(self.request.user, self.alliance), self.alliance, **self.filters()
+        ).prefetch_related("ownership_versions__shares__member_unit")
+        funded = selectors.government_funded_project_ids(self.alliance)
+        today = timezone.localdate()
+        rows = []
+        for asset in qs:
+            versions = sorted(asset.ownership_versions.all(), key=lambda v: v.valid_from)
+            current = next((v for v in reversed(versions) if v.valid_from <= today), versions[0] if versions else None)
+            rows.append({
+                "asset": asset, "owners": list(current.shares.all()) if current else [],
+                "government_funded": asset.project_id in funded, "city_duty": selectors.city_licensing_duty(asset, funded),
+            })
+        return rows
+
+
+class AssetListView(RegisterMixin, TemplateView):
+    template_name = "ip_registry/list.html"
+
+    def get_context_data(self, **kwargs):
+        from projects.models import Project
+
+        context = super().get_context_data(**kwargs)
+        context.update(
+            rows=self.rows(), filters=self.filters(), kinds=IPAsset.Kind.choices, statuses=IPAsset.Status.choices,
+            origins=IPAsset.Origin.choices, units=MemberUnit.objects.all(), projects=Project.objects.all(),
+            query=self.request.GET.urlencode(),
+        )
+        return context
+
+
+class AssetExportView(RegisterMixin, View):
+    def get(self, request, slug):
+        book = Workbook()
+        sheet = book.active
+        sheet.title = _("知识产权登记簿")
+        sheet.append([
+            _("编号"), _("类型"), _("名称"), _("来源"), _("来源项目"), _("申请号"), _("专利号"), _("登记号"), _("申请日"),
+            _("授权日"), _("届满日"), _("状态"), _("权利人及份额"), _("政府资助"), _("本市许可义务"),
+        ])
+        for row in self.rows():
+            asset = row["asset"]
+            sheet.append([
+                asset.pk, asset.get_kind_display(), asset.title, asset.get_origin_display(),
+                str(asset.project) if asset.project_id else "", asset.application_number, asset.patent_number,
+                asset.registration_number, asset.filing_date, asset.grant_date, asset.expiry_date,
+                asset.get_status_display(),
+                "; ".join(f"{s.party_label} {s.share_text}%" for s in row["owners"]),
+                _("是") if row["government_funded"] else _("否"), _("是") if row["city_duty"] else _("否"),
+            ])
+        buffer = BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="ip-register-{self.alliance.slug}.xlsx"'
+        return response
+
+
+class AssetDetailView(AlliancePageMixin, TemplateView):
+    template_name = "ip_registry/asset.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        asset = selectors.assets_for(user, self.alliance).filter(pk=kwargs["pk"]).first()
+        if asset is None:
+            raise Http404
+        history = list(selectors.ownership_history(asset))
+        current = services.ownership_on(asset, timezone.localdate()) or (history[-1] if history else None)
+        funded = services.asset_is_government_funded(asset)
+        context.update(
+            asset=asset, history=history, current=current, government_funded=funded,
+            city_duty=selectors.city_licensing_duty(asset),
+            licences=selectors.licences_for(user, self.alliance).filter(asset=asset),
+            transfers=selectors.transfers_for(user, self.alliance).filter(asset=asset),
+            receipts=selectors.receipts_for(user, self.alliance).filter(asset=asset),
+        )
+        return context

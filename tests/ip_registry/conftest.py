@@ -1,0 +1,51 @@
+"""Fixtures of the IP register tests: projects, government funding, a registered asset."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django_scopes import scope
+
+from ip_registry import services
+from ip_registry.models import IPAsset
+from projects.models import Project
+
+FUNDED_CODES: set[str] = set()
+
+
+@pytest.fixture
+def project(oe):
+    # Projects has no service to create one yet: the skeleton row is the test's setup.
+    with scope(alliance=oe.alliance):
+        return Project.objects.create(alliance=oe.alliance, code="OE-P-001", title="深海传感器", lead_unit=oe.units[0])
+
+
+@pytest.fixture
+def gov_project(oe, monkeypatch):
+    """A project with government funding, read through `projects_is_government_funded`."""
+    monkeypatch.setattr(Project, "government_funded", property(lambda p: p.code in FUNDED_CODES), raising=False)
+    FUNDED_CODES.clear()
+    FUNDED_CODES.add("OE-G-001")
+    with scope(alliance=oe.alliance):
+        return Project.objects.create(alliance=oe.alliance, code="OE-G-001", title="水下机器人（市科技计划）",
+                                      lead_unit=oe.units[0])
+
+
+def register(ctx, *, owners=None, origin="background", project=None, kind="invention_patent", title="一种水下传感器",
+             **details):
+    units = ctx.units
+    owners = owners or [(units[0], "", Decimal("60")), (units[1], "", Decimal("40"))]
+    details.setdefault("filing_date", date(2024, 1, 10))
+    return services.asset_register(actor=ctx.user("sec"), alliance=ctx.alliance, kind=kind, title=title, origin=origin,
+                                   owners=owners, project=project, **details)
+
+
+@pytest.fixture
+def asset(oe) -> IPAsset:
+    return register(oe)
+
+
+@pytest.fixture
+def gov_asset(oe, gov_project) -> IPAsset:
+    return register(oe, origin="foreground", project=gov_project, title="水下机器人控制方法",
+                    owners=[(oe.units[0], "", Decimal("50")), (oe.units[2], "", Decimal("50"))])
