@@ -28,7 +28,7 @@ def ip_agreement_gaps(project: Project) -> list[str]:
     else:
         total = sum((s.share for s in shares), Decimal("0"))
         if total != HUNDRED:
-            gaps.append(_("权属份额合计为%(total)s%%，须恰好为100%%。") % {"total": total.normalize()})
+            gaps.append(_("权属份额合计为%(total)s%%，须恰好为100%%。") % {"total": f"{total.normalize():f}"})
         for share in shares:
             if share.participant.status == Participant.Status.WITHDRAWN:
                 gaps.append(_("%(unit)s已退出项目，仍持有权属份额。") % {"unit": share.participant.unit})

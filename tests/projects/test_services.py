@@ -289,9 +289,11 @@ def test_representative_of_a_participating_unit_reports_a_milestone(oe, draft):
 @needs_governance
 def test_representative_of_another_unit_cannot_report(oe):
     project = make_draft(oe)
+    call(oe, services.participant_remove, participant=participant(oe, project, oe.units[5]))  # rep-1's unit
     with scope(alliance=oe.alliance):
-        Participant.objects.filter(project=project, unit=oe.units[5]).delete()
-        Project.objects.filter(pk=project.pk)  # units[5] (rep-1's) takes no part now
+        lead, second = project.participants.all()
+    call(oe, services.ip_agreement_set, project=project, licensing="a", revenue_sharing="b", on_dissolution="c",
+         on_withdrawal="d", shares=[(lead, Decimal("70")), (second, Decimal("30"))])
     project = running(oe, project)
     with scope(alliance=oe.alliance):
         milestone = project.milestones.first()
@@ -575,7 +577,7 @@ def test_accepted_results_are_registered_as_foreground_ip_with_the_agreements_sh
         assert len(results) == 2 and all(r.asset_id for r in results)
         asset = IPAsset.objects.get(pk=results[0].asset_id)
         assert asset.origin == "foreground" and asset.project_id == project.pk
-        owners = {(o.unit_id, o.share) for o in asset.versions.order_by("-number").first().owners.all()}
+        owners = {(o.member_unit_id, o.share) for o in asset.ownership_versions.order_by("-number").first().shares.all()}
     assert owners == {(oe.units[0].pk, Decimal("60")), (oe.units[1].pk, Decimal("30")), (oe.units[5].pk, Decimal("10"))}
     assert call(oe, services.project_close, project=project).status == "closed"
 
