@@ -1,6 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from governance import views
 
 app_name = "governance"
 
 # Pages, mounted under /a/<slug>/.
-urlpatterns = []
+urlpatterns = [
+    path("motions/", views.MotionListView.as_view(), name="motions"),
+    path("motions/<int:pk>/", views.MotionDetailView.as_view(), name="motion"),
+]

@@ -1,0 +1,744 @@
+"""Governance services: the only writers of governance tables.
+
+Motions: create (draft) -> open (seats snapshot, recusal) -> votes (changeable until closes_at)
+-> close (tally, seal with a hash chained per alliance, resolution number, outcome handlers).
+"""
+
+import hashlib
+import json
+import secrets
+from datetime import timedelta
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliances import access
+from alliances.errors import Conflict, Forbidden, ValidationFailed
+from alliances.models import Alliance, Organ, Role, RoleGrant
+from alliances.tenancy import tenant_service
+from governance import outcomes
+from governance.models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    CharterVersion,
+    Choice,
+    Consultation,
+    EligibleSeat,
+    ExpertInvitation,
+    Meeting,
+    Motion,
+    MotionKind,
+    Notification,
+    Opinion,
+    Resolution,
+    SealedResult,
+    Threshold,
+)
+from governance.tally import Tally, decided, evaluate
+from membership.models import MemberUnit
+
+GENESIS_HASH = "0" * 64
+
+DEFAULT_THRESHOLDS = {
+    MotionKind.ADMISSION: Threshold.ABSOLUTE_MAJORITY_SEATS,
+    MotionKind.EXPULSION: Threshold.TWO_THIRDS_SEATS,
+    MotionKind.AGREEMENT_AMENDMENT: Threshold.UNANIMITY_SEATS,
+    MotionKind.PROJECT_APPROVAL: Threshold.ABSOLUTE_MAJORITY_SEATS,
+    MotionKind.PROJECT_ADJUSTMENT: Threshold.ABSOLUTE_MAJORITY_SEATS,
+    MotionKind.BUDGET: Threshold.ABSOLUTE_MAJORITY_SEATS,
+    MotionKind.RULES: Threshold.ABSOLUTE_MAJORITY_SEATS,
+    MotionKind.OTHER: Threshold.SIMPLE_MAJORITY_CAST,
+}
+# Seat-based thresholds already count every seat; a vote of the votes cast needs two thirds taking part.
+DEFAULT_MOTION_QUORUMS = {kind: [0, 1] for kind in MotionKind.values} | {MotionKind.OTHER: [2, 3]}
+
+
+# ---------------------------------------------------------------- charter
+
+
+def current_charter(alliance) -> CharterVersion:
+    """The alliance's charter in force; version 1 with the defaults is created on first use."""
+    charter = CharterVersion.objects.filter(alliance=alliance).order_by("-version").first()
+    if charter is None:
+        try:
+            with transaction.atomic():
+                charter = CharterVersion.objects.create(
+                    alliance=alliance, version=1, thresholds={str(k): str(v) for k, v in DEFAULT_THRESHOLDS.items()},
+                    motion_quorums=dict(DEFAULT_MOTION_QUORUMS), note=_("默认规则"),
+                )
+        except IntegrityError:
+            charter = CharterVersion.objects.filter(alliance=alliance).order_by("-version").first()
+    return charter
+
+
+@tenant_service
+def charter_amend(
+    *, actor, alliance, thresholds: dict | None = None, motion_quorums: dict | None = None,
+    meeting_quorum: tuple[int, int] | None = None, note: str = "",
+) -> CharterVersion:
+    """A new charter version (the old one stays for motions decided under it). The council's
+    decision to change the rules is itself a motion of kind `rules` or `agreement_amendment`."""
+    access.require_secretariat(actor, alliance)
+    base = current_charter(alliance)
+    new_thresholds = dict(base.thresholds)
+    new_quorums = dict(base.motion_quorums)
+    errors = {}
+    for kind, rule in (thresholds or {}).items():
+        if kind not in MotionKind.values or rule not in Threshold.values:
+            errors.setdefault("thresholds", []).append(_("未知的议案类型或表决门槛：%(k)s") % {"k": f"{kind}={rule}"})
+        else:
+            new_thresholds[kind] = rule
+    for kind, fraction in (motion_quorums or {}).items():
+        ok = kind in MotionKind.values and isinstance(fraction, (list, tuple)) and len(fraction) == 2
+        if ok:
+            num, den = fraction
+            ok = isinstance(num, int) and isinstance(den, int) and 0 <= num <= den and den > 0
+        if not ok:
+            errors.setdefault("motion_quorums", []).append(_("法定人数须为不大于1的分数。"))
+        else:
+            new_quorums[kind] = [num, den]
+    num, den = meeting_quorum or (base.meeting_quorum_numerator, base.meeting_quorum_denominator)
+    if not (isinstance(num, int) and isinstance(den, int) and 0 < num <= den):
+        errors["meeting_quorum"] = [_("法定人数须为不大于1的分数。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return CharterVersion.objects.create(
+        alliance=alliance, version=base.version + 1, thresholds=new_thresholds, motion_quorums=new_quorums,
+        meeting_quorum_numerator=num, meeting_quorum_denominator=den, note=note[:300], created_by=actor,
+    )
+
+
+# ---------------------------------------------------------------- motions
+
+
+def council_seats_with_holders():
+    """Council seats that are filled: (seat, holder) for each active councillor grant."""
+    grants = (
+        RoleGrant.objects.filter(
+            role=Role.COUNCILLOR, revoked_at__isnull=True, seat__organ__kind=Organ.Kind.COUNCIL,
+            seat__vacated_at__isnull=True,
+        )
+        .select_related("seat", "user")
+        .order_by("seat__position", "seat_id")
+    )
+    return [(g.seat, g.user) for g in grants]
+
+
+def _subject_fields(alliance, subject):
+    if subject is None:
+        return None, None
+    if getattr(subject, "pk", None) is None or getattr(subject, "alliance_id", None) != alliance.pk:
+        raise ValidationFailed(fields={"subject": [_("对象不属于本联盟。")]})
+    return ContentType.objects.get_for_model(subject), subject.pk
+
+
+@tenant_service
+def motion_create(
+    *, actor, alliance, kind: str, title: str, body: str, closes_at, subject=None, subject_unit=None, secret: bool = False,
+) -> Motion:
+    access.require_secretariat(actor, alliance)
+    errors = {}
+    if kind not in MotionKind.values:
+        errors["kind"] = [_("未知的议案类型。")]
+    if not (title or "").strip():
+        errors["title"] = [_("请填写标题。")]
+    elif len(title.strip()) > 300:
+        errors["title"] = [_("标题不能超过300个字符。")]
+    if closes_at is None or timezone.is_naive(closes_at):
+        errors["closes_at"] = [_("请填写带时区的截止时间。")]
+    elif closes_at <= timezone.now():
+        errors["closes_at"] = [_("截止时间须晚于当前时间。")]
+    if subject_unit is None and isinstance(subject, MemberUnit):
+        subject_unit = subject
+    if subject_unit is not None and (not isinstance(subject_unit, MemberUnit) or subject_unit.alliance_id != alliance.pk):
+        errors["subject_unit"] = [_("对象不属于本联盟。")]
+    try:
+        subject_type, subject_id = _subject_fields(alliance, subject)
+    except ValidationFailed as error:
+        errors.update(error.fields)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return Motion.objects.create(
+        alliance=alliance, kind=kind, title=title.strip(), body=body or "", closes_at=closes_at, secret=bool(secret),
+        subject_type=subject_type, subject_id=subject_id, subject_unit=subject_unit,
+        charter=current_charter(alliance), created_by=actor,
+    )
+
+
+@tenant_service
+def motion_update(*, actor, alliance, motion: Motion, **changes) -> Motion:
+    """Edit a draft (title, body, closes_at, secret)."""
+    access.require_secretariat(actor, alliance)
+    motion = _locked_motion(alliance, motion)
+    if motion.status != Motion.Status.DRAFT:
+        raise Conflict(_("只能修改草稿状态的议案。"))
+    errors = {}
+    for name in ("title", "body", "closes_at", "secret"):
+        if name in changes:
+            setattr(motion, name, changes[name])
+    if not (motion.title or "").strip():
+        errors["title"] = [_("请填写标题。")]
+    if motion.closes_at <= timezone.now():
+        errors["closes_at"] = [_("截止时间须晚于当前时间。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    motion.save()
+    return motion
+
+
+def _locked_motion(alliance, motion) -> Motion:
+    if motion.alliance_id != alliance.pk:
+        raise Forbidden()
+    return Motion.objects.select_for_update().get(pk=motion.pk)
+
+
+@tenant_service
+def motion_open(*, actor, alliance, motion: Motion) -> Motion:
+    """Open the vote: snapshot the council's filled seats, recuse the subject unit's seat.
+    Expert consultations on the same subject must be finished: their summary goes with the papers."""
+    access.require_secretariat(actor, alliance)
+    locked = _locked_motion(alliance, motion)
+    if locked.status != Motion.Status.DRAFT:
+        raise Conflict(_("议案已经开始表决或已结束。"))
+    now = timezone.now()
+    if locked.closes_at <= now:
+        raise ValidationFailed(fields={"closes_at": [_("截止时间须晚于当前时间。")]})
+    consultations = Consultation.objects.filter(motion=locked)
+    if locked.subject_type_id:
+        consultations = consultations | Consultation.objects.filter(
+            subject_type_id=locked.subject_type_id, subject_id=locked.subject_id, motion__isnull=True
+        )
+    pending = [c.title for c in consultations if c.status != Consultation.Status.CLOSED]
+    if pending:
+        raise Conflict(_("相关专家咨询尚未结束，意见汇总须在表决开始前附上：%(t)s") % {"t": "、".join(pending)})
+    Consultation.objects.filter(pk__in=[c.pk for c in consultations], motion__isnull=True).update(motion=locked)
+    seats = council_seats_with_holders()
+    if not seats:
+        raise Conflict(_("理事会没有在任理事，无法表决。"))
+    EligibleSeat.objects.bulk_create([
+        EligibleSeat(
+            alliance=alliance, motion=locked, seat=seat, unit=seat.unit, holder=holder,
+            recused=locked.subject_unit_id is not None and seat.unit_id == locked.subject_unit_id,
+        )
+        for seat, holder in seats
+    ])
+    locked.status = Motion.Status.OPEN
+    locked.opened_at = now
+    locked.opened_by = actor
+    if locked.secret:
+        locked.ballot_salt = secrets.token_hex(32)
+    locked.save()
+    for entry in EligibleSeat.objects.filter(motion=locked, recused=False).select_related("holder"):
+        _notify(
+            alliance, entry.holder, Notification.Kind.MOTION_OPENED, f"motion:{locked.pk}:opened",
+            _("议案开始表决：%(t)s") % {"t": locked.title},
+            _("请在 %(d)s 前完成表决。") % {"d": timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M")},
+            _motion_url(alliance, locked),
+        )
+    return locked
+
+
+def _secret_token(motion: Motion, seat_id: int) -> str:
+    return hashlib.sha256(f"{motion.ballot_salt}:{motion.pk}:{seat_id}".encode()).hexdigest()
+
+
+@tenant_service
+def vote_cast(*, actor, alliance, motion: Motion, choice: str) -> Ballot:
+    """Cast or change the vote of the actor's council seat. The motion row is locked, so two
+    votes of one seat at the same time queue up; the unique constraints back this up."""
+    if choice not in Choice.values:
+        raise ValidationFailed(fields={"choice": [_("表决意见须为赞成、反对或弃权。")]})
+    if not access.has_role(actor, alliance, Role.COUNCILLOR):
+        raise Forbidden(_("只有理事可以表决。"))
+    locked = _locked_motion(alliance, motion)
+    if locked.status != Motion.Status.OPEN or timezone.now() >= locked.closes_at:
+        raise Conflict(_("表决已截止，不能再投票或改票。"))
+    entry = EligibleSeat.objects.filter(motion=locked, holder=actor).select_related("seat").first()
+    if entry is None:
+        raise Forbidden(_("您的席位不在本议案的表决名单中。"))
+    if entry.recused:
+        raise Forbidden(_("您所在单位是本议案的当事单位，须回避表决。"))
+    now = timezone.now()
+    if locked.secret:
+        token = _secret_token(locked, entry.seat_id)
+        ballot = Ballot.objects.filter(motion=locked, token=token).first()
+        if ballot is None:
+            ballot = Ballot(alliance=alliance, motion=locked, token=token, choice=choice)
+        else:
+            ballot.choice = choice
+            ballot.changes += 1
+    else:
+        ballot = Ballot.objects.filter(motion=locked, seat=entry.seat).first()
+        if ballot is None:
+            ballot = Ballot(alliance=alliance, motion=locked, seat=entry.seat, voter=actor, choice=choice, cast_at=now)
+        else:
+            ballot.choice = choice
+            ballot.voter = actor
+            ballot.cast_at = now
+            ballot.changes += 1
+    ballot.save()
+    if entry.voted_at is None:
+        entry.voted_at = now
+        entry.save(update_fields=["voted_at"])
+    return ballot
+
+
+def my_choice(motion: Motion, user) -> str | None:
+    """The user's current choice on an open motion (their own seat only), else None."""
+    entry = EligibleSeat.objects.filter(motion=motion, holder=user, recused=False).first()
+    if entry is None or entry.voted_at is None:
+        return None
+    if motion.secret:
+        if not motion.ballot_salt:
+            return None
+        ballot = Ballot.objects.filter(motion=motion, token=_secret_token(motion, entry.seat_id)).first()
+    else:
+        ballot = Ballot.objects.filter(motion=motion, seat=entry.seat_id).first()
+    return ballot.choice if ballot else None
+
+
+def current_tally(motion: Motion) -> Tally:
+    counts = {c: 0 for c in Choice.values}
+    for choice in Ballot.objects.filter(motion=motion).values_list("choice", flat=True):
+        counts[choice] += 1
+    eligible = EligibleSeat.objects.filter(motion=motion, recused=False).count()
+    return Tally(eligible=eligible, for_=counts["for"], against=counts["against"], abstain=counts["abstain"])
+
+
+def can_close_early(motion: Motion) -> bool:
+    charter = motion.charter
+    return decided(current_tally(motion), charter.threshold_for(motion.kind), charter.quorum_for(motion.kind))
+
+
+def _canonical(data) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def sealed_payload(sealed: SealedResult) -> dict:
+    """What the hash covers: every sealed column, in canonical JSON."""
+    return {
+        "alliance": sealed.alliance_id,
+        "sequence": sealed.sequence,
+        "motion": sealed.motion_id,
+        "sealed_at": sealed.sealed_at.astimezone(dt_timezone.utc).isoformat(),
+        "kind": sealed.kind,
+        "title": sealed.title,
+        "secret": sealed.secret,
+        "threshold": sealed.threshold,
+        "charter_version": sealed.charter_version,
+        "tally": sealed.tally,
+        "voters": sealed.voters,
+        "recused": sealed.recused,
+        "result": sealed.result,
+        "resolution_number": sealed.resolution_number,
+        "previous_hash": sealed.previous_hash,
+    }
+
+
+def sealed_hash(sealed: SealedResult) -> str:
+    return hashlib.sha256(_canonical(sealed_payload(sealed)).encode()).hexdigest()
+
+
+@tenant_service
+def motion_close(*, actor, alliance, motion: Motion) -> Motion:
+    """Close and seal. `actor=None` is the scheduled close once the window has ended; the
+    secretariat may close earlier only when no remaining vote can change the outcome."""
+    now = timezone.now()
+    locked = _locked_motion(alliance, motion)
+    if locked.status != Motion.Status.OPEN:
+        raise Conflict(_("只能结束表决中的议案。"))
+    window_ended = now >= locked.closes_at
+    if actor is None:
+        if not window_ended:
+            raise Conflict(_("表决期未满，不能自动结束。"))
+    else:
+        access.require_secretariat(actor, alliance)
+        if not window_ended and not can_close_early(locked):
+            raise Conflict(_("剩余票数仍可能改变表决结果，不能提前结束。"))
+    # One sealer at a time per alliance: the chain and the resolution numbers stay gapless.
+    Alliance.objects.select_for_update().get(pk=alliance.pk)
+    charter = locked.charter
+    rule = charter.threshold_for(locked.kind)
+    tally = current_tally(locked)
+    passed = evaluate(tally, rule, charter.quorum_for(locked.kind))
+    entries = list(EligibleSeat.objects.filter(motion=locked).select_related("seat", "unit", "holder"))
+    if locked.secret:
+        voters = [_voter_row(e) for e in entries if not e.recused and e.voted_at]
+    else:
+        choices = dict(Ballot.objects.filter(motion=locked).values_list("seat_id", "choice"))
+        voters = [_voter_row(e) | {"choice": choices[e.seat_id]} for e in entries if e.seat_id in choices]
+    recused = [_voter_row(e) for e in entries if e.recused]
+    locked.status = Motion.Status.CLOSED
+    locked.result = Motion.Result.PASSED if passed else Motion.Result.FAILED
+    locked.closed_at = now
+    locked.closed_by = actor
+    locked.ballot_salt = ""
+    locked.save()
+    resolution = None
+    if passed:
+        year = timezone.localdate(now).year
+        sequence = Resolution.objects.filter(year=year).count() + 1
+        number = f"{alliance.code}-{year}-{sequence:03d}"
+        resolution = Resolution.objects.create(
+            alliance=alliance, motion=locked, number=number, year=year, sequence=sequence, issued_at=now,
+            title=locked.title, text=locked.body,
+        )
+    previous = SealedResult.objects.order_by("-sequence").first()
+    sealed = SealedResult(
+        alliance=alliance, motion=locked, sequence=(previous.sequence + 1) if previous else 1, sealed_at=now,
+        kind=locked.kind, title=locked.title, secret=locked.secret, threshold=rule,
+        charter_version=charter.version, tally=tally.as_dict(), voters=voters, recused=recused,
+        result=locked.result, resolution_number=resolution.number if resolution else "",
+        previous_hash=previous.hash if previous else GENESIS_HASH,
+    )
+    sealed.hash = sealed_hash(sealed)
+    sealed.save()
+    for handler in outcomes.handlers_for(locked.kind):
+        handler(locked)
+    for entry in entries:
+        _notify(
+            alliance, entry.holder, Notification.Kind.MOTION_CLOSED, f"motion:{locked.pk}:closed",
+            _("表决结果：%(t)s") % {"t": locked.title}, locked.get_result_display(), _motion_url(alliance, locked),
+            email=False,
+        )
+    return locked
+
+
+def _voter_row(entry: EligibleSeat) -> dict:
+    return {"seat": entry.seat_id, "seat_title": entry.seat.title, "unit": entry.unit.name if entry.unit else "",
+            "person": str(entry.holder)}
+
+
+def motions_due(now=None):
+    """Open motions of every alliance whose window has ended (the scheduled close)."""
+    now = now or timezone.now()
+    return Motion.objects.with_scopes_disabled().filter(status=Motion.Status.OPEN, closes_at__lte=now)
+
+
+def verify_chain(alliance) -> tuple[int, SealedResult | None, str]:
+    """Recompute the chain: (records checked, first broken record or None, reason)."""
+    previous_hash = GENESIS_HASH
+    checked = 0
+    expected_sequence = 1
+    for sealed in SealedResult.objects.with_scopes_disabled().filter(alliance=alliance).order_by("sequence").select_related("motion"):
+        if sealed.sequence != expected_sequence:
+            return checked, sealed, "sequence gap"
+        if sealed.previous_hash != previous_hash:
+            return checked, sealed, "previous hash does not match"
+        if sealed_hash(sealed) != sealed.hash:
+            return checked, sealed, "content hash does not match"
+        if sealed.motion.result != sealed.result:
+            return checked, sealed, "motion result differs from the sealed result"
+        previous_hash = sealed.hash
+        expected_sequence += 1
+        checked += 1
+    return checked, None, ""
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def _motion_url(alliance, motion) -> str:
+    return reverse("governance:motion", kwargs={"slug": alliance.slug, "pk": motion.pk})
+
+
+def _notify(alliance, user, kind, key, title, body, url, email=True) -> Notification | None:
+    """One notification per user and key (idempotent); emailed through Django's mail backend."""
+    notification, created = Notification.objects.get_or_create(
+        alliance=alliance, user=user, key=key, defaults={"kind": kind, "title": str(title), "body": str(body), "url": url},
+    )
+    if not created:
+        return None
+    if email and user.email:
+        link = settings.SITE_URL.rstrip("/") + url
+        send_mail(f"[{alliance.name}] {title}", f"{body}\n\n{link}", None, [user.email])
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return notification
+
+
+@tenant_service
+def motion_reminders_send(*, actor, alliance, now=None) -> int:
+    """Remind councillors who have not voted, 24 hours before a motion closes. Idempotent."""
+    now = now or timezone.now()
+    sent = 0
+    for motion in Motion.objects.filter(status=Motion.Status.OPEN, closes_at__gt=now, closes_at__lte=now + timedelta(hours=24)):
+        for entry in EligibleSeat.objects.filter(motion=motion, recused=False, voted_at__isnull=True).select_related("holder"):
+            if _notify(
+                alliance, entry.holder, Notification.Kind.MOTION_REMINDER, f"motion:{motion.pk}:reminder",
+                _("表决即将截止：%(t)s") % {"t": motion.title},
+                _("本议案将于 %(d)s 截止，您尚未表决。") % {"d": timezone.localtime(motion.closes_at).strftime("%Y-%m-%d %H:%M")},
+                _motion_url(alliance, motion),
+            ):
+                sent += 1
+    return sent
+
+
+@tenant_service
+def notification_read(*, actor, alliance, notification: Notification) -> Notification:
+    if notification.user_id != actor.pk:
+        raise Forbidden()
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+# ---------------------------------------------------------------- meetings
+
+
+@tenant_service
+def meeting_create(*, actor, alliance, title: str, starts_at, location: str = "", agenda=()) -> Meeting:
+    """agenda: iterable of titles or (title, motion) pairs."""
+    access.require_secretariat(actor, alliance)
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = [_("请填写会议名称。")]
+    if starts_at is None or timezone.is_naive(starts_at):
+        errors["starts_at"] = [_("请填写带时区的开始时间。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    meeting = Meeting.objects.create(
+        alliance=alliance, title=title.strip()[:300], starts_at=starts_at, location=(location or "")[:300],
+        charter=current_charter(alliance), created_by=actor,
+    )
+    for item in agenda:
+        item_title, motion = (item, None) if isinstance(item, str) else item
+        agenda_item_add(actor=actor, alliance=alliance, meeting=meeting, title=item_title, motion=motion)
+    return meeting
+
+
+def _check_meeting(alliance, meeting) -> Meeting:
+    if meeting.alliance_id != alliance.pk:
+        raise Forbidden()
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+@tenant_service
+def agenda_item_add(*, actor, alliance, meeting: Meeting, title: str = "", motion: Motion | None = None) -> AgendaItem:
+    access.require_secretariat(actor, alliance)
+    meeting = _check_meeting(alliance, meeting)
+    if meeting.minutes_status in (Meeting.MinutesStatus.APPROVED, Meeting.MinutesStatus.LOCKED):
+        raise Conflict(_("会议纪要已批准，议程不能再修改。"))
+    if motion is not None and motion.alliance_id != alliance.pk:
+        raise ValidationFailed(fields={"motion": [_("对象不属于本联盟。")]})
+    title = (title or "").strip() or (motion.title if motion else "")
+    if not title:
+        raise ValidationFailed(fields={"title": [_("请填写议题。")]})
+    position = meeting.agenda.count() + 1
+    return AgendaItem.objects.create(alliance=alliance, meeting=meeting, position=position, title=title[:300], motion=motion)
+
+
+@tenant_service
+def attendance_record(*, actor, alliance, meeting: Meeting, present_seats, absent_seats=()) -> Meeting:
+    """Record who attended, seat by seat (council seats only)."""
+    access.require_secretariat(actor, alliance)
+    meeting = _check_meeting(alliance, meeting)
+    if meeting.minutes_status == Meeting.MinutesStatus.LOCKED:
+        raise Conflict(_("会议纪要已锁定。"))
+    holders = {seat.pk: holder for seat, holder in council_seats_with_holders()}
+    for seat, present in [(s, True) for s in present_seats] + [(s, False) for s in absent_seats]:
+        if seat.alliance_id != alliance.pk or seat.organ.kind != Organ.Kind.COUNCIL:
+            raise ValidationFailed(fields={"seats": [_("只能登记本联盟理事会席位的出席情况。")]})
+        Attendance.objects.update_or_create(
+            meeting=meeting, seat=seat, defaults={"alliance": alliance, "present": present, "person": holders.get(seat.pk)},
+        )
+    meeting.status = Meeting.Status.HELD
+    meeting.save(update_fields=["status"])
+    return meeting
+
+
+def meeting_quorum(meeting: Meeting) -> dict:
+    """Present council seats against the charter's quorum of all council seats."""
+    total = len(council_seats_with_holders())
+    present = Attendance.objects.filter(meeting=meeting, present=True).count()
+    charter = meeting.charter
+    num, den = charter.meeting_quorum_numerator, charter.meeting_quorum_denominator
+    required = -(-total * num // den)  # ceiling
+    return {"seats": total, "present": present, "required": required, "quorate": total > 0 and present * den >= total * num}
+
+
+@tenant_service
+def minutes_draft(*, actor, alliance, meeting: Meeting, text: str) -> Meeting:
+    access.require_secretariat(actor, alliance)
+    meeting = _check_meeting(alliance, meeting)
+    if meeting.minutes_status in (Meeting.MinutesStatus.APPROVED, Meeting.MinutesStatus.LOCKED):
+        raise Conflict(_("会议纪要已批准，不能再修改。"))
+    if not (text or "").strip():
+        raise ValidationFailed(fields={"text": [_("请填写会议纪要。")]})
+    meeting.minutes = text
+    meeting.minutes_status = Meeting.MinutesStatus.DRAFTED
+    meeting.save(update_fields=["minutes", "minutes_status"])
+    return meeting
+
+
+@tenant_service
+def minutes_approve(*, actor, alliance, meeting: Meeting) -> Meeting:
+    """The chair or the secretary-general approves the drafted minutes of a quorate meeting."""
+    access.require_role(actor, alliance, Role.SECRETARY_GENERAL, "chair")
+    meeting = _check_meeting(alliance, meeting)
+    if meeting.minutes_status != Meeting.MinutesStatus.DRAFTED:
+        raise Conflict(_("只有草稿状态的纪要可以批准。"))
+    meeting.minutes_status = Meeting.MinutesStatus.APPROVED
+    meeting.minutes_approved_by = actor
+    meeting.minutes_approved_at = timezone.now()
+    meeting.save(update_fields=["minutes_status", "minutes_approved_by", "minutes_approved_at"])
+    return meeting
+
+
+@tenant_service
+def minutes_lock(*, actor, alliance, meeting: Meeting) -> Meeting:
+    access.require_secretariat(actor, alliance)
+    meeting = _check_meeting(alliance, meeting)
+    if meeting.minutes_status != Meeting.MinutesStatus.APPROVED:
+        raise Conflict(_("只有已批准的纪要可以锁定。"))
+    meeting.minutes_status = Meeting.MinutesStatus.LOCKED
+    meeting.minutes_locked_at = timezone.now()
+    meeting.save(update_fields=["minutes_status", "minutes_locked_at"])
+    return meeting
+
+
+# ---------------------------------------------------------------- consultations
+
+
+def _expert_grant(user):
+    return RoleGrant.objects.filter(user=user, role=Role.EXPERT, revoked_at__isnull=True).first()
+
+
+@tenant_service
+def consultation_create(
+    *, actor, alliance, title: str, question: str, experts, deadline, subject=None, concerned_units=(), motion=None,
+) -> Consultation:
+    """Ask chosen experts; those affiliated with a concerned unit are excluded (recorded with the reason)."""
+    access.require_secretariat(actor, alliance)
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = [_("请填写标题。")]
+    if not (question or "").strip():
+        errors["question"] = [_("请填写征询问题。")]
+    if deadline is None or timezone.is_naive(deadline) or deadline <= timezone.now():
+        errors["deadline"] = [_("截止时间须晚于当前时间。")]
+    experts = list(experts)
+    grants = {}
+    for user in experts:
+        grant = _expert_grant(user)
+        if grant is None:
+            errors.setdefault("experts", []).append(_("%(u)s 不是本联盟的专家委员会委员。") % {"u": user})
+        grants[user.pk] = grant
+    if not experts:
+        errors["experts"] = [_("请至少选择一位专家。")]
+    concerned_units = list(concerned_units)
+    if any(u.alliance_id != alliance.pk for u in concerned_units):
+        errors["concerned_units"] = [_("对象不属于本联盟。")]
+    if motion is not None and (motion.alliance_id != alliance.pk or motion.status != Motion.Status.DRAFT):
+        errors["motion"] = [_("只能关联本联盟尚未开始表决的议案。")]
+    try:
+        subject_type, subject_id = _subject_fields(alliance, subject)
+    except ValidationFailed as error:
+        errors.update(error.fields)
+    if isinstance(subject, MemberUnit) and subject not in concerned_units:
+        concerned_units.append(subject)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    concerned_ids = {u.pk for u in concerned_units}
+    if all(grants[u.pk].member_unit_id in concerned_ids for u in experts):
+        raise ValidationFailed(fields={"experts": [_("所选专家均来自相关单位，须回避；请另选专家。")]})
+    consultation = Consultation.objects.create(
+        alliance=alliance, title=title.strip()[:300], question=question, deadline=deadline,
+        subject_type=subject_type, subject_id=subject_id, motion=motion, created_by=actor,
+    )
+    consultation.concerned_units.set(concerned_units)
+    for user in experts:
+        grant = grants[user.pk]
+        excluded = grant.member_unit_id in concerned_ids
+        ExpertInvitation.objects.create(
+            alliance=alliance, consultation=consultation, expert=user, excluded=excluded,
+            exclusion_reason=(_("所在单位 %(u)s 为相关单位") % {"u": grant.member_unit}) if excluded else "",
+        )
+        if not excluded:
+            _notify(
+                alliance, user, Notification.Kind.CONSULTATION_ASKED, f"consultation:{consultation.pk}:asked",
+                _("专家咨询：%(t)s") % {"t": consultation.title},
+                _("请在 %(d)s 前提交意见。") % {"d": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+                reverse("governance:consultation", kwargs={"slug": alliance.slug, "pk": consultation.pk}),
+            )
+    return consultation
+
+
+@tenant_service
+def opinion_submit(*, actor, alliance, consultation: Consultation, stance: str, text: str, score=None) -> Opinion:
+    """An asked (not excluded) expert answers, or revises the answer, until the consultation closes."""
+    if consultation.alliance_id != alliance.pk:
+        raise Forbidden()
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if not ExpertInvitation.objects.filter(consultation=consultation, expert=actor, excluded=False).exists():
+        raise Forbidden(_("只有受邀且无须回避的专家可以提交意见。"))
+    if consultation.status != Consultation.Status.OPEN:
+        raise Conflict(_("专家咨询已结束。"))
+    errors = {}
+    if stance not in Opinion.Stance.values:
+        errors["stance"] = [_("意见须为支持、修改后支持或反对。")]
+    if not (text or "").strip():
+        errors["text"] = [_("请填写意见正文。")]
+    if score is not None and (not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= 100):
+        errors["score"] = [_("评分须为0到100的整数。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    opinion, _created = Opinion.objects.update_or_create(
+        consultation=consultation, expert=actor,
+        defaults={"alliance": alliance, "stance": stance, "text": text, "score": score, "submitted_at": timezone.now()},
+    )
+    return opinion
+
+
+def consultation_summary_text(consultation: Consultation) -> str:
+    opinions = list(consultation.opinions.select_related("expert").order_by("submitted_at"))
+    asked = consultation.invitations.filter(excluded=False).count()
+    counts = {s: sum(1 for o in opinions if o.stance == s) for s in Opinion.Stance.values}
+    scores = [o.score for o in opinions if o.score is not None]
+    lines = [
+        _("受邀专家 %(a)d 人，提交意见 %(n)d 份：支持 %(s)d，修改后支持 %(c)d，反对 %(o)d。") % {
+            "a": asked, "n": len(opinions), "s": counts["support"], "c": counts["support_with_changes"], "o": counts["oppose"],
+        }
+    ]
+    if scores:
+        lines.append(_("平均评分 %(avg).1f（%(n)d 份评分）。") % {"avg": sum(scores) / len(scores), "n": len(scores)})
+    excluded = consultation.invitations.filter(excluded=True).count()
+    if excluded:
+        lines.append(_("%(n)d 位专家因所在单位为相关单位而回避。") % {"n": excluded})
+    for opinion in opinions:
+        lines.append(f"— {opinion.expert}（{opinion.get_stance_display()}）：{opinion.text}")
+    return "\n".join(lines)
+
+
+@tenant_service
+def consultation_close(*, actor, alliance, consultation: Consultation, summary: str = "") -> Consultation:
+    """Close and summarise (the secretariat's own summary, or one generated from the opinions).
+    Experts advise; nothing here decides anything."""
+    access.require_secretariat(actor, alliance)
+    if consultation.alliance_id != alliance.pk:
+        raise Forbidden()
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.status != Consultation.Status.OPEN:
+        raise Conflict(_("专家咨询已结束。"))
+    if consultation.motion_id and consultation.motion.status != Motion.Status.DRAFT:
+        raise Conflict(_("关联议案已开始表决，意见汇总须在表决开始前附上。"))
+    generated = consultation_summary_text(consultation)
+    consultation.summary = (summary.strip() + "\n\n" + generated) if (summary or "").strip() else generated
+    consultation.status = Consultation.Status.CLOSED
+    consultation.closed_at = timezone.now()
+    consultation.save()
+    for invitation in consultation.invitations.filter(excluded=False).select_related("expert"):
+        _notify(
+            alliance, invitation.expert, Notification.Kind.CONSULTATION_CLOSED, f"consultation:{consultation.pk}:closed",
+            _("专家咨询已结束：%(t)s") % {"t": consultation.title}, _("感谢您的意见。"),
+            reverse("governance:consultation", kwargs={"slug": alliance.slug, "pk": consultation.pk}),
+        )
+    return consultation
