@@ -1,6 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from projects import views
 
 app_name = "projects"
 
 # Pages, mounted under /a/<slug>/.
-urlpatterns = []
+urlpatterns = [
+    path("projects/", views.ProjectListView.as_view(), name="list"),
+    path("projects/new/", views.ProposalCreateView.as_view(), name="create"),
+    path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="detail"),
+    path("projects/<int:pk>/act/", views.ProjectActionView.as_view(), name="act"),
+    path("projects/<int:pk>/acceptance/", views.AcceptanceView.as_view(), name="acceptance"),
+]

@@ -1,6 +1,19 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
+
+from projects.api import views
 
 app_name = "projects_api"
 
+router = SimpleRouter()
+router.register("projects", views.ProjectViewSet, basename="project")
+CHILD = r"projects/(?P<project_pk>\d+)/"
+router.register(CHILD + "participants", views.ParticipantViewSet, basename="participant")
+router.register(CHILD + "budget-lines", views.BudgetLineViewSet, basename="budget-line")
+router.register(CHILD + "milestones", views.MilestoneViewSet, basename="milestone")
+router.register(CHILD + "expenses", views.ExpenseViewSet, basename="expense")
+router.register(CHILD + "documents", views.DocumentViewSet, basename="document")
+router.register(CHILD + "adjustments", views.AdjustmentViewSet, basename="adjustment")
+router.register(CHILD + "results", views.ResultViewSet, basename="result")
+
 # API, mounted under /api/v1/alliances/<slug>/.
-urlpatterns = []
+urlpatterns = router.urls
