@@ -68,9 +68,9 @@ def load(ctx):
              end=date(2026, 12, 31), royalty_kind="lump_sum", royalty_amount=Money("50000.00", "CNY"))
 
     # Revenue: shared by the ownership of the day received, after cost recovery.
-    _receipt(ctx, exclusive, "DEMO-BANK-2025-0107", received_on=date(2025, 1, 7), gross=Money("200000.00", "CNY"),
+    _receipt(ctx, exclusive, "DEMO-BANK-2026-0107", received_on=date(2026, 1, 7), gross=Money("200000.00", "CNY"),
              cost_recovery=Money("12000.00", "CNY"))
-    _receipt(ctx, sole, "DEMO-BANK-2025-0115", received_on=date(2025, 1, 15), gross=Money("86543.21", "CNY"))
+    _receipt(ctx, sole, "DEMO-BANK-2026-0115", received_on=date(2026, 1, 15), gross=Money("86543.21", "CNY"))
 
     # Foreground IP comes from alliance projects: register a result for a project that has none yet
     # (the projects app registers its accepted results itself).

@@ -1,9 +1,9 @@
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A related field whose choices come from the tenant scope at request time.
 
@@ -18,3 +18,12 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.model.objects.filter(**self.filter)
+
+
+class ScopedRelatedFieldSchema(OpenApiSerializerFieldExtension):
+    """In the OpenAPI schema a scoped related field is the related row's integer id."""
+
+    target_class = ScopedRelatedField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return build_basic_type(OpenApiTypes.INT)
