@@ -29,7 +29,7 @@ from alliances.models import Role
 from alliances.tenancy import tenant_service
 from finance import chart
 from finance.models import (
-    Account, Commitment, Fund, JournalEntry, JournalLine, Ledger, LedgerBalance, Period, Source,
+    Account, Attachment, Commitment, Fund, JournalEntry, JournalLine, Ledger, LedgerBalance, Period, Source,
 )
 
 CENT = Decimal("0.01")
@@ -312,6 +312,7 @@ def entry_content(entry, lines) -> dict:
         "recorded_by": entry.recorded_by_id,
         "approved_by": entry.approved_by_id,
         "reverses": entry.reverses_id,
+        "attachments": sorted([a.name, a.sha256] for a in entry.attachments.all()),
         "lines": [
             [
                 line.position, line.account.code, line.fund_id, line.fund.source, line.fund.project_id,
@@ -394,6 +395,29 @@ def entry_approve(*, actor, alliance, entry) -> JournalEntry:
         line.posted = True
     _apply_balances(alliance, lines)
     return entry
+
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+@tenant_service
+def attachment_add(*, actor, alliance, entry, upload) -> Attachment:
+    """Attach a voucher file to an entry that has not posted yet."""
+    _require_recorder(actor, alliance)
+    entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != JournalEntry.Status.RECORDED:
+        raise Conflict(_("只能为待审核的凭证添加附件。"))
+    if upload is None or not getattr(upload, "size", 0):
+        raise ValidationFailed(fields={"file": [_("请选择文件。")]})
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationFailed(fields={"file": [_("附件不能超过20MB。")]})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = (getattr(upload, "name", "") or "voucher").replace("/", "_")[-200:]
+    return Attachment.objects.create(alliance=alliance, entry=entry, file=upload, name=name, sha256=digest.hexdigest(),
+                                     size=upload.size, uploaded_by=actor)
 
 
 @tenant_service
