@@ -260,9 +260,11 @@ def _require_recorder(actor, alliance) -> None:
 # ---------------------------------------------------------------- journal
 
 
-def _record(*, actor, alliance, date, description, lines, reverses=None) -> JournalEntry:
+def _record(*, actor, alliance, date, description, lines, reverses=None, truncate=False) -> JournalEntry:
     chart_install(alliance)
     description = (description or "").strip()
+    if truncate:  # descriptions composed by other apps' workflows are cut, not refused
+        description = description[:300]
     errors = {}
     if not description:
         errors["description"] = [_("请填写摘要。")]
@@ -486,7 +488,7 @@ def project_expense_record(*, actor, alliance, project, source, amount, date, de
         {"account": chart.EXPENSE_PROJECT, "fund": fund, "debit": money, "project": project, "category": category or ""},
         {"account": chart.BANK, "fund": fund, "credit": money, "project": project, "category": category or ""},
     ]
-    return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines)
+    return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines, truncate=True)
 
 
 @tenant_service
@@ -506,7 +508,7 @@ def clawback_record(*, actor, alliance, member_unit, project, amount, date, desc
         {"account": chart.EXPENSE_PROJECT, "fund": fund, "credit": money, "member_unit": member_unit, "project": project,
          "category": "clawback"},
     ]
-    return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines)
+    return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines, truncate=True)
 
 
 @tenant_service
@@ -540,7 +542,7 @@ def revenue_distribution_record(*, actor, alliance, date, description, gross, sh
                           "memo": memo if unit is not None else (_("联盟外单位") + (" · " + memo if memo else ""))[:300]})
     if distributed:
         lines.append({"account": chart.BANK, "fund": fund, "credit": Money(distributed, gross.currency), "memo": memo})
-    return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines)
+    return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines, truncate=True)
 
 
 @tenant_service
