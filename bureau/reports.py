@@ -107,7 +107,8 @@ def section_meetings(alliance, year: int) -> dict:
                               for m in meeting.objects.filter(**_in_year(meeting, field, year)).order_by(field)]
         result["available"] = True
     if resolution is not None and (field := _date_field(resolution, ("issued_at", "passed_at", "adopted_at", "created_at", "date"))):
-        result["resolutions"] = [{"number": str(getattr(r, "number", "")), "title": str(r), "date": jsonable(getattr(r, field))}
+        result["resolutions"] = [{"number": str(getattr(r, "number", "")), "title": str(getattr(r, "title", r)),
+                                  "date": jsonable(getattr(r, field))}
                                  for r in resolution.objects.filter(**_in_year(resolution, field, year)).order_by(field)]
         result["available"] = True
     if result["available"]:
@@ -159,21 +160,75 @@ def section_ip(alliance, year: int) -> dict:
     return result
 
 
+def _money_by(rows, key, fields) -> dict:
+    out = {}
+    for row in rows:
+        item = out.setdefault(key(row), {name: Decimal(0) for name in fields})
+        for name in fields:
+            item[name] += Decimal(row[name])
+    return out
+
+
+def government_summary(alliance, as_of=None) -> dict | None:
+    """finance.selectors.government_funds, JSON-safe: totals and one row per project (None if finance has not landed)."""
+    selector = optional_selector("finance", "government_funds")
+    if selector is None:
+        return None
+    data = selector(alliance, as_of=as_of)
+    projects = [
+        {"project": str(project) if project is not None else _("（未指定项目）"),
+         **{name: jsonable(value) for name, value in item.items()}}
+        for project, item in (data.get("projects") or {}).items()
+    ]
+    return {"currency": data.get("currency", "CNY"), "received": jsonable(data.get("received")),
+            "spent": jsonable(data.get("spent")), "projects": projects}
+
+
 def section_funds(alliance, year: int) -> dict:
-    """The fund statement by source, with government money per project (finance.selectors)."""
-    as_of = datetime.date(year, 12, 31)
-    result = {"available": False, "note": _("财务模块尚未提供资金数据。"), "by_source": None, "government": None}
-    statement = optional_selector("finance", "fund_statement")
-    if statement is not None:
-        result["by_source"] = jsonable(statement(alliance, as_of=as_of))
-        result["available"] = True
+    """The fund statement by source for the year (income and expense in the year, assets held at its
+    end), with government money per project (received and spent in the year, held at its end)."""
+    end, before = datetime.date(year, 12, 31), datetime.date(year - 1, 12, 31)
+    balances = optional_selector("finance", "fund_balances")
     government = optional_selector("finance", "government_funds")
+    if balances is None and government is None:
+        return _empty(_("财务模块尚未提供资金数据。"))
+    result = {"available": True, "note": "", "by_source": [], "government": []}
+    if balances is not None:
+        fields = ("income", "expense", "assets")
+
+        def key(row):
+            return (row["fund"].source, row["currency"])
+
+        closing = _money_by(balances(alliance, as_of=end), key, fields)
+        opening = _money_by(balances(alliance, as_of=before), key, fields)
+        labels = dict(_source_choices())
+        for (source, currency), item in sorted(closing.items()):
+            start = opening.get((source, currency), {name: Decimal(0) for name in fields})
+            result["by_source"].append({
+                "source": source, "source_label": str(labels.get(source, source)), "currency": currency,
+                "income": jsonable(item["income"] - start["income"]),
+                "expense": jsonable(item["expense"] - start["expense"]),
+                "assets": jsonable(item["assets"]),
+            })
     if government is not None:
-        result["government"] = jsonable(government(alliance, as_of=as_of))
-        result["available"] = True
-    if result["available"]:
-        result["note"] = ""
+        closing, opening = government(alliance, as_of=end), government(alliance, as_of=before)
+        for project, item in closing["projects"].items():
+            start = opening["projects"].get(project, {"received": Decimal(0), "spent": Decimal(0)})
+            result["government"].append({
+                "project": str(project) if project is not None else _("（未指定项目）"),
+                "received": jsonable(item["received"] - start["received"]),
+                "spent": jsonable(item["spent"] - start["spent"]),
+                "available": jsonable(item["available"]),
+            })
     return result
+
+
+def _source_choices():
+    try:
+        from finance.models import Source
+    except ImportError:
+        return []
+    return Source.choices
 
 
 SECTIONS = (

@@ -10,7 +10,7 @@ from django_scopes import scope, scopes_disabled
 
 from alliances.models import Alliance
 from bureau.models import Kind, Submission
-from bureau.reports import annual_report_deadline, jsonable, optional_selector
+from bureau.reports import annual_report_deadline, government_summary, optional_selector
 from membership.models import MemberUnit
 
 # Filed = submitted at least once and not rejected (a returned report was filed and is being fixed).
@@ -71,13 +71,11 @@ def console_rows(today=None) -> list[ConsoleRow]:
                 kind=Kind.ANNUAL_REPORT, status__in=FILED_STATUSES).values_list("alliance_id", "payload"):
             if isinstance(payload, dict) and str(payload.get("year", "")).isdigit():
                 filed[alliance_id].add(int(payload["year"]))
-    government_funds = optional_selector("finance", "government_funds")
     for a in alliances:
         row = rows[a.pk]
         row.overdue_annual_reports = overdue_annual_years(a, filed[a.pk], today)
-        if government_funds is not None:
-            with scope(alliance=a):
-                row.government_funds = jsonable(government_funds(a))
+        with scope(alliance=a):
+            row.government_funds = government_summary(a)
     return [rows[a.pk] for a in alliances]
 
 

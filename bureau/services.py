@@ -193,9 +193,10 @@ def _decide(*, actor, alliance, submission: Submission, decision: str, opinion: 
         raise ValidationFailed(fields={"necessity_opinion": [_("请填写审核意见。")]})
     now = timezone.now()
     today = timezone.localdate()
-    if decision != Outcome.RETURNED:
-        opinion["necessity_date"] = opinion["necessity_date"] or (today if opinion["necessity_opinion"] else None)
-        opinion["organisation_date"] = opinion["organisation_date"] or (today if opinion["organisation_opinion"] else None)
+    # An opinion is dated (today unless given); a date without its opinion means nothing.
+    for part in ("necessity", "organisation"):
+        has_text = bool(opinion[f"{part}_opinion"])
+        opinion[f"{part}_date"] = (opinion[f"{part}_date"] or today) if has_text else None
     Decision.objects.create(
         alliance=alliance, submission=submission, version=submission.current_version, outcome=decision,
         decided_by=actor, decided_at=now, **opinion,

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from alliances.admin_base import TenantAdmin
-from finance.models import Account, Commitment, Fund, JournalEntry, JournalLine, Period
+from finance.models import Account, Attachment, Commitment, Fund, JournalEntry, JournalLine, Period
 
 
 class JournalLineInline(admin.TabularInline):
@@ -53,3 +53,8 @@ class PeriodAdmin(TenantAdmin):
 @admin.register(Commitment)
 class CommitmentAdmin(TenantAdmin):
     list_display = ["member_unit", "year", "amount", "alliance"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(TenantAdmin):
+    list_display = ["name", "entry", "sha256", "size", "alliance"]

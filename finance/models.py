@@ -310,3 +310,34 @@ class Commitment(TenantModel):
 
     def __str__(self):
         return f"{self.member_unit} {self.year}"
+
+
+class Attachment(TenantModel):
+    """A voucher (invoice, receipt, contract scan) attached to an entry before it posts; its SHA-256
+    is part of the entry's hash, so the file cannot be swapped afterwards unnoticed."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("凭证"))
+    file = models.FileField(_("附件"), upload_to="finance/vouchers/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("原始凭证")
+        verbose_name_plural = _("原始凭证")
+        ordering = ["entry_id", "id"]
+
+    def _entry_posted(self) -> bool:
+        return JournalEntry.objects.with_scopes_disabled().filter(pk=self.entry_id, status=JournalEntry.Status.POSTED).exists()
+
+    def save(self, *args, **kwargs):
+        if self._entry_posted():
+            raise ImmutableError("attachments of a posted entry are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._entry_posted():
+            raise ImmutableError("attachments of a posted entry cannot be deleted")
+        return super().delete(*args, **kwargs)

@@ -259,6 +259,19 @@ def pending_entries(alliance):
     ).order_by("date", "id")
 
 
+def _file_digest(attachment) -> str | None:
+    import hashlib
+
+    try:
+        with attachment.file.open("rb") as handle:
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+            return digest.hexdigest()
+    except (FileNotFoundError, ValueError, OSError):
+        return None
+
+
 def verify_chain(alliance) -> dict:
     """Recompute the hash chain of posted entries: {"ok", "count", "broken": {"sequence", "reason"}|None}."""
     from finance.services import entry_hash
@@ -268,7 +281,7 @@ def verify_chain(alliance) -> dict:
     count = 0
     entries = (
         JournalEntry.objects.filter(Q(status=JournalEntry.Status.POSTED) | Q(sequence__isnull=False))
-        .order_by("sequence").prefetch_related("lines__account", "lines__fund")
+        .order_by("sequence").prefetch_related("lines__account", "lines__fund", "attachments")
     )
     for entry in entries.iterator(chunk_size=500):
         count += 1
@@ -288,6 +301,10 @@ def verify_chain(alliance) -> dict:
         if any(debit.values()):
             return {"ok": False, "count": count, "broken": {"sequence": entry.sequence, "id": entry.pk,
                                                              "reason": "entry does not balance"}}
+        for attachment in entry.attachments.all():
+            if _file_digest(attachment) != attachment.sha256:
+                return {"ok": False, "count": count, "broken": {"sequence": entry.sequence, "id": entry.pk,
+                                                                 "reason": f"attachment {attachment.name} does not match its hash"}}
         previous = entry.hash
         expected += 1
     from finance.models import Ledger

@@ -29,7 +29,7 @@ from alliances.models import Role
 from alliances.tenancy import tenant_service
 from finance import chart
 from finance.models import (
-    Account, Commitment, Fund, JournalEntry, JournalLine, Ledger, LedgerBalance, Period, Source,
+    Account, Attachment, Commitment, Fund, JournalEntry, JournalLine, Ledger, LedgerBalance, Period, Source,
 )
 
 CENT = Decimal("0.01")
@@ -260,9 +260,11 @@ def _require_recorder(actor, alliance) -> None:
 # ---------------------------------------------------------------- journal
 
 
-def _record(*, actor, alliance, date, description, lines, reverses=None) -> JournalEntry:
+def _record(*, actor, alliance, date, description, lines, reverses=None, truncate=False) -> JournalEntry:
     chart_install(alliance)
     description = (description or "").strip()
+    if truncate:  # descriptions composed by other apps' workflows are cut, not refused
+        description = description[:300]
     errors = {}
     if not description:
         errors["description"] = [_("请填写摘要。")]
@@ -312,6 +314,7 @@ def entry_content(entry, lines) -> dict:
         "recorded_by": entry.recorded_by_id,
         "approved_by": entry.approved_by_id,
         "reverses": entry.reverses_id,
+        "attachments": sorted([a.name, a.sha256] for a in entry.attachments.all()),
         "lines": [
             [
                 line.position, line.account.code, line.fund_id, line.fund.source, line.fund.project_id,
@@ -396,6 +399,29 @@ def entry_approve(*, actor, alliance, entry) -> JournalEntry:
     return entry
 
 
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+@tenant_service
+def attachment_add(*, actor, alliance, entry, upload) -> Attachment:
+    """Attach a voucher file to an entry that has not posted yet."""
+    _require_recorder(actor, alliance)
+    entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != JournalEntry.Status.RECORDED:
+        raise Conflict(_("只能为待审核的凭证添加附件。"))
+    if upload is None or not getattr(upload, "size", 0):
+        raise ValidationFailed(fields={"file": [_("请选择文件。")]})
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationFailed(fields={"file": [_("附件不能超过20MB。")]})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = (getattr(upload, "name", "") or "voucher").replace("/", "_")[-200:]
+    return Attachment.objects.create(alliance=alliance, entry=entry, file=upload, name=name, sha256=digest.hexdigest(),
+                                     size=upload.size, uploaded_by=actor)
+
+
 @tenant_service
 def entry_reject(*, actor, alliance, entry, reason: str = "") -> JournalEntry:
     """The approver sends a recorded entry back; it never posts."""
@@ -462,7 +488,7 @@ def project_expense_record(*, actor, alliance, project, source, amount, date, de
         {"account": chart.EXPENSE_PROJECT, "fund": fund, "debit": money, "project": project, "category": category or ""},
         {"account": chart.BANK, "fund": fund, "credit": money, "project": project, "category": category or ""},
     ]
-    return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines)
+    return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines, truncate=True)
 
 
 @tenant_service
@@ -482,7 +508,7 @@ def clawback_record(*, actor, alliance, member_unit, project, amount, date, desc
         {"account": chart.EXPENSE_PROJECT, "fund": fund, "credit": money, "member_unit": member_unit, "project": project,
          "category": "clawback"},
     ]
-    return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines)
+    return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines, truncate=True)
 
 
 @tenant_service
@@ -516,7 +542,7 @@ def revenue_distribution_record(*, actor, alliance, date, description, gross, sh
                           "memo": memo if unit is not None else (_("联盟外单位") + (" · " + memo if memo else ""))[:300]})
     if distributed:
         lines.append({"account": chart.BANK, "fund": fund, "credit": Money(distributed, gross.currency), "memo": memo})
-    return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines)
+    return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines, truncate=True)
 
 
 @tenant_service

@@ -10,6 +10,7 @@ urlpatterns = [
     path("finance/entries/", views.EntryListView.as_view(), name="entries"),
     path("finance/entries/new/", views.EntryNewView.as_view(), name="entry_new"),
     path("finance/entries/<int:pk>/", views.EntryDetailView.as_view(), name="entry"),
+    path("finance/entries/<int:pk>/attachments/<int:attachment_id>/", views.AttachmentView.as_view(), name="attachment"),
     path("finance/approvals/", views.ApprovalQueueView.as_view(), name="approvals"),
     path("finance/accounts/", views.AccountsView.as_view(), name="accounts"),
     path("finance/general-ledger/", views.GeneralLedgerView.as_view(), name="general_ledger"),

@@ -17,7 +17,7 @@ from alliances import access
 from alliances.errors import ServiceError
 from alliances.pages import AlliancePageMixin
 from finance import exports, forms, selectors, services
-from finance.models import Account, Commitment, JournalEntry, Period
+from finance.models import Account, Attachment, Commitment, JournalEntry, Period
 
 READERS = selectors.LEDGER_READERS
 
@@ -151,6 +151,9 @@ class EntryDetailView(FinancePage):
             elif action == "reject":
                 services.entry_reject(actor=request.user, alliance=self.alliance, entry=entry, reason=request.POST.get("reason", ""))
                 messages.success(request, _("凭证已退回。"))
+            elif action == "attach":
+                services.attachment_add(actor=request.user, alliance=self.alliance, entry=entry, upload=request.FILES.get("file"))
+                messages.success(request, _("附件已上传。"))
             elif action == "reverse":
                 reversal = services.entry_reverse(actor=request.user, alliance=self.alliance, entry=entry)
                 messages.success(request, _("冲销凭证已录入，等待审核。"))
@@ -160,6 +163,16 @@ class EntryDetailView(FinancePage):
         except ServiceError as exc:
             self.fail(exc)
         return self.back("finance:entry", pk=entry.pk)
+
+
+class AttachmentView(FinancePage):
+    """Download a voucher file (ledger readers only)."""
+
+    def get(self, request, *args, **kwargs):
+        from django.http import FileResponse
+
+        attachment = get_object_or_404(Attachment, pk=kwargs["attachment_id"], entry_id=kwargs["pk"])
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
 class AccountsView(FinancePage):

@@ -7,6 +7,7 @@ refused with Conflict (409) and changes nothing.
 """
 
 import datetime
+import logging
 import re
 
 from django.core.validators import validate_email
@@ -24,6 +25,8 @@ from membership.models import (
     AccessionAgreement, ApplicationForm, ExpulsionCase, MemberTransition, MemberUnit, ProjectBar,
 )
 from membership.uscc import uscc_problem
+
+logger = logging.getLogger(__name__)
 
 Status = MemberUnit.Status
 Event = MemberTransition.Event
@@ -287,9 +290,12 @@ def admission_decided(motion) -> None:
 @tenant_service
 def _admission_decided(*, actor, alliance, unit, motion) -> MemberUnit:
     unit = _require_unit(alliance, unit)
-    if unit.status != Status.UNDER_REVIEW or unit.pending_motion_id != motion.pk:
-        # A resolution may only move the unit it was opened for, in the state it was opened in.
-        raise Conflict(_("该议案与成员单位当前的审核状态不符。"))
+    if unit.status != Status.UNDER_REVIEW or unit.pending_motion_id not in (None, motion.pk):
+        # A resolution moves only a unit under review that it was opened for. Never raise here:
+        # the council's sealed result stands whatever the unit's state; the mismatch is logged.
+        logger.warning("admission motion %s ignored: unit %s is %s (pending motion %s)",
+                       motion.pk, unit.pk, unit.status, unit.pending_motion_id)
+        return unit
     unit.pending_motion_id = None
     unit.pending_motion_kind = ""
     if motion.result == "passed":
@@ -505,7 +511,9 @@ def _expulsion_decided(*, actor, alliance, unit, motion) -> MemberUnit:
     unit = _require_unit(alliance, unit)
     case = ExpulsionCase.objects.filter(unit=unit, motion_id=motion.pk, outcome=ExpulsionCase.Outcome.PENDING).first()
     if case is None or unit.pending_motion_id != motion.pk or unit.status != Status.ACTIVE:
-        raise Conflict(_("该议案与成员单位当前的状态不符。"))
+        # Only a motion opened by member_expel_propose expels (it carries the grounds and evidence).
+        logger.warning("expulsion motion %s ignored: unit %s is %s without a matching case", motion.pk, unit.pk, unit.status)
+        return unit
     number = _resolution_number(motion)
     today = _today()
     unit.pending_motion_id = None

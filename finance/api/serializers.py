@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from alliances.api.fields import ScopedRelatedField
-from finance.models import Account, Commitment, Fund, JournalEntry, JournalLine, Period, Source
+from finance.models import Account, Attachment, Commitment, Fund, JournalEntry, JournalLine, Period, Source
 from membership.models import MemberUnit
 from projects.models import Project
 
@@ -117,14 +117,26 @@ class LineOutput(serializers.ModelSerializer):
                   "category", "commitment", "memo"]
 
 
+class AttachmentOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "sha256", "size", "uploaded_by", "uploaded_at"]
+
+
+class AttachmentInput(serializers.Serializer):
+    file = serializers.FileField()
+
+
 class EntryOutput(serializers.ModelSerializer):
     lines = LineOutput(many=True, read_only=True)
+    attachments = AttachmentOutput(many=True, read_only=True)
     reversed_by = serializers.SerializerMethodField()
 
     class Meta:
         model = JournalEntry
         fields = ["id", "sequence", "date", "description", "status", "recorded_by", "recorded_at", "approved_by",
-                  "posted_at", "previous_hash", "hash", "reverses", "reversed_by", "rejection_reason", "lines"]
+                  "posted_at", "previous_hash", "hash", "reverses", "reversed_by", "rejection_reason", "lines",
+                  "attachments"]
 
     def get_reversed_by(self, entry) -> int | None:
         reversal = getattr(entry, "reversed_by", None)

@@ -12,6 +12,7 @@ from djmoney.money import Money
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from alliances.api.base import AllianceViewSet
@@ -81,7 +82,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewS
     filterset_class = filters.EntryFilter
 
     def get_queryset(self):
-        return JournalEntry.objects.select_related("reversed_by").prefetch_related("lines__account").order_by("-date", "-id")
+        return JournalEntry.objects.select_related("reversed_by").prefetch_related("lines__account", "attachments").order_by("-date", "-id")
 
     @extend_schema(request=s.EntryInput, responses={201: s.EntryOutput})
     def create(self, request, slug):
@@ -104,6 +105,15 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewS
     def approve(self, request, slug, pk):
         entry = services.entry_approve(actor=request.user, alliance=self.alliance, entry=self.get_object())
         return Response(s.EntryOutput(self.get_queryset().get(pk=entry.pk)).data)
+
+    @extend_schema(request={"multipart/form-data": s.AttachmentInput}, responses={201: s.EntryOutput})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, slug, pk):
+        """Attach a voucher file (before the entry posts)."""
+        data = s.AttachmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.attachment_add(actor=request.user, alliance=self.alliance, entry=self.get_object(), upload=data.validated_data["file"])
+        return Response(s.EntryOutput(self.get_queryset().get(pk=pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.RejectInput, responses=s.EntryOutput)
     @action(detail=True, methods=["post"])

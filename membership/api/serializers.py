@@ -6,9 +6,23 @@ from membership.models import AccessionAgreement, ExpulsionCase, MemberTransitio
 from membership.services import consequence_text
 
 
+# A pattern, not an enum: spectacular hoists enums into components named after the field, and
+# `kind` would collide with other apps' `kind` enums (settings' ENUM_NAME_OVERRIDES is not ours).
+@extend_schema_field({"type": "string", "pattern": "^(" + "|".join(MemberUnit.Kind.values) + ")$",
+                      "description": "enterprise | university | institute | other"})
+class KindField(serializers.ChoiceField):
+    """The unit kind."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=MemberUnit.Kind.choices, **kwargs)
+
+
 class MemberOutput(serializers.ModelSerializer):
     # Plain strings: the choice sets are documented once, on the input serializers.
     status = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    alliance_role = serializers.CharField(read_only=True)
+    source = serializers.CharField(read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     alliance_role_display = serializers.CharField(source="get_alliance_role_display", read_only=True)
@@ -25,6 +39,7 @@ class MemberOutput(serializers.ModelSerializer):
 
 
 class TransitionOutput(serializers.ModelSerializer):
+    event = serializers.CharField(read_only=True)
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)
     event_display = serializers.CharField(source="get_event_display", read_only=True)
@@ -52,6 +67,8 @@ class AccessionOutput(serializers.ModelSerializer):
 
 
 class ExpulsionCaseOutput(serializers.ModelSerializer):
+    grounds = serializers.CharField(read_only=True)
+    outcome = serializers.CharField(read_only=True)
     proposed_by = serializers.CharField(source="proposed_by.username", read_only=True)
 
     class Meta:
@@ -86,7 +103,7 @@ class MemberInput(serializers.Serializer):
 
     name = serializers.CharField(label=_("单位名称"), max_length=200)
     uscc = serializers.CharField(label=_("统一社会信用代码"), max_length=40)
-    kind = serializers.ChoiceField(label=_("单位类型"), choices=MemberUnit.Kind.choices)
+    kind = KindField(label=_("单位类型"))
     alliance_role = serializers.ChoiceField(
         label=_("联盟职务"), choices=MemberUnit.AllianceRole.choices, required=False, default=MemberUnit.AllianceRole.ORDINARY
     )
@@ -103,7 +120,7 @@ class MemberInput(serializers.Serializer):
 class MemberUpdateInput(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     uscc = serializers.CharField(max_length=40, required=False)
-    kind = serializers.ChoiceField(choices=MemberUnit.Kind.choices, required=False)
+    kind = KindField(required=False)
     alliance_role = serializers.ChoiceField(choices=MemberUnit.AllianceRole.choices, required=False)
     legal_representative = serializers.CharField(max_length=100, required=False, allow_blank=True)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)

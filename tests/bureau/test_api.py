@@ -213,3 +213,25 @@ def test_schema_documents_the_bureau_endpoints(api, bureau_user):
     text = schema.content.decode()
     assert "/api/v1/bureau/submissions/{id}/decide/" in text
     assert "/api/v1/alliances/{slug}/submissions/{id}/submit/" in text
+
+
+def test_list_endpoints_run_the_same_queries_for_one_or_many_submissions(oe, bm, api, bureau_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bureau import services
+
+    def queries(client, path):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    first = submitted(oe)
+    services.submission_decide(actor=bureau_user, submission=first, decision="returned", comments="补充")
+    alliance_client, bureau_client = api(oe.user("sec")), api(bureau_user)
+    one = (queries(alliance_client, url(oe)), queries(bureau_client, BUREAU + "submissions/"))
+    for n in range(3):
+        s = submitted(oe, kind=Kind.RULES_FILING, title=f"备案{n}", narrative={"body": "x"}, subject=oe.units[n])
+        services.submission_decide(actor=bureau_user, submission=s, decision="returned", comments="补充")
+    many = (queries(alliance_client, url(oe)), queries(bureau_client, BUREAU + "submissions/"))
+    assert many == one

@@ -67,7 +67,7 @@ def test_bureau_console_shows_every_alliance_and_is_closed_to_others(oe, bm, bur
     assert response.status_code == 200
     assert 'data-testid="row-ocean-equipment"' in html and 'data-testid="row-biomed"' in html
     assert oe.alliance.name in html and bm.alliance.name in html
-    assert 'data-testid="funds-placeholder"' in html  # finance's government_funds has not landed here
+    assert 'data-testid="funds-ocean-equipment"' in html
     for user in (oe.user("sg"), bm.user("chair")):
         assert client_for(user).get("/bureau/").status_code == 403
         assert client_for(user).get("/bureau/submissions/").status_code == 403

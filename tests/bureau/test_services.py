@@ -292,3 +292,13 @@ def test_the_decision_changes_no_other_alliance_data(oe, bm, bureau_user, gate):
     with scope(alliance=oe.alliance):
         assert list(MemberUnit.objects.order_by("pk").values()) == units_before
     assert list(Alliance.objects.order_by("pk").values()) == alliances_before
+
+
+def test_a_return_carries_no_opinion_dates(oe, recognition, bureau_user):
+    import datetime
+
+    services.submission_decide(actor=bureau_user, submission=recognition, decision="returned", comments="补充",
+                               necessity_date=datetime.date(2026, 1, 1), organisation_date=datetime.date(2026, 1, 1))
+    with scope(alliance=oe.alliance):
+        decision = Decision.objects.get(submission=recognition)
+    assert decision.necessity_date is None and decision.organisation_date is None and decision.comments == "补充"

@@ -111,3 +111,9 @@ def test_auditor_cannot_record_through_the_helpers(oe, project):
     with pytest.raises(Forbidden):
         services.project_expense_record(actor=oe.user("auditor"), alliance=oe.alliance, project=project, source="government",
                                         amount=cny("1"), date=D(2026, 4, 1), description="x", category="x")
+
+
+def test_long_descriptions_from_other_apps_are_cut_not_refused(oe):
+    entry = services.revenue_distribution_record(actor=oe.user("sec"), alliance=oe.alliance, date=D(2026, 6, 1),
+                                                 description="许可费" * 200, gross=cny("10"), shares=[(oe.units[0], cny("10"))])
+    assert len(entry.description) == 300

@@ -77,3 +77,12 @@ def departures():
     hooks.on_departure(fn)
     yield calls
     hooks._departure_handlers.remove(fn)
+
+
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test():
+    """A request in English leaves English active in the thread: put the source language back."""
+    from django.utils import translation
+
+    yield
+    translation.activate("zh-hans")

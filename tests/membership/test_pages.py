@@ -234,3 +234,15 @@ def test_only_the_secretariat_publishes_the_form(oe):
 def test_dashboard_shows_the_members_tile(oe):
     page = client_for(oe.user("sec")).get(f"{A}/").content.decode()
     assert "企业4 · 大学2 · 科研机构2" in page
+
+
+def test_member_page_reads_in_english(oe):
+    sec = oe.user("sec")
+    unit = oe.units[7]
+    services.member_withdraw_request(actor=sec, alliance=oe.alliance, unit=unit, reason="机构改革", effective_on=timezone.localdate())
+    services.member_withdraw_complete(actor=sec, alliance=oe.alliance, unit=unit)
+    client = client_for(oe.user("council-1"))
+    client.cookies["django_language"] = "en"
+    page = client.get(f"{A}/members/{unit.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for text in ("Lifecycle history", "Withdrawal completed", "Contributions already paid are not refunded."):
+        assert text in page, text
