@@ -238,3 +238,16 @@ def alliance_profile_update(*, actor, alliance, **changes) -> Alliance:
         setattr(alliance, name, value)
     alliance.save()
     return alliance
+
+
+@tenant_service
+def unit_seats_vacate(*, actor, alliance, unit) -> list[RoleGrant]:
+    """A departing member unit loses its seats: each holder's grant is revoked and the seat is
+    vacated, so nobody can be appointed to it again. Returns the revoked grants."""
+    revoked = []
+    for seat in Seat.objects.filter(unit=unit, vacated_at__isnull=True):
+        for grant in seat.grants.filter(revoked_at__isnull=True).select_related("user"):
+            revoked.append(role_revoke(actor=actor, alliance=alliance, grant=grant))
+        seat.vacated_at = timezone.now()
+        seat.save(update_fields=["vacated_at"])
+    return revoked

@@ -426,11 +426,7 @@ def _depart(actor, alliance, unit, *, how: str) -> list[dict]:
         {"code": "licences_continue"},
         {"code": "confidentiality_continues"},
     ]
-    grants = RoleGrant.objects.filter(
-        alliance=alliance, role=Role.COUNCILLOR, revoked_at__isnull=True, seat__unit=unit
-    ).select_related("seat", "user")
-    for grant in grants:
-        alliance_services.role_revoke(actor=actor, alliance=alliance, grant=grant)
+    for grant in alliance_services.unit_seats_vacate(actor=actor, alliance=alliance, unit=unit):
         consequences.append({"code": "seat_revoked", "user": str(grant.user), "seat": grant.seat.title, "grant": grant.pk})
     hooks.run_departure_handlers(actor, unit, how)
     if how == "expelled":

@@ -24,6 +24,16 @@ def _fast_passwords(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _source_language_per_test():
+    """A request in English leaves English active in the thread: start every test in Chinese."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
+
+
 @pytest.fixture
 def platform_admin(db):
     return demo.platform_admin()

@@ -133,3 +133,15 @@ def test_platform_page_creates_an_alliance(platform_admin):
     })
     assert response.status_code == 302
     assert Alliance.objects.filter(slug="desal").exists()
+
+
+def test_a_departing_units_seat_is_vacated_and_cannot_be_filled_again(oe):
+    unit = oe.units[2]
+    revoked = services.unit_seats_vacate(actor=oe.user("sec"), alliance=oe.alliance, unit=unit)
+    assert [g.user for g in revoked] == [oe.user("council-2")]
+    with scope(alliance=oe.alliance):
+        seat = Seat.objects.get(unit=unit)
+    assert seat.vacated_at is not None
+    with pytest.raises(ValidationFailed):
+        services.person_invite(actor=oe.user("sec"), alliance=oe.alliance, email="n@example.com",
+                               role=Role.COUNCILLOR, seat=seat)
