@@ -32,6 +32,7 @@ class VoteOutput(serializers.Serializer):
 
 
 class MotionOutput(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="draft | open | closed")
     charter_version = serializers.IntegerField(source="charter.version")
     threshold = serializers.SerializerMethodField()
     subject_type = serializers.CharField(source="subject_type.model", default=None)
@@ -142,6 +143,7 @@ class AttendanceOutput(serializers.ModelSerializer):
 
 
 class MeetingOutput(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="scheduled | held")
     class Meta:
         model = Meeting
         fields = ["id", "title", "starts_at", "location", "status", "minutes_status", "minutes_approved_at",
@@ -213,6 +215,7 @@ class OpinionOutput(serializers.ModelSerializer):
 
 
 class ConsultationOutput(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="open | closed")
     class Meta:
         model = Consultation
         fields = ["id", "title", "question", "deadline", "status", "motion", "summary", "created_at", "closed_at"]
@@ -246,6 +249,7 @@ class ConsultationCloseInput(serializers.Serializer):
 
 
 class NotificationOutput(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True)
     class Meta:
         model = Notification
         fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
