@@ -43,4 +43,4 @@ class SeatAdmin(TenantAdmin):
 @admin.register(RoleGrant)
 class RoleGrantAdmin(TenantAdmin):
     list_display = ["user", "role", "seat", "member_unit", "granted_at", "revoked_at", "alliance"]
-    list_filter = ["alliance", "role"]
+    list_filter = [*TenantAdmin.list_filter, "role"]

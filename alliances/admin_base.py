@@ -28,7 +28,8 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
 
 class TenantAdmin(ReadOnlyAdmin):
-    list_filter = ["alliance"]
+    # Only the alliances the user may see appear in the filter, not every tenant's name.
+    list_filter = [("alliance", admin.RelatedOnlyFieldListFilter)]
 
     def get_queryset(self, request):
         queryset = self.model.objects.with_scopes_disabled().all()

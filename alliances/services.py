@@ -206,3 +206,35 @@ def person_deactivate(*, actor, alliance, user) -> User:
         user.is_active = False
         user.save(update_fields=["is_active"])
     return user
+
+
+PROFILE_FIELDS = (
+    "name_en", "technology_field", "address", "contact_name", "contact_phone", "contact_email",
+    "host_unit", "responsible_entity", "responsible_entity_scope", "founded_on",
+)
+
+
+@tenant_service
+def alliance_profile_update(*, actor, alliance, **changes) -> Alliance:
+    """The secretary-general keeps the alliance's profile: contact, host unit, and the responsible
+    entity with its written authorisation scope (第十四条). The agreement text changes only by an
+    amendment the council adopts unanimously, not here."""
+    access.require_role(actor, alliance, Role.SECRETARY_GENERAL)
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationFailed(fields={name: [_("该字段不可在此修改。")] for name in sorted(unknown)})
+    errors = {}
+    for name in ("host_unit", "responsible_entity"):
+        unit = changes.get(name)
+        if unit is not None and unit.alliance_id != alliance.pk:
+            errors[name] = [_("成员单位不属于本联盟。")]
+    entity = changes.get("responsible_entity", alliance.responsible_entity)
+    scope_text = changes.get("responsible_entity_scope", alliance.responsible_entity_scope)
+    if entity is not None and not (scope_text or "").strip():
+        errors["responsible_entity_scope"] = [_("对外承担责任的主体须有书面授权范围（第十四条）。")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    for name, value in changes.items():
+        setattr(alliance, name, value)
+    alliance.save()
+    return alliance

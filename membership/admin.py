@@ -7,5 +7,5 @@ from membership.models import MemberUnit
 @admin.register(MemberUnit)
 class MemberUnitAdmin(TenantAdmin):
     list_display = ["name", "uscc", "kind", "status", "alliance_role", "alliance"]
-    list_filter = ["alliance", "kind", "status"]
+    list_filter = [*TenantAdmin.list_filter, "kind", "status"]
     search_fields = ["name", "uscc"]

@@ -6,10 +6,15 @@ from alliances.models import Alliance, Role, RoleGrant, Seat, User
 
 
 class AllianceOutput(serializers.ModelSerializer):
+    host_unit_name = serializers.CharField(source="host_unit.name", default=None, read_only=True)
+    responsible_entity_name = serializers.CharField(source="responsible_entity.name", default=None, read_only=True)
+
     class Meta:
         model = Alliance
         fields = ["slug", "name", "name_en", "code", "technology_field", "status", "agreement_version",
-                  "address", "contact_name", "contact_phone", "contact_email", "founded_on"]
+                  "address", "contact_name", "contact_phone", "contact_email", "founded_on",
+                  "host_unit", "host_unit_name", "responsible_entity", "responsible_entity_name",
+                  "responsible_entity_scope"]
 
 
 class UserBrief(serializers.ModelSerializer):
@@ -54,3 +59,37 @@ class InvitationInput(serializers.Serializer):
         from membership.models import MemberUnit
 
         self.fields["member_unit"].model = MemberUnit
+
+
+class AllianceProfileInput(serializers.Serializer):
+    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    technology_field = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    host_unit = ScopedRelatedField(model=None, required=False, allow_null=True)
+    responsible_entity = ScopedRelatedField(model=None, required=False, allow_null=True)
+    responsible_entity_scope = serializers.CharField(required=False, allow_blank=True)
+    founded_on = serializers.DateField(required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from membership.models import MemberUnit
+
+        self.fields["host_unit"].model = MemberUnit
+        self.fields["responsible_entity"].model = MemberUnit
+
+
+class SeatInput(serializers.Serializer):
+    organ_kind = serializers.ChoiceField(choices=["council", "expert_committee", "secretariat"])
+    title = serializers.CharField(max_length=100)
+    unit = ScopedRelatedField(model=None, required=False, allow_null=True, default=None)
+    is_chair = serializers.BooleanField(required=False, default=False)
+    position = serializers.IntegerField(required=False, default=0, min_value=0, max_value=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from membership.models import MemberUnit
+
+        self.fields["unit"].model = MemberUnit

@@ -1,5 +1,4 @@
 from django.shortcuts import get_object_or_404
-from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -10,7 +9,14 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from alliances import access, services
 from alliances.api.base import AllianceViewMixin, AllianceViewSet
-from alliances.api.serializers import AllianceOutput, InvitationInput, RoleGrantOutput, SeatOutput
+from alliances.api.serializers import (
+    AllianceOutput,
+    AllianceProfileInput,
+    InvitationInput,
+    RoleGrantOutput,
+    SeatInput,
+    SeatOutput,
+)
 from alliances.models import Alliance, RoleGrant, Seat, User
 
 
@@ -41,10 +47,20 @@ class MyAlliancesView(ListAPIView):
 
 
 class AllianceDetailView(AllianceViewMixin, RetrieveAPIView):
+    """The alliance's profile; the secretary-general updates it with PATCH."""
+
     serializer_class = AllianceOutput
+    write_roles = {"secretary_general"}
 
     def get_object(self):
         return self.request.alliance
+
+    @extend_schema(request=AllianceProfileInput, responses=AllianceOutput)
+    def patch(self, request, slug):
+        data = AllianceProfileInput(data=request.data, partial=True, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        alliance = services.alliance_profile_update(actor=request.user, alliance=self.alliance, **data.validated_data)
+        return Response(AllianceOutput(alliance).data)
 
 
 class SeatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
@@ -52,6 +68,13 @@ class SeatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceView
 
     def get_queryset(self):
         return Seat.objects.select_related("organ", "unit").prefetch_related("grants__user")
+
+    @extend_schema(request=SeatInput, responses={201: SeatOutput})
+    def create(self, request, slug):
+        data = SeatInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        seat = services.seat_create(actor=request.user, alliance=self.alliance, **data.validated_data)
+        return Response(SeatOutput(seat).data, status=status.HTTP_201_CREATED)
 
 
 class RoleGrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):

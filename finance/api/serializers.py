@@ -1,0 +1,237 @@
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from alliances.api.fields import ScopedRelatedField
+from finance.models import Account, Commitment, Fund, JournalEntry, JournalLine, Period, Source
+from membership.models import MemberUnit
+from projects.models import Project
+
+CURRENCY_CHOICES = [(c, c) for c in settings.CURRENCIES]
+
+
+def money_field(**kwargs):
+    return serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0, **kwargs)
+
+
+# ---------------------------------------------------------------- input
+
+
+class LineInput(serializers.Serializer):
+    account = serializers.CharField(max_length=20)
+    fund = ScopedRelatedField(model=Fund)
+    debit = money_field(required=False, allow_null=True)
+    credit = money_field(required=False, allow_null=True)
+    currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, default="CNY")
+    member_unit = ScopedRelatedField(model=MemberUnit, required=False, allow_null=True)
+    project = ScopedRelatedField(model=Project, required=False, allow_null=True)
+    category = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    memo = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class EntryInput(serializers.Serializer):
+    date = serializers.DateField()
+    description = serializers.CharField(max_length=300)
+    lines = LineInput(many=True, allow_empty=False)
+
+
+class ReverseInput(serializers.Serializer):
+    date = serializers.DateField(required=False)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class RejectInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class FundInput(serializers.Serializer):
+    source = serializers.ChoiceField(choices=Source.choices)
+    project = ScopedRelatedField(model=Project, required=False, allow_null=True)
+
+
+class PeriodInput(serializers.Serializer):
+    year = serializers.IntegerField(min_value=1900, max_value=9999)
+    month = serializers.IntegerField(min_value=1, max_value=12)
+
+
+class ReopenInput(PeriodInput):
+    reason = serializers.CharField(max_length=2000)
+
+
+class CommitmentInput(serializers.Serializer):
+    member_unit = ScopedRelatedField(model=MemberUnit)
+    year = serializers.IntegerField(min_value=2000, max_value=2200)
+    amount = money_field()
+    currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, default="CNY")
+    committed_on = serializers.DateField(required=False)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class ReceiptInput(serializers.Serializer):
+    amount = money_field()
+    currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, default="CNY")
+    date = serializers.DateField()
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class ReleaseInput(serializers.Serializer):
+    fund = ScopedRelatedField(model=Fund)
+    amount = money_field()
+    currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, default="CNY")
+    date = serializers.DateField()
+    description = serializers.CharField(max_length=300)
+
+
+class AsOfInput(serializers.Serializer):
+    as_of = serializers.DateField(required=False)
+
+
+# ---------------------------------------------------------------- output
+
+
+class AccountOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Account
+        fields = ["id", "code", "name", "kind", "source", "category", "is_active"]
+
+
+class FundOutput(serializers.ModelSerializer):
+    label = serializers.CharField(source="__str__")
+    project_code = serializers.CharField(source="project.code", default=None)
+
+    class Meta:
+        model = Fund
+        fields = ["id", "label", "source", "project", "project_code", "restricted"]
+
+
+class LineOutput(serializers.ModelSerializer):
+    account = serializers.CharField(source="account.code")
+    account_name = serializers.CharField(source="account.name")
+    currency = serializers.CharField()
+    debit = serializers.DecimalField(source="debit.amount", max_digits=18, decimal_places=2)
+    credit = serializers.DecimalField(source="credit.amount", max_digits=18, decimal_places=2)
+
+    class Meta:
+        model = JournalLine
+        fields = ["position", "account", "account_name", "fund", "currency", "debit", "credit", "member_unit", "project",
+                  "category", "commitment", "memo"]
+
+
+class EntryOutput(serializers.ModelSerializer):
+    lines = LineOutput(many=True, read_only=True)
+    reversed_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = JournalEntry
+        fields = ["id", "sequence", "date", "description", "status", "recorded_by", "recorded_at", "approved_by",
+                  "posted_at", "previous_hash", "hash", "reverses", "reversed_by", "rejection_reason", "lines"]
+
+    def get_reversed_by(self, entry) -> int | None:
+        reversal = getattr(entry, "reversed_by", None)
+        return reversal.pk if reversal is not None else None
+
+
+class PeriodOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Period
+        fields = ["id", "year", "month", "status", "closed_at", "closed_by", "reopened_at", "reopened_by", "reopen_reason"]
+
+
+class CommitmentOutput(serializers.ModelSerializer):
+    amount = serializers.DecimalField(source="amount.amount", max_digits=18, decimal_places=2)
+    currency = serializers.CharField(source="amount.currency.code")
+    member_unit_name = serializers.CharField(source="member_unit.name")
+
+    class Meta:
+        model = Commitment
+        fields = ["id", "member_unit", "member_unit_name", "year", "amount", "currency", "committed_on", "note"]
+
+
+class AmountsRow(serializers.Serializer):
+    year = serializers.IntegerField()
+    currency = serializers.CharField()
+    committed = serializers.DecimalField(max_digits=20, decimal_places=2)
+    paid = serializers.DecimalField(max_digits=20, decimal_places=2)
+    outstanding = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class MovementRow(serializers.Serializer):
+    date = serializers.DateField()
+    sequence = serializers.IntegerField()
+    description = serializers.CharField()
+    currency = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class StatementOutput(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit.pk")
+    unit_name = serializers.CharField(source="unit.name")
+    as_of = serializers.DateField()
+    currency = serializers.CharField()
+    committed = serializers.DecimalField(max_digits=20, decimal_places=2)
+    paid = serializers.DecimalField(max_digits=20, decimal_places=2)
+    outstanding = serializers.DecimalField(max_digits=20, decimal_places=2)
+    revenue_shares = serializers.DecimalField(max_digits=20, decimal_places=2)
+    years = AmountsRow(many=True)
+    receipts = MovementRow(many=True)
+    shares = MovementRow(many=True)
+
+
+class TrialBalanceRow(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    currency = serializers.CharField()
+    debit = serializers.DecimalField(max_digits=20, decimal_places=2)
+    credit = serializers.DecimalField(max_digits=20, decimal_places=2)
+    balance_debit = serializers.DecimalField(max_digits=20, decimal_places=2)
+    balance_credit = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class TrialBalanceOutput(serializers.Serializer):
+    as_of = serializers.DateField()
+    balanced = serializers.BooleanField()
+    rows = TrialBalanceRow(many=True)
+    totals = serializers.DictField(child=serializers.DictField())
+
+
+class GeneralLedgerLine(serializers.Serializer):
+    date = serializers.DateField(source="line.date")
+    sequence = serializers.IntegerField(source="entry.sequence")
+    description = serializers.CharField(source="entry.description")
+    fund = serializers.IntegerField(source="line.fund_id")
+    currency = serializers.CharField()
+    debit = serializers.DecimalField(max_digits=20, decimal_places=2)
+    credit = serializers.DecimalField(max_digits=20, decimal_places=2)
+    running = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class GeneralLedgerAccount(serializers.Serializer):
+    code = serializers.CharField(source="account.code")
+    name = serializers.CharField(source="account.name")
+    opening = serializers.DictField(child=serializers.DecimalField(max_digits=20, decimal_places=2))
+    closing = serializers.DictField(child=serializers.DecimalField(max_digits=20, decimal_places=2))
+    lines = GeneralLedgerLine(many=True)
+
+
+class BudgetRow(serializers.Serializer):
+    category = serializers.CharField()
+    source = serializers.CharField()
+    currency = serializers.CharField()
+    budget = serializers.DecimalField(max_digits=20, decimal_places=2)
+    actual = serializers.DecimalField(max_digits=20, decimal_places=2)
+    remaining = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class FundBalanceRow(serializers.Serializer):
+    fund = FundOutput()
+    currency = serializers.CharField()
+    assets = serializers.DecimalField(max_digits=20, decimal_places=2)
+    income = serializers.DecimalField(max_digits=20, decimal_places=2)
+    expense = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class VerificationOutput(serializers.Serializer):
+    ok = serializers.BooleanField()
+    count = serializers.IntegerField()
+    broken = serializers.DictField(allow_null=True)

@@ -1,0 +1,274 @@
+"""Ledger API under /api/v1/alliances/<slug>/ledger/. Thin: parse, call one service or selector, render.
+
+Posted entries have no update or delete route (405): corrections are reversing entries.
+"""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from djmoney.money import Money
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from alliances.api.base import AllianceViewSet
+from finance import exports, selectors, services
+from finance.api import serializers as s
+from finance.models import Account, Commitment, Fund, JournalEntry, Period
+from projects.models import Project
+
+LEDGER_READERS = selectors.LEDGER_READERS
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="report date (default today)")
+
+
+def _as_of(request):
+    data = s.AsOfInput(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    return data.validated_data.get("as_of") or timezone.localdate()
+
+
+class LedgerViewSet(AllianceViewSet):
+    read_roles = LEDGER_READERS
+
+
+class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSet):
+    """The chart of accounts (installed from the template on first use)."""
+
+    serializer_class = s.AccountOutput
+    filterset_fields = ["kind", "code"]
+
+    def get_queryset(self):
+        services.chart_install(self.alliance)
+        return Account.objects.all()
+
+
+class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSet):
+    serializer_class = s.FundOutput
+    filterset_fields = ["source", "project", "restricted"]
+
+    def get_queryset(self):
+        return Fund.objects.select_related("project")
+
+    @extend_schema(request=s.FundInput, responses={201: s.FundOutput})
+    def create(self, request, slug):
+        data = s.FundInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        fund = services.fund_for(alliance=self.alliance, **data.validated_data)
+        return Response(s.FundOutput(fund).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[AS_OF], responses=s.FundBalanceRow(many=True))
+    @action(detail=False, methods=["get"])
+    def balances(self, request, slug):
+        return Response(s.FundBalanceRow(selectors.fund_balances(self.alliance, _as_of(request)), many=True).data)
+
+
+class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSet):
+    """Journal entries. Create = record (not posted); approve posts; reverse records the reversal."""
+
+    serializer_class = s.EntryOutput
+    filterset_fields = ["status", "date", "sequence"]
+
+    def get_queryset(self):
+        return JournalEntry.objects.select_related("reversed_by").prefetch_related("lines__account").order_by("-date", "-id")
+
+    @extend_schema(request=s.EntryInput, responses={201: s.EntryOutput})
+    def create(self, request, slug):
+        data = s.EntryInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        lines = []
+        for line in data.validated_data["lines"]:
+            currency = line.pop("currency")
+            line["debit"] = Money(line["debit"], currency) if line.get("debit") is not None else None
+            line["credit"] = Money(line["credit"], currency) if line.get("credit") is not None else None
+            lines.append(line)
+        entry = services.entry_record(
+            actor=request.user, alliance=self.alliance, date=data.validated_data["date"],
+            description=data.validated_data["description"], lines=lines,
+        )
+        return Response(s.EntryOutput(self.get_queryset().get(pk=entry.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.EntryOutput)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, slug, pk):
+        entry = services.entry_approve(actor=request.user, alliance=self.alliance, entry=self.get_object())
+        return Response(s.EntryOutput(self.get_queryset().get(pk=entry.pk)).data)
+
+    @extend_schema(request=s.RejectInput, responses=s.EntryOutput)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, slug, pk):
+        data = s.RejectInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.entry_reject(actor=request.user, alliance=self.alliance, entry=self.get_object(), **data.validated_data)
+        return Response(s.EntryOutput(self.get_queryset().get(pk=entry.pk)).data)
+
+    @extend_schema(request=s.ReverseInput, responses={201: s.EntryOutput})
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, slug, pk):
+        data = s.ReverseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.entry_reverse(actor=request.user, alliance=self.alliance, entry=self.get_object(), **data.validated_data)
+        return Response(s.EntryOutput(self.get_queryset().get(pk=entry.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReleaseInput, responses={201: s.EntryOutput})
+    @action(detail=False, methods=["post"])
+    def release(self, request, slug):
+        """Record a release from restriction (restricted fund → unrestricted)."""
+        data = s.ReleaseInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        entry = services.restriction_release(
+            actor=request.user, alliance=self.alliance, fund=v["fund"], amount=Money(v["amount"], v["currency"]),
+            date=v["date"], description=v["description"],
+        )
+        return Response(s.EntryOutput(self.get_queryset().get(pk=entry.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSet):
+    serializer_class = s.PeriodOutput
+    filterset_fields = ["year", "status"]
+
+    def get_queryset(self):
+        return Period.objects.all()
+
+    @extend_schema(request=s.PeriodInput, responses=s.PeriodOutput)
+    @action(detail=False, methods=["post"])
+    def close(self, request, slug):
+        data = s.PeriodInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        period = services.period_close(actor=request.user, alliance=self.alliance, **data.validated_data)
+        return Response(s.PeriodOutput(period).data)
+
+    @extend_schema(request=s.ReopenInput, responses=s.PeriodOutput)
+    @action(detail=False, methods=["post"])
+    def reopen(self, request, slug):
+        data = s.ReopenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        period = services.period_reopen(actor=request.user, alliance=self.alliance, **data.validated_data)
+        return Response(s.PeriodOutput(period).data)
+
+
+class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSet):
+    """Member contribution commitments per unit and year; receipts are posted against them."""
+
+    serializer_class = s.CommitmentOutput
+    filterset_fields = ["member_unit", "year"]
+
+    def get_queryset(self):
+        return Commitment.objects.select_related("member_unit")
+
+    @extend_schema(request=s.CommitmentInput, responses={201: s.CommitmentOutput})
+    def create(self, request, slug):
+        data = s.CommitmentInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        commitment = services.commitment_set(
+            actor=request.user, alliance=self.alliance, member_unit=v["member_unit"], year=v["year"],
+            amount=Money(v["amount"], v["currency"]), committed_on=v.get("committed_on"), note=v["note"],
+        )
+        return Response(s.CommitmentOutput(commitment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReceiptInput, responses={201: s.EntryOutput})
+    @action(detail=True, methods=["post"])
+    def receive(self, request, slug, pk):
+        data = s.ReceiptInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        entry = services.contribution_receive(
+            actor=request.user, alliance=self.alliance, commitment=self.get_object(),
+            amount=Money(v["amount"], v["currency"]), date=v["date"], description=v["description"],
+        )
+        entry = JournalEntry.objects.prefetch_related("lines__account").get(pk=entry.pk)
+        return Response(s.EntryOutput(entry).data, status=status.HTTP_201_CREATED)
+
+
+class StatementViewSet(AllianceViewSet):
+    """Member unit statements. A representative reads only their own unit's (others: 404)."""
+
+    read_roles = None
+    serializer_class = s.StatementOutput
+
+    def _unit(self, request, pk):
+        unit = selectors.statement_units_of(request.user, self.alliance).filter(pk=pk).first()
+        if unit is None:
+            raise NotFound()
+        return unit
+
+    @extend_schema(parameters=[AS_OF], responses=s.StatementOutput)
+    def retrieve(self, request, slug, pk):
+        statement = selectors.member_statement(self.alliance, self._unit(request, pk), _as_of(request))
+        return Response(s.StatementOutput(statement).data)
+
+    @extend_schema(parameters=[AS_OF], responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def xlsx(self, request, slug, pk):
+        statement = selectors.member_statement(self.alliance, self._unit(request, pk), _as_of(request))
+        response = HttpResponse(
+            exports.statement_xlsx(self.alliance, statement),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="statement-{pk}-{statement["as_of"]}.xlsx"'
+        return response
+
+    @extend_schema(parameters=[AS_OF], responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, slug, pk):
+        statement = selectors.member_statement(self.alliance, self._unit(request, pk), _as_of(request))
+        response = HttpResponse(exports.statement_pdf(self.alliance, statement), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="statement-{pk}-{statement["as_of"]}.pdf"'
+        return response
+
+
+class ReportViewSet(LedgerViewSet):
+    """Trial balance, general ledger, budget versus actual, verification and the auditor export."""
+
+    serializer_class = s.TrialBalanceOutput
+
+    @extend_schema(parameters=[AS_OF], responses=s.TrialBalanceOutput)
+    @action(detail=False, methods=["get"], url_path="trial-balance")
+    def trial_balance(self, request, slug):
+        return Response(s.TrialBalanceOutput(selectors.trial_balance(self.alliance, _as_of(request))).data)
+
+    @extend_schema(
+        parameters=[AS_OF, OpenApiParameter("account", OpenApiTypes.STR, description="account code"),
+                    OpenApiParameter("date_from", OpenApiTypes.DATE)],
+        responses=s.GeneralLedgerAccount(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="general-ledger")
+    def general_ledger(self, request, slug):
+        account = None
+        if request.query_params.get("account"):
+            account = Account.objects.filter(code=request.query_params["account"]).first()
+            if account is None:
+                from alliances.errors import ValidationFailed
+                from django.utils.translation import gettext as _
+
+                raise ValidationFailed(fields={"account": [_("未知科目。")]})
+        date_from = None
+        if request.query_params.get("date_from"):
+            data = s.AsOfInput(data={"as_of": request.query_params["date_from"]})
+            data.is_valid(raise_exception=True)
+            date_from = data.validated_data["as_of"]
+        rows = selectors.general_ledger(self.alliance, _as_of(request), account=account, date_from=date_from)
+        return Response(s.GeneralLedgerAccount(rows, many=True).data)
+
+    @extend_schema(parameters=[AS_OF], responses=s.BudgetRow(many=True))
+    @action(detail=False, methods=["get"], url_path=r"budget-vs-actual/(?P<project_id>\d+)")
+    def budget_vs_actual(self, request, slug, project_id):
+        project = get_object_or_404(Project, pk=project_id)
+        return Response(s.BudgetRow(selectors.budget_vs_actual(self.alliance, project, as_of=_as_of(request)), many=True).data)
+
+    @extend_schema(responses=s.VerificationOutput)
+    @action(detail=False, methods=["get"])
+    def verify(self, request, slug):
+        return Response(s.VerificationOutput(selectors.verify_chain(self.alliance)).data)
+
+    @extend_schema(parameters=[AS_OF], responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], url_path="auditor-export")
+    def auditor_export(self, request, slug):
+        as_of = _as_of(request)
+        response = HttpResponse(exports.auditor_zip(self.alliance, as_of), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="ledger-{self.alliance.slug}-{as_of}.zip"'
+        return response

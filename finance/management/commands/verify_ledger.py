@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scope
+
+from alliances.models import Alliance
+from finance.selectors import verify_chain
+
+
+class Command(BaseCommand):
+    help = "Recompute an alliance's ledger hash chain; print the first broken entry and exit non-zero if any."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+
+    def handle(self, *args, slug, **options):
+        alliance = Alliance.objects.filter(slug=slug).first()
+        if alliance is None:
+            raise CommandError(f"no alliance {slug!r}")
+        with scope(alliance=alliance):
+            result = verify_chain(alliance)
+        if result["ok"]:
+            self.stdout.write(self.style.SUCCESS(f"{slug}: {result['count']} posted entries, chain intact"))
+            return
+        broken = result["broken"]
+        self.stdout.write(self.style.ERROR(
+            f"{slug}: chain broken at entry #{broken['sequence']} (id {broken['id']}): {broken['reason']}"
+        ))
+        raise SystemExit(1)

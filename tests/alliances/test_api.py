@@ -1,0 +1,122 @@
+from django.core.cache import cache
+from django_scopes import scope
+
+from alliances.models import Organ, RoleGrant, Seat, User
+from tests.conftest import api_as
+
+
+def test_token_endpoint_returns_a_token_usable_as_authorization(oe):
+    client = api_as()
+    response = client.post("/api/v1/auth/token/", {"username": "ocean-equipment-sec", "password": "demo-pass-2026"})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/alliances/ocean-equipment/").json()["slug"] == "ocean-equipment"
+
+
+def test_token_endpoint_is_throttled(oe, settings):
+    cache.clear()
+    client = api_as()
+    codes = [client.post("/api/v1/auth/token/", {"username": "ocean-equipment-sec", "password": "wrong"}).status_code
+             for _ in range(12)]
+    assert codes[0] == 400 and codes[-1] == 429
+    cache.clear()
+
+
+def test_login_page_throttles_repeated_failures(oe, client, settings):
+    cache.clear()
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        client.post("/accounts/login/", {"username": "ocean-equipment-sec", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "ocean-equipment-sec", "password": "demo-pass-2026"})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert "登录失败次数过多" in response.content.decode()
+    cache.clear()
+
+
+def test_errors_have_one_shape_with_field_messages_in_the_request_language(oe):
+    payload = {"email": "not-an-email", "role": "emperor"}
+    zh = api_as(oe.user("sec")).post("/api/v1/alliances/ocean-equipment/roles/", payload, format="json")
+    en = api_as(oe.user("sec"), language="en").post("/api/v1/alliances/ocean-equipment/roles/", payload, format="json")
+    assert zh.status_code == en.status_code == 400
+    assert set(zh.json()["error"]["fields"]) == {"email", "role"}
+    assert zh.json()["error"]["message"] == "输入有误，请检查各字段。"
+    assert en.json()["error"]["message"] == "Please check the fields."
+
+
+def test_another_alliances_id_in_a_related_field_is_400(oe, bm):
+    with scope(alliance=bm.alliance):
+        foreign_seat = Seat.objects.filter(organ__kind=Organ.Kind.EXPERT_COMMITTEE).first()
+    before = User.objects.count()
+    response = api_as(oe.user("sec")).post("/api/v1/alliances/ocean-equipment/roles/", {
+        "email": "leak@example.com", "role": "expert", "seat": foreign_seat.pk,
+    }, format="json")
+    assert response.status_code == 400 and "seat" in response.json()["error"]["fields"]
+    assert User.objects.count() == before
+
+
+def test_invite_through_the_api_and_revoke(oe):
+    client = api_as(oe.user("sec"))
+    created = client.post("/api/v1/alliances/ocean-equipment/roles/",
+                          {"email": "aud2@example.com", "role": "auditor"}, format="json")
+    assert created.status_code == 201
+    grant_id = created.json()["id"]
+    revoked = client.post(f"/api/v1/alliances/ocean-equipment/roles/{grant_id}/revoke/")
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    again = client.post(f"/api/v1/alliances/ocean-equipment/roles/{grant_id}/revoke/")
+    assert again.status_code == 409
+
+
+def test_read_only_roles_cannot_write(oe):
+    for suffix in ("council-1", "auditor", "rep-1", "expert-1"):
+        response = api_as(oe.user(suffix)).post("/api/v1/alliances/ocean-equipment/roles/",
+                                                  {"email": "z@example.com", "role": "auditor"}, format="json")
+        assert response.status_code == 403, suffix
+    assert not User.objects.filter(email="z@example.com").exists()
+
+
+def test_bureau_reads_every_alliance_and_changes_nothing(oe, bm, bureau_user):
+    client = api_as(bureau_user)
+    assert {a["slug"] for a in client.get("/api/v1/alliances/").json()["results"]} == {"ocean-equipment", "biomed"}
+    assert client.get("/api/v1/alliances/biomed/seats/").status_code == 200
+    response = client.post("/api/v1/alliances/biomed/roles/", {"email": "b@example.com", "role": "staff"}, format="json")
+    assert response.status_code == 403
+    with scope(alliance=bm.alliance):
+        assert not RoleGrant.objects.filter(user__email="b@example.com").exists()
+
+
+def test_every_list_is_paginated(oe):
+    body = api_as(oe.user("sec")).get("/api/v1/alliances/ocean-equipment/seats/?page_size=3").json()
+    assert body["count"] == 10 and len(body["results"]) == 3 and body["next"]
+
+
+def test_openapi_schema_is_served_as_json(oe):
+    response = api_as().get("/api/schema/?format=json")
+    assert response.status_code == 200
+    assert "/api/v1/auth/token/" in response.json()["paths"]
+    assert api_as().get("/api/docs/").status_code == 200
+
+
+def test_secretary_general_sets_the_responsible_entity_with_its_written_scope(oe, bm):
+    client = api_as(oe.user("sg"))
+    unit = oe.units[1]
+    missing_scope = client.patch("/api/v1/alliances/ocean-equipment/",
+                                 {"responsible_entity": unit.pk, "responsible_entity_scope": ""}, format="json")
+    assert missing_scope.status_code == 400 and "responsible_entity_scope" in missing_scope.json()["error"]["fields"]
+    foreign = client.patch("/api/v1/alliances/ocean-equipment/", {"host_unit": bm.units[0].pk}, format="json")
+    assert foreign.status_code == 400 and "host_unit" in foreign.json()["error"]["fields"]
+    ok = client.patch("/api/v1/alliances/ocean-equipment/",
+                      {"responsible_entity": unit.pk, "responsible_entity_scope": "对外签约"}, format="json")
+    assert ok.status_code == 200 and ok.json()["responsible_entity_name"] == unit.name
+    oe.alliance.refresh_from_db()
+    assert oe.alliance.history.first().history_user == oe.user("sg")
+    assert api_as(oe.user("sec")).patch("/api/v1/alliances/ocean-equipment/", {"address": "x"}, format="json").status_code == 403
+
+
+def test_secretariat_creates_a_council_seat_for_a_council_unit(oe):
+    client = api_as(oe.user("sec"))
+    response = client.post("/api/v1/alliances/ocean-equipment/seats/",
+                           {"organ_kind": "council", "title": "理事", "unit": oe.units[6].pk}, format="json")
+    assert response.status_code == 201 and response.json()["unit_name"] == oe.units[6].name
+    second_chair = client.post("/api/v1/alliances/ocean-equipment/seats/",
+                               {"organ_kind": "council", "title": "理事长", "is_chair": True}, format="json")
+    assert second_chair.status_code == 409

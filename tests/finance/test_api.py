@@ -1,0 +1,299 @@
+"""Ledger API: every write goes through a service; bad input is 400 with field reasons and writes nothing."""
+
+import datetime
+import io
+import json
+import zipfile
+
+import pytest
+from django_scopes import scope
+
+from finance import chart, services
+from finance.models import Commitment, JournalEntry, JournalLine, LedgerBalance, Period
+from tests.finance.conftest import cny, make_project, post
+
+BASE = "/api/v1/alliances/{slug}/ledger/"
+
+
+def url(ctx, path=""):
+    return BASE.format(slug=ctx.alliance.slug) + path
+
+
+def counts(ctx):
+    with scope(alliance=ctx.alliance):
+        return (JournalEntry.objects.count(), JournalLine.objects.count(), LedgerBalance.objects.count(),
+                Period.objects.count(), Commitment.objects.count())
+
+
+def entry_payload(fund_id, amount="100.00", credit_amount=None, account="1002", other="4901", currency="CNY", **extra):
+    return {
+        "date": "2026-02-10", "description": "其他收入",
+        "lines": [
+            {"account": account, "fund": fund_id, "debit": amount, "currency": currency},
+            {"account": other, "fund": fund_id, "credit": credit_amount or amount, "currency": currency},
+        ],
+        **extra,
+    }
+
+
+@pytest.fixture
+def other_fund(oe):
+    return services.fund_for(alliance=oe.alliance, source="other")
+
+
+def test_record_then_approve_by_another_person_posts(oe, api, other_fund):
+    response = api(oe.user("sec")).post(url(oe, "entries/"), entry_payload(other_fund.pk), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == "recorded" and body["sequence"] is None and len(body["lines"]) == 2
+    refused = api(oe.user("sec")).post(url(oe, f"entries/{body['id']}/approve/"))
+    assert refused.status_code == 403
+    assert counts(oe)[2] == 0
+    approved = api(oe.user("sg")).post(url(oe, f"entries/{body['id']}/approve/"))
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "posted" and approved.json()["sequence"] == 1
+
+
+BAD_LINES = {
+    "unbalanced": (lambda f: entry_payload(f, "100.00", "99.99"), "lines"),
+    "unknown account": (lambda f: entry_payload(f, account="9999"), "lines.0.account"),
+    "negative money": (lambda f: entry_payload(f, "-5.00"), "lines.0.debit"),
+    "malformed money": (lambda f: entry_payload(f, "12,5"), "lines.0.debit"),
+    "over-precise money": (lambda f: entry_payload(f, "1.001"), "lines.0.debit"),
+    "unknown currency": (lambda f: entry_payload(f, currency="XYZ"), "lines.0.currency"),
+    "missing fund": (lambda f: entry_payload(None), "lines.0.fund"),
+    "no lines": (lambda f: {"date": "2026-02-10", "description": "x", "lines": []}, "lines"),
+    "impossible date": (lambda f: {**entry_payload(f), "date": "2026-02-30"}, "date"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_LINES, ids=list(BAD_LINES))
+def test_bad_entry_input_is_400_with_reason_and_writes_nothing(oe, api, other_fund, case):
+    build, field = BAD_LINES[case]
+    before = counts(oe)
+    response = api(oe.user("sec")).post(url(oe, "entries/"), build(other_fund.pk), format="json")
+    assert response.status_code == 400, response.json()
+    assert any(key.startswith(field) for key in response.json()["error"]["fields"]), response.json()
+    assert counts(oe) == before
+
+
+def test_entry_balanced_per_currency_is_accepted_even_with_two_currencies(oe, api, other_fund):
+    payload = entry_payload(other_fund.pk)
+    payload["lines"] += [
+        {"account": "1002", "fund": other_fund.pk, "debit": "10.00", "currency": "USD"},
+        {"account": "4901", "fund": other_fund.pk, "credit": "10.00", "currency": "USD"},
+    ]
+    assert api(oe.user("sec")).post(url(oe, "entries/"), payload, format="json").status_code == 201
+    payload["lines"][3]["credit"] = "9.00"
+    response = api(oe.user("sec")).post(url(oe, "entries/"), payload, format="json")
+    assert response.status_code == 400 and "USD" in response.json()["error"]["fields"]["lines"][0]
+
+
+def test_closed_period_refuses_recording_and_approval(oe, api, other_fund):
+    sec, sg = api(oe.user("sec")), api(oe.user("sg"))
+    recorded = sec.post(url(oe, "entries/"), entry_payload(other_fund.pk), format="json").json()
+    assert sec.post(url(oe, "periods/close/"), {"year": 2026, "month": 2}, format="json").status_code == 200
+    before = counts(oe)
+    response = sec.post(url(oe, "entries/"), entry_payload(other_fund.pk), format="json")
+    assert response.status_code == 400 and "date" in response.json()["error"]["fields"]
+    response = sg.post(url(oe, f"entries/{recorded['id']}/approve/"))
+    assert response.status_code == 400 and "date" in response.json()["error"]["fields"]
+    assert counts(oe) == before
+
+
+def test_reopen_needs_the_secretary_general_and_a_reason_and_is_recorded(oe, api):
+    sec, sg = api(oe.user("sec")), api(oe.user("sg"))
+    sec.post(url(oe, "periods/close/"), {"year": 2026, "month": 3}, format="json")
+    assert sec.post(url(oe, "periods/reopen/"), {"year": 2026, "month": 3, "reason": "补记"}, format="json").status_code == 403
+    assert sg.post(url(oe, "periods/reopen/"), {"year": 2026, "month": 3, "reason": ""}, format="json").status_code == 400
+    with scope(alliance=oe.alliance):
+        assert Period.objects.get(year=2026, month=3).status == "closed"
+    response = sg.post(url(oe, "periods/reopen/"), {"year": 2026, "month": 3, "reason": "审计调整补记"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "open"
+    with scope(alliance=oe.alliance):
+        period = Period.objects.get(year=2026, month=3)
+        assert period.reopened_by == oe.user("sg") and period.reopen_reason == "审计调整补记"
+        assert [h.status for h in period.history.order_by("history_id")] == ["open", "closed", "open"]
+
+
+def test_posted_entry_has_no_update_or_delete_route(oe, api, other_fund):
+    entry = services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 1, 3),
+                                  description="x", lines=[{"account": "1002", "fund": other_fund, "debit": cny(5)},
+                                                          {"account": "4901", "fund": other_fund, "credit": cny(5)}])
+    post(oe, entry)
+    client = api(oe.user("sg"))
+    assert client.put(url(oe, f"entries/{entry.pk}/"), {"description": "y"}, format="json").status_code == 405
+    assert client.patch(url(oe, f"entries/{entry.pk}/"), {"description": "y"}, format="json").status_code == 405
+    assert client.delete(url(oe, f"entries/{entry.pk}/")).status_code == 405
+    with scope(alliance=oe.alliance):
+        assert JournalEntry.objects.get(pk=entry.pk).description == "x"
+
+
+def test_reverse_records_a_linked_reversal_that_posts_on_approval(oe, api, other_fund):
+    entry = post(oe, services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 1, 3),
+                                           description="误记", lines=[{"account": "1002", "fund": other_fund, "debit": cny(5)},
+                                                                    {"account": "4901", "fund": other_fund, "credit": cny(5)}]))
+    response = api(oe.user("sec")).post(url(oe, f"entries/{entry.pk}/reverse/"), {"date": "2026-01-20"}, format="json")
+    assert response.status_code == 201
+    reversal = response.json()
+    assert reversal["reverses"] == entry.pk
+    assert [l["credit"] for l in reversal["lines"]] == ["5.00", "0.00"]
+    assert api(oe.user("sec")).post(url(oe, f"entries/{entry.pk}/reverse/"), {}, format="json").status_code == 409
+    assert api(oe.user("sg")).post(url(oe, f"entries/{reversal['id']}/approve/")).status_code == 200
+    detail = api(oe.user("auditor")).get(url(oe, f"entries/{entry.pk}/")).json()
+    assert detail["reversed_by"] == reversal["id"]
+    tb = api(oe.user("auditor")).get(url(oe, "trial-balance/")).json()
+    assert all(r["balance_debit"] == "0.00" and r["balance_credit"] == "0.00" for r in tb["rows"])
+
+
+def test_auditor_reads_everything_and_writes_nothing(oe, api, other_fund):
+    auditor = api(oe.user("auditor"))
+    for path in ["accounts/", "funds/", "funds/balances/", "entries/", "periods/", "contributions/", "trial-balance/",
+                 "general-ledger/", "verify/", "auditor-export/", f"statements/{oe.units[5].pk}/"]:
+        assert auditor.get(url(oe, path)).status_code == 200, path
+    before = counts(oe)
+    assert auditor.post(url(oe, "entries/"), entry_payload(other_fund.pk), format="json").status_code == 403
+    assert auditor.post(url(oe, "periods/close/"), {"year": 2026, "month": 1}, format="json").status_code == 403
+    assert auditor.post(url(oe, "contributions/"), {"member_unit": oe.units[0].pk, "year": 2026, "amount": "1"},
+                        format="json").status_code == 403
+    assert counts(oe) == before
+
+
+def test_auditor_cannot_approve(oe, api, other_fund):
+    entry = services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 1, 3),
+                                  description="x", lines=[{"account": "1002", "fund": other_fund, "debit": cny(5)},
+                                                          {"account": "4901", "fund": other_fund, "credit": cny(5)}])
+    assert api(oe.user("auditor")).post(url(oe, f"entries/{entry.pk}/approve/")).status_code == 403
+    with scope(alliance=oe.alliance):
+        assert JournalEntry.objects.get(pk=entry.pk).status == "recorded"
+
+
+def test_bureau_reads_but_cannot_write(oe, api, bureau_user, other_fund):
+    client = api(bureau_user)
+    assert client.get(url(oe, "entries/")).status_code == 200
+    before = counts(oe)
+    assert client.post(url(oe, "entries/"), entry_payload(other_fund.pk), format="json").status_code == 403
+    assert counts(oe) == before
+
+
+def test_representative_sees_only_their_own_units_statement(oe, api):
+    rep = api(oe.user("rep-1"))
+    assert rep.get(url(oe, f"statements/{oe.units[5].pk}/")).status_code == 200
+    assert rep.get(url(oe, f"statements/{oe.units[4].pk}/")).status_code == 404
+    assert rep.get(url(oe, f"statements/{oe.units[4].pk}/pdf/")).status_code == 404
+    assert rep.get(url(oe, "entries/")).status_code == 403
+
+
+def test_another_alliances_user_gets_404_and_its_ids_give_400(oe, bm, api, other_fund):
+    outsider = api(bm.user("sec"))
+    for path in ["accounts/", "entries/", "trial-balance/", f"statements/{oe.units[0].pk}/", "auditor-export/"]:
+        assert outsider.get(url(oe, path)).status_code == 404, path
+    bm_fund = services.fund_for(alliance=bm.alliance, source="other")
+    before = counts(oe)
+    response = api(oe.user("sec")).post(url(oe, "entries/"), entry_payload(bm_fund.pk), format="json")
+    assert response.status_code == 400 and "lines.0.fund" in response.json()["error"]["fields"]
+    payload = entry_payload(other_fund.pk)
+    payload["lines"][0]["member_unit"] = bm.units[0].pk
+    response = api(oe.user("sec")).post(url(oe, "entries/"), payload, format="json")
+    assert response.status_code == 400 and "lines.0.member_unit" in response.json()["error"]["fields"]
+    response = api(oe.user("sec")).post(url(oe, "contributions/"), {"member_unit": bm.units[0].pk, "year": 2026, "amount": "1"},
+                                        format="json")
+    assert response.status_code == 400
+    assert counts(oe) == before
+    # bm's statement is not reachable through oe's URL either.
+    assert api(oe.user("sg")).get(url(oe, f"statements/{bm.units[0].pk}/")).status_code == 404
+
+
+def test_restricted_fund_spent_on_office_or_overdrawn_is_400(oe, api):
+    project = make_project(oe)
+    fund = services.fund_for(alliance=oe.alliance, source="government", project=project)
+    post(oe, services.grant_receive(actor=oe.user("sec"), alliance=oe.alliance, project=project, amount=cny(1000),
+                                    date=datetime.date(2026, 1, 5), description="拨款"))
+    before = counts(oe)
+    office = entry_payload(fund.pk, "10.00", account="5201", other="1002")
+    response = api(oe.user("sec")).post(url(oe, "entries/"), office, format="json")
+    assert response.status_code == 400 and "lines.0.fund" in response.json()["error"]["fields"]
+    over = entry_payload(fund.pk, "1000.01", account="5101", other="1002")
+    response = api(oe.user("sec")).post(url(oe, "entries/"), over, format="json")
+    assert response.status_code == 400 and "lines.1.fund" in response.json()["error"]["fields"]
+    other_project = make_project(oe, code="P-002")
+    wrong = entry_payload(fund.pk, "10.00", account="5101", other="1002")
+    wrong["lines"][0]["project"] = other_project.pk
+    response = api(oe.user("sec")).post(url(oe, "entries/"), wrong, format="json")
+    assert response.status_code == 400 and "lines.0.fund" in response.json()["error"]["fields"]
+    leak = {"date": "2026-02-10", "description": "挪用", "lines": [
+        {"account": "1002", "fund": fund.pk, "credit": "10.00"},
+        {"account": "5201", "fund": services.fund_for(alliance=oe.alliance, source="unrestricted").pk, "debit": "10.00"},
+    ]}
+    response = api(oe.user("sec")).post(url(oe, "entries/"), leak, format="json")
+    assert response.status_code == 400 and "lines" in response.json()["error"]["fields"]
+    assert counts(oe)[:3] == before[:3]
+
+
+def test_release_from_restriction_is_an_explicit_entry(oe, api):
+    project = make_project(oe)
+    fund = services.fund_for(alliance=oe.alliance, source="government", project=project)
+    post(oe, services.grant_receive(actor=oe.user("sec"), alliance=oe.alliance, project=project, amount=cny(1000),
+                                    date=datetime.date(2026, 1, 5), description="拨款"))
+    response = api(oe.user("sec")).post(url(oe, "entries/release/"), {
+        "fund": fund.pk, "amount": "200.00", "date": "2026-06-30", "description": "结余经费经批准解除限制"}, format="json")
+    assert response.status_code == 201
+    codes = [l["account"] for l in response.json()["lines"]]
+    assert codes == [chart.NET_RESTRICTED, chart.BANK, chart.BANK, chart.NET_UNRESTRICTED]
+    assert api(oe.user("sg")).post(url(oe, f"entries/{response.json()['id']}/approve/")).status_code == 200
+    balances = api(oe.user("sg")).get(url(oe, "funds/balances/")).json()
+    held = {row["fund"]["id"]: row["assets"] for row in balances}
+    assert held[fund.pk] == "800.00"
+
+
+def test_contributions_commit_receive_and_statement(oe, api):
+    sec, sg = api(oe.user("sec")), api(oe.user("sg"))
+    unit = oe.units[5]
+    response = sec.post(url(oe, "contributions/"), {"member_unit": unit.pk, "year": 2026, "amount": "50000.00"}, format="json")
+    assert response.status_code == 201
+    commitment = response.json()["id"]
+    receipt = sec.post(url(oe, f"contributions/{commitment}/receive/"), {"amount": "20000.00", "date": "2026-03-15"}, format="json")
+    assert receipt.status_code == 201
+    assert sg.post(url(oe, f"entries/{receipt.json()['id']}/approve/")).status_code == 200
+    statement = api(oe.user("rep-1")).get(url(oe, f"statements/{unit.pk}/")).json()
+    assert (statement["committed"], statement["paid"], statement["outstanding"]) == ("50000.00", "20000.00", "30000.00")
+    earlier = api(oe.user("rep-1")).get(url(oe, f"statements/{unit.pk}/"), {"as_of": "2026-03-14"}).json()
+    assert earlier["paid"] == "0.00" and earlier["outstanding"] == "50000.00"
+    bad = sec.post(url(oe, f"contributions/{commitment}/receive/"), {"amount": "-1", "date": "2026-03-15"}, format="json")
+    assert bad.status_code == 400
+
+
+def test_statement_xlsx_and_auditor_zip(oe, api, other_fund):
+    post(oe, services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 1, 3),
+                                   description="捐赠收入", lines=[{"account": "1002", "fund": other_fund, "debit": cny(5)},
+                                                               {"account": "4901", "fund": other_fund, "credit": cny(5)}]))
+    from openpyxl import load_workbook
+
+    response = api(oe.user("sg")).get(url(oe, f"statements/{oe.units[5].pk}/xlsx/"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["B2"].value == oe.units[5].name
+    response = api(oe.user("auditor")).get(url(oe, "auditor-export/"), {"as_of": "2026-12-31"})
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert set(archive.namelist()) == {"journal.csv", "trial_balance.csv", "verification.json"}
+    journal = archive.read("journal.csv").decode("utf-8-sig")
+    with scope(alliance=oe.alliance):
+        assert JournalEntry.objects.get(sequence=1).hash in journal
+    assert json.loads(archive.read("verification.json"))["ok"] is True
+    assert "TOTAL" in archive.read("trial_balance.csv").decode("utf-8-sig")
+    empty = zipfile.ZipFile(io.BytesIO(api(oe.user("auditor")).get(url(oe, "auditor-export/"), {"as_of": "2025-12-31"}).content))
+    assert "捐赠收入" not in empty.read("journal.csv").decode("utf-8-sig")
+
+
+def test_general_ledger_and_budget_vs_actual(oe, api):
+    project = make_project(oe)
+    post(oe, services.grant_receive(actor=oe.user("sec"), alliance=oe.alliance, project=project, amount=cny(1000),
+                                    date=datetime.date(2026, 1, 5), description="拨款"))
+    post(oe, services.project_expense_record(actor=oe.user("sec"), alliance=oe.alliance, project=project, source="government",
+                                             amount=cny(300), date=datetime.date(2026, 2, 5), description="材料", category="materials"))
+    gl = api(oe.user("auditor")).get(url(oe, "general-ledger/"), {"account": "1002"}).json()
+    assert [l["running"] for l in gl[0]["lines"]] == ["1000.00", "700.00"]
+    bva = api(oe.user("auditor")).get(url(oe, f"budget-vs-actual/{project.pk}/")).json()
+    assert bva == [{"category": "materials", "source": "government", "currency": "CNY", "budget": "0.00",
+                    "actual": "300.00", "remaining": "-300.00"}]
+    assert api(oe.user("auditor")).get(url(oe, "general-ledger/"), {"account": "nope"}).status_code == 400
