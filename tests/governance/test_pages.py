@@ -134,3 +134,20 @@ def test_dashboard_tile_counts_motions_waiting_for_my_vote(oe):
     open_motion(oe)
     html = client_for(oe.user("chair")).get(page(oe)).content.decode()
     assert "待我表决" in html
+
+
+def test_voting_page_in_english(oe):
+    motion = open_motion(oe)
+    client = client_for(oe.user("chair"))
+    client.cookies["django_language"] = "en"
+    html = client.get(page(oe, f"motions/{motion.pk}/"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Cast my vote" in html and "You have not voted yet." in html
+
+
+def test_api_refusal_message_in_english(oe, api):
+    from .helpers import end_window
+
+    motion = end_window(oe, open_motion(oe))
+    response = api(oe.user("chair"), language="en").post(f"/api/v1/alliances/{oe.alliance.slug}/motions/{motion.pk}/votes/", {"choice": "for"}, format="json")
+    assert response.status_code == 409
+    assert response.json()["error"]["message"] == "Voting has closed; votes can no longer be cast or changed."
