@@ -60,12 +60,16 @@ class MotionOutput(serializers.ModelSerializer):
 
 class MotionDetailOutput(MotionOutput):
     my_choice = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
     eligible_seats = serializers.SerializerMethodField()
     voted = serializers.SerializerMethodField()
     consultation_summaries = serializers.SerializerMethodField()
 
     class Meta(MotionOutput.Meta):
-        fields = MotionOutput.Meta.fields + ["my_choice", "eligible_seats", "voted", "consultation_summaries"]
+        fields = MotionOutput.Meta.fields + ["my_choice", "eligible_seats", "voted", "consultation_summaries", "attachments"]
+
+    def get_attachments(self, motion) -> list[dict]:
+        return [{"id": a.pk, "name": a.name, "url": a.file.url} for a in motion.attachments.all()]
 
     def get_my_choice(self, motion) -> str | None:
         from governance.services import my_choice
@@ -259,3 +263,17 @@ class UserRef(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "display_name"]
+
+
+class UploadInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    file = serializers.FileField()
+
+
+class UploadOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return obj.file.url

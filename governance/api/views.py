@@ -5,6 +5,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from alliances import access
@@ -66,6 +67,14 @@ class MotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceVi
     def open(self, request, slug, pk):
         motion = services.motion_open(actor=request.user, alliance=self.alliance, motion=self.get_object())
         return self._detail(motion)
+
+    @extend_schema(request={"multipart/form-data": s.UploadInput}, responses={201: s.UploadOutput})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, slug, pk):
+        data = s.UploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = services.motion_attach(actor=request.user, alliance=self.alliance, motion=self.get_object(), **data.validated_data)
+        return Response(s.UploadOutput(attachment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.VoteInput, responses={201: s.VoteOutput})
     @action(detail=True, methods=["post"])
@@ -228,6 +237,16 @@ class ConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Alli
         values["experts"] = [grant.user for grant in values["experts"]]
         consultation = services.consultation_create(actor=request.user, alliance=self.alliance, **values)
         return self._detail(consultation, status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": s.UploadInput}, responses={201: s.UploadOutput})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def documents(self, request, slug, pk):
+        data = s.UploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.consultation_document_add(
+            actor=request.user, alliance=self.alliance, consultation=self.get_object(), **data.validated_data
+        )
+        return Response(s.UploadOutput(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.OpinionInput, responses={201: s.OpinionOutput})
     @action(detail=True, methods=["post"])

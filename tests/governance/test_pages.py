@@ -151,3 +151,13 @@ def test_api_refusal_message_in_english(oe, api):
     response = api(oe.user("chair"), language="en").post(f"/api/v1/alliances/{oe.alliance.slug}/motions/{motion.pk}/votes/", {"choice": "for"}, format="json")
     assert response.status_code == 409
     assert response.json()["error"]["message"] == "Voting has closed; votes can no longer be cast or changed."
+
+
+def test_secretariat_attaches_papers_to_a_draft_on_the_page(oe):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    motion = services.motion_create(actor=oe.user("sec"), alliance=oe.alliance, kind="rules", title="制度", body="",
+                                    closes_at=timezone.now() + timedelta(days=1))
+    client = client_for(oe.user("sec"))
+    client.post(page(oe, f"motions/{motion.pk}/attach/"), {"name": "制度全文", "file": SimpleUploadedFile("r.txt", b"rules")})
+    assert "制度全文" in client.get(page(oe, f"motions/{motion.pk}/")).content.decode()
