@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from alliances import views as alliance_views
 from alliances.api import views as alliance_api_views
@@ -22,7 +22,7 @@ urlpatterns = [
     path("bureau/", include("bureau.console_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/auth/token/", alliance_api_views.TokenView.as_view(), name="api-token"),
     path("api/v1/alliances/", alliance_api_views.MyAlliancesView.as_view(), name="api-alliances"),
     path("api/v1/alliances/<slug:slug>/", include(alliance_api)),

@@ -32,10 +32,12 @@ from governance.models import (
     CharterVersion,
     Choice,
     Consultation,
+    ConsultationDocument,
     EligibleSeat,
     ExpertInvitation,
     Meeting,
     Motion,
+    MotionAttachment,
     MotionKind,
     Notification,
     Opinion,
@@ -198,6 +200,33 @@ def motion_update(*, actor, alliance, motion: Motion, **changes) -> Motion:
         raise ValidationFailed(fields=errors)
     motion.save()
     return motion
+
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+def _check_upload(name: str, file) -> dict:
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = [_("请填写名称。")]
+    if file is None or not getattr(file, "size", 0):
+        errors["file"] = [_("请选择文件。")]
+    elif file.size > MAX_ATTACHMENT_BYTES:
+        errors["file"] = [_("文件不能超过20MB。")]
+    return errors
+
+
+@tenant_service
+def motion_attach(*, actor, alliance, motion: Motion, name: str, file) -> MotionAttachment:
+    """Add a paper to a motion before voting opens (the council votes on a fixed set of papers)."""
+    access.require_secretariat(actor, alliance)
+    motion = _locked_motion(alliance, motion)
+    if motion.status != Motion.Status.DRAFT:
+        raise Conflict(_("表决开始后不能再添加附件。"))
+    errors = _check_upload(name, file)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return MotionAttachment.objects.create(alliance=alliance, motion=motion, name=name.strip()[:200], file=file, uploaded_by=actor)
 
 
 def _locked_motion(alliance, motion) -> Motion:
@@ -696,6 +725,8 @@ def opinion_submit(*, actor, alliance, consultation: Consultation, stance: str, 
         raise Forbidden(_("只有受邀且无须回避的专家可以提交意见。"))
     if consultation.status != Consultation.Status.OPEN:
         raise Conflict(_("专家咨询已结束。"))
+    if timezone.now() > consultation.deadline:
+        raise Conflict(_("已过提交意见的截止时间。"))
     errors = {}
     if stance not in Opinion.Stance.values:
         errors["stance"] = [_("意见须为支持、修改后支持或反对。")]
@@ -710,6 +741,19 @@ def opinion_submit(*, actor, alliance, consultation: Consultation, stance: str, 
         defaults={"alliance": alliance, "stance": stance, "text": text, "score": score, "submitted_at": timezone.now()},
     )
     return opinion
+
+
+@tenant_service
+def consultation_document_add(*, actor, alliance, consultation: Consultation, name: str, file) -> ConsultationDocument:
+    access.require_secretariat(actor, alliance)
+    if consultation.alliance_id != alliance.pk:
+        raise Forbidden()
+    if consultation.status != Consultation.Status.OPEN:
+        raise Conflict(_("专家咨询已结束。"))
+    errors = _check_upload(name, file)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return ConsultationDocument.objects.create(alliance=alliance, consultation=consultation, name=name.strip()[:200], file=file)
 
 
 def consultation_summary_text(consultation: Consultation) -> str:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("motions/new/", views.MotionCreateView.as_view(), name="motion_create"),
     path("motions/<int:pk>/", views.MotionDetailView.as_view(), name="motion"),
     path("motions/<int:pk>/vote/", views.MotionVoteView.as_view(), name="motion_vote"),
+    path("motions/<int:pk>/attach/", views.MotionAttachView.as_view(), name="motion_attach"),
     path("motions/<int:pk>/open/", views.MotionOpenView.as_view(), name="motion_open"),
     path("motions/<int:pk>/close/", views.MotionCloseView.as_view(), name="motion_close"),
     path("results/", views.ResultsView.as_view(), name="results"),

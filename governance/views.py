@@ -139,6 +139,20 @@ class MotionVoteView(AlliancePageMixin, View):
         return redirect("governance:motion", slug=slug, pk=pk)
 
 
+class MotionAttachView(AlliancePageMixin, View):
+    page_roles = access.SECRETARIAT
+
+    def post(self, request, slug, pk):
+        motion = get_object_or_404(Motion, pk=pk)
+        try:
+            services.motion_attach(actor=request.user, alliance=self.alliance, motion=motion,
+                                   name=request.POST.get("name", ""), file=request.FILES.get("file"))
+            messages.success(request, _("附件已添加。"))
+        except ServiceError as error:
+            messages.error(request, " ".join([str(error.message)] + [str(m) for v in error.fields.values() for m in v]))
+        return redirect("governance:motion", slug=slug, pk=pk)
+
+
 class MotionOpenView(PostActionView):
     page_roles = access.SECRETARIAT
     model = Motion

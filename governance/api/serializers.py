@@ -32,6 +32,7 @@ class VoteOutput(serializers.Serializer):
 
 
 class MotionOutput(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="draft | open | closed")
     charter_version = serializers.IntegerField(source="charter.version")
     threshold = serializers.SerializerMethodField()
     subject_type = serializers.CharField(source="subject_type.model", default=None)
@@ -59,12 +60,16 @@ class MotionOutput(serializers.ModelSerializer):
 
 class MotionDetailOutput(MotionOutput):
     my_choice = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
     eligible_seats = serializers.SerializerMethodField()
     voted = serializers.SerializerMethodField()
     consultation_summaries = serializers.SerializerMethodField()
 
     class Meta(MotionOutput.Meta):
-        fields = MotionOutput.Meta.fields + ["my_choice", "eligible_seats", "voted", "consultation_summaries"]
+        fields = MotionOutput.Meta.fields + ["my_choice", "eligible_seats", "voted", "consultation_summaries", "attachments"]
+
+    def get_attachments(self, motion) -> list[dict]:
+        return [{"id": a.pk, "name": a.name, "url": a.file.url} for a in motion.attachments.all()]
 
     def get_my_choice(self, motion) -> str | None:
         from governance.services import my_choice
@@ -142,6 +147,7 @@ class AttendanceOutput(serializers.ModelSerializer):
 
 
 class MeetingOutput(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="scheduled | held")
     class Meta:
         model = Meeting
         fields = ["id", "title", "starts_at", "location", "status", "minutes_status", "minutes_approved_at",
@@ -213,6 +219,7 @@ class OpinionOutput(serializers.ModelSerializer):
 
 
 class ConsultationOutput(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="open | closed")
     class Meta:
         model = Consultation
         fields = ["id", "title", "question", "deadline", "status", "motion", "summary", "created_at", "closed_at"]
@@ -246,6 +253,7 @@ class ConsultationCloseInput(serializers.Serializer):
 
 
 class NotificationOutput(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True)
     class Meta:
         model = Notification
         fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
@@ -255,3 +263,17 @@ class UserRef(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "display_name"]
+
+
+class UploadInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    file = serializers.FileField()
+
+
+class UploadOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return obj.file.url

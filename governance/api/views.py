@@ -1,9 +1,11 @@
 """Governance API: thin views, one service call per write."""
 
+import django_filters
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from alliances import access
@@ -11,21 +13,39 @@ from alliances.api.base import AllianceViewSet
 from alliances.models import Role
 from governance import services
 from governance.api import serializers as s
-from governance.models import CharterVersion, Consultation, Meeting, Motion, Notification, Resolution, SealedResult
+from governance.models import CharterVersion, Consultation, Meeting, Motion, MotionKind, Notification, Resolution, SealedResult
 
 COUNCIL_PAPERS = access.SECRETARIAT | {Role.COUNCILLOR, "chair", Role.AUDITOR}
+
+
+# Declared filters: django-filter's automatic ones query the scoped manager at class build time,
+# which fails during schema generation (no tenant scope there).
+class MotionFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=MotionKind.choices)
+    status = django_filters.ChoiceFilter(choices=Motion.Status.choices)
+    result = django_filters.ChoiceFilter(choices=Motion.Result.choices)
+
+
+class ResolutionFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter()
+
+
+class ConsultationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Consultation.Status.choices)
 
 
 class MotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
     """Council motions. The secretariat creates, opens and closes; councillors vote (`POST votes/`)."""
 
     read_roles = COUNCIL_PAPERS
-    filterset_fields = ["kind", "status", "result"]
+    filterset_class = MotionFilter
 
     def get_write_roles(self):
         return {Role.COUNCILLOR} if self.action == "votes" else access.SECRETARIAT
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no tenant
+            return Motion.objects.none()
         return Motion.objects.select_related("charter", "subject_type", "sealed_result", "resolution_record")
 
     def get_serializer_class(self):
@@ -48,6 +68,14 @@ class MotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceVi
         motion = services.motion_open(actor=request.user, alliance=self.alliance, motion=self.get_object())
         return self._detail(motion)
 
+    @extend_schema(request={"multipart/form-data": s.UploadInput}, responses={201: s.UploadOutput})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, slug, pk):
+        data = s.UploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = services.motion_attach(actor=request.user, alliance=self.alliance, motion=self.get_object(), **data.validated_data)
+        return Response(s.UploadOutput(attachment).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(request=s.VoteInput, responses={201: s.VoteOutput})
     @action(detail=True, methods=["post"])
     def votes(self, request, slug, pk):
@@ -68,9 +96,11 @@ class ResolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Allian
 
     serializer_class = s.ResolutionOutput
     http_method_names = ["get", "head", "options"]
-    filterset_fields = ["year"]
+    filterset_class = ResolutionFilter
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no tenant
+            return Resolution.objects.none()
         return Resolution.objects.select_related("motion__sealed_result")
 
 
@@ -82,6 +112,8 @@ class SealedResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Alli
     http_method_names = ["get", "head", "options"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no tenant
+            return SealedResult.objects.none()
         return SealedResult.objects.all()
 
 
@@ -91,6 +123,8 @@ class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
     serializer_class = s.CharterOutput
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no tenant
+            return CharterVersion.objects.none()
         services.current_charter(self.alliance)
         return CharterVersion.objects.all()
 
@@ -109,6 +143,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
         return {Role.SECRETARY_GENERAL, "chair"} if self.action == "minutes_approve" else access.SECRETARIAT
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no tenant
+            return Meeting.objects.none()
         return Meeting.objects.all()
 
     def get_serializer_class(self):
@@ -167,12 +203,14 @@ class ConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Alli
     """Expert consultations: an expert sees only those they were asked in, and answers with `POST opinions/`."""
 
     read_roles = access.SECRETARIAT | {Role.EXPERT, Role.COUNCILLOR, "chair"}
-    filterset_fields = ["status"]
+    filterset_class = ConsultationFilter
 
     def get_write_roles(self):
         return {Role.EXPERT} if self.action == "opinions" else access.SECRETARIAT
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no tenant
+            return Consultation.objects.none()
         queryset = Consultation.objects.all()
         roles = self.roles()
         if roles & access.SECRETARIAT or access.is_bureau_officer(self.request.user):
@@ -199,6 +237,16 @@ class ConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Alli
         values["experts"] = [grant.user for grant in values["experts"]]
         consultation = services.consultation_create(actor=request.user, alliance=self.alliance, **values)
         return self._detail(consultation, status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": s.UploadInput}, responses={201: s.UploadOutput})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def documents(self, request, slug, pk):
+        data = s.UploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.consultation_document_add(
+            actor=request.user, alliance=self.alliance, consultation=self.get_object(), **data.validated_data
+        )
+        return Response(s.UploadOutput(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.OpinionInput, responses={201: s.OpinionOutput})
     @action(detail=True, methods=["post"])
@@ -228,6 +276,8 @@ class NotificationViewSet(mixins.ListModelMixin, AllianceViewSet):
         return access.ALL_ROLES
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no tenant
+            return Notification.objects.none()
         return Notification.objects.filter(user=self.request.user)
 
     @extend_schema(request=None, responses=s.NotificationOutput)

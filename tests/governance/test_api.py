@@ -226,3 +226,22 @@ def test_charter_versions_over_api(oe, api):
     assert bad.status_code == 400
     assert api(oe.user("chair")).post(url(oe, "charter/"), {"note": "x"}, format="json").status_code == 403
     assert sec.get(url(oe, "charter/")).json()["count"] == 2
+
+
+def test_motion_papers_upload_before_opening_only(oe, api):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from governance import services as gov
+
+    motion = gov.motion_create(actor=oe.user("sec"), alliance=oe.alliance, kind="budget", title="预算", body="",
+                               closes_at=timezone.now() + timedelta(days=2))
+    sec = api(oe.user("sec"))
+    path = url(oe, f"motions/{motion.pk}/attachments/")
+    ok = sec.post(path, {"name": "预算表", "file": SimpleUploadedFile("b.txt", "预算".encode())}, format="multipart")
+    assert ok.status_code == 201, ok.json()
+    assert api(oe.user("chair")).post(path, {"name": "x", "file": SimpleUploadedFile("x.txt", b"x")}, format="multipart").status_code == 403
+    gov.motion_open(actor=oe.user("sec"), alliance=oe.alliance, motion=motion)
+    late = sec.post(path, {"name": "补充", "file": SimpleUploadedFile("c.txt", b"c")}, format="multipart")
+    assert late.status_code == 409
+    detail = api(oe.user("chair")).get(url(oe, f"motions/{motion.pk}/")).json()
+    assert [a["name"] for a in detail["attachments"]] == ["预算表"]

@@ -1,35 +1,22 @@
 """A councillor logs in through the login form, votes, changes the vote, and sees the sealed result after close."""
 
-import os
-
 import pytest
 from django.core.management import call_command
 
-from alliances.demo import DEMO_PASSWORD
+from tests.browser import browser_page, log_in
 
 from .helpers import councillors, end_window, open_motion, vote
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_councillor_votes_changes_vote_and_sees_sealed_result(chromium_path, live_server, oe):
-    from playwright.sync_api import sync_playwright
-
     motion = open_motion(oe, kind="budget", title="浏览器测试议案")
     vote(oe, motion, councillors(oe)[:2], "for")
     user = oe.user("council-3")
     base = f"{live_server.url}/a/{oe.alliance.slug}"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, headless=True, args=ARGS)
-        page = browser.new_page()
-        page.goto(f"{live_server.url}/accounts/login/?next=/a/{oe.alliance.slug}/motions/")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("button[type=submit]")
+    with browser_page(chromium_path, locale="zh-CN") as page:
+        log_in(page, live_server.url, user.username)
+        page.goto(f"{base}/motions/")
         page.click("text=浏览器测试议案")
         page.check("[data-testid=vote-form] input[value=against]")
         page.click("[data-testid=vote-form] button[type=submit]")
@@ -43,6 +30,6 @@ def test_councillor_votes_changes_vote_and_sees_sealed_result(chromium_path, liv
         assert page.inner_text("[data-testid=result]") == "通过"
         sealed = page.inner_text("[data-testid=sealed-result]")
         assert "赞成 3" in sealed and user.display_name in sealed
+        assert page.locator("[data-testid=vote-form]").count() == 0  # no voting after close
         page.click("[data-testid=resolution-link]")
         assert "理事会决议" in page.inner_text("[data-testid=resolution]")
-        browser.close()

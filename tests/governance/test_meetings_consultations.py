@@ -187,3 +187,14 @@ def test_notification_read_only_by_owner(oe):
     services.notification_read(actor=oe.user("chair"), alliance=oe.alliance, notification=note)
     with scope(alliance=oe.alliance):
         assert Notification.objects.get(pk=note.pk).read_at is not None
+
+
+def test_opinion_after_deadline_is_refused(oe):
+    consultation = _consult(oe)
+    with scope(alliance=oe.alliance):
+        Consultation.objects.filter(pk=consultation.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+        consultation.refresh_from_db()
+    with pytest.raises(Conflict):
+        services.opinion_submit(actor=oe.user("expert-1"), alliance=oe.alliance, consultation=consultation, stance="support", text="晚了")
+    with scope(alliance=oe.alliance):
+        assert not Opinion.objects.exists()

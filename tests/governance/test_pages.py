@@ -134,3 +134,30 @@ def test_dashboard_tile_counts_motions_waiting_for_my_vote(oe):
     open_motion(oe)
     html = client_for(oe.user("chair")).get(page(oe)).content.decode()
     assert "待我表决" in html
+
+
+def test_voting_page_in_english(oe):
+    motion = open_motion(oe)
+    client = client_for(oe.user("chair"))
+    client.cookies["django_language"] = "en"
+    html = client.get(page(oe, f"motions/{motion.pk}/"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Cast my vote" in html and "You have not voted yet." in html
+
+
+def test_api_refusal_message_in_english(oe, api):
+    from .helpers import end_window
+
+    motion = end_window(oe, open_motion(oe))
+    response = api(oe.user("chair"), language="en").post(f"/api/v1/alliances/{oe.alliance.slug}/motions/{motion.pk}/votes/", {"choice": "for"}, format="json")
+    assert response.status_code == 409
+    assert response.json()["error"]["message"] == "Voting has closed; votes can no longer be cast or changed."
+
+
+def test_secretariat_attaches_papers_to_a_draft_on_the_page(oe):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    motion = services.motion_create(actor=oe.user("sec"), alliance=oe.alliance, kind="rules", title="制度", body="",
+                                    closes_at=timezone.now() + timedelta(days=1))
+    client = client_for(oe.user("sec"))
+    client.post(page(oe, f"motions/{motion.pk}/attach/"), {"name": "制度全文", "file": SimpleUploadedFile("r.txt", b"rules")})
+    assert "制度全文" in client.get(page(oe, f"motions/{motion.pk}/")).content.decode()
