@@ -380,6 +380,51 @@ def read_latencies(ctx: dict, n_balance: int, n_reports: int) -> dict:
     return out
 
 
+def server_side(ctx: dict, n: int) -> dict:
+    """What the machine adds: the round trip of `SELECT 1` through Django, and the server's own
+    execution time (EXPLAIN ANALYZE) of the two statements selectors.balance runs, for the same queries."""
+    alliance = ctx["alliance"]
+    out = {}
+    with connection.cursor() as cursor:
+        out["select1_ms"] = timed(lambda: cursor.execute("SELECT 1"), n)
+        times = []
+        for code, fund_key, as_of in dataset.sample_queries(n):
+            account, fund = ctx["accounts"][code], ctx["funds"][fund_key]
+            month = as_of.replace(day=1)
+            total = 0.0
+            for sql, params in (
+                ("SELECT SUM(debit), SUM(credit) FROM finance_ledgerbalance WHERE alliance_id = %s AND account_id = %s "
+                 "AND currency = 'CNY' AND month < %s AND fund_id = %s", [alliance.pk, account.pk, month, fund.pk]),
+                ("SELECT SUM(debit), SUM(credit) FROM finance_journalline WHERE alliance_id = %s AND posted AND "
+                 "account_id = %s AND debit_currency = 'CNY' AND date >= %s AND date <= %s AND fund_id = %s",
+                 [alliance.pk, account.pk, month, as_of, fund.pk]),
+            ):
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+                plan = cursor.fetchone()[0]
+                plan = json.loads(plan) if isinstance(plan, str) else plan
+                total += plan[0]["Planning Time"] + plan[0]["Execution Time"]
+            times.append(total)
+        out["balance_server_ms"] = dataset.summary(times)
+    return out
+
+
+def context_of(slug: str) -> dict:
+    """Rebuild the benchmark context of an alliance already loaded (for --reads-only)."""
+    alliance = Alliance.objects.get(slug=slug)
+    with scope(alliance=alliance):
+        units = list(MemberUnit.objects.order_by("id"))
+        projects = list(Project.objects.order_by("id"))
+        funds = {}
+        for fund in Fund.objects.all():
+            key = (fund.source, projects.index(fund.project) if fund.project_id else None)
+            funds[key] = fund
+        accounts = {a.code: a for a in Account.objects.all()}
+        sg = RoleGrant.objects.get(role=Role.SECRETARY_GENERAL, revoked_at__isnull=True).user
+        staff = RoleGrant.objects.get(role=Role.STAFF, revoked_at__isnull=True).user
+    return {"alliance": alliance, "units": units, "projects": projects, "funds": funds, "accounts": accounts,
+            "sg": sg, "staff": staff}
+
+
 # ---------------------------------------------------------------- governance
 
 
@@ -446,7 +491,16 @@ def main():
     parser.add_argument("--motion-repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=20101)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--reads-only", metavar="SLUG", help="only the read and server-side measures, on loaded data")
     args = parser.parse_args()
+    if args.reads_only:
+        ctx = context_of(args.reads_only)
+        extra = {"server": server_side(ctx, args.balance_queries), "reads": read_latencies(ctx, args.balance_queries,
+                                                                                            args.report_repeats)}
+        extra["reads"].pop("balance_values")
+        Path(args.out).write_text(json.dumps(extra, indent=2, default=str))
+        print(json.dumps(extra, indent=2, default=str))
+        return
 
     result = {"params": vars(args), "alliances": []}
     admin = User.objects.create_superuser(username="bench-admin", email="bench-admin@bench.local", password=None)
@@ -468,6 +522,7 @@ def main():
             log(f"  {item['posting']['rate']:.0f} entries/s, median {item['posting']['latency_ms']['median']:.2f} ms")
             log("reads")
             item["reads"] = read_latencies(ctx, args.balance_queries, args.report_repeats)
+            item["server"] = server_side(ctx, min(args.balance_queries, 200))
             log(f"  balance median {item['reads']['balance_ms']['median']:.2f} ms; statement "
                 f"{item['reads']['statement_ms']['median']:.1f} ms over {item['reads']['statement_unit_entries']} entries; "
                 f"trial balance {item['reads']['trial_balance_ms']['median']:.1f} ms")
