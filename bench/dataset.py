@@ -6,8 +6,9 @@ chart codes of `finance/chart.py`; the fund is named by (source, project). The p
 and deterministic. Restricted funds (government money of a project) are never overdrawn: the
 planner keeps their balances and only spends what a grant brought in.
 
-One member unit (index 0, "the big unit") is named on `big_share` of all entries, so that at
-1,000,000 entries its statement covers 100,000 entries; the other units share the rest.
+One member unit (index 0, "the big unit") is drawn for `big_share` of the entries; half of the
+entries name a unit (contributions and revenue shares), so with the default 0.2 it is named on 10%
+of all entries: 100,000 at 1,000,000 entries. The other units share the rest.
 """
 
 import datetime
@@ -70,7 +71,7 @@ def fund_keys():
     return keys
 
 
-def plan(count: int, members: int, seed: int = 20101, big_share: float = 0.10, start=START, years=YEARS):
+def plan(count: int, members: int, seed: int = 20101, big_share: float = 0.20, start=START, years=YEARS):
     """Yield `count` entries in date order over `years` years from `start`."""
     rng = random.Random(seed)
     days = (datetime.date(start.year + years, start.month, start.day) - start).days

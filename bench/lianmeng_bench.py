@@ -154,7 +154,7 @@ class _Entry:
 ZERO = Decimal("0.00")
 
 
-def bulk_load(ctx: dict, count: int, members: int, seed: int) -> dict:
+def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float = 0.2) -> dict:
     """Post `count` entries in one go. Same content, hashing and balance bookkeeping as
     entry_record + entry_approve, without per-row ORM round trips."""
     alliance = ctx["alliance"]
@@ -180,7 +180,7 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int) -> dict:
             entries_rows = []
             n = 0
             with raw.copy(f"COPY finance_journalline ({line_cols}) FROM STDIN") as copy_lines:
-                for item in dataset.plan(count, members, seed=seed):
+                for item in dataset.plan(count, members, seed=seed, big_share=big_share):
                     sequence += 1
                     entry_id += 1
                     fund = funds[item.fund_key]

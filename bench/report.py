@@ -82,7 +82,7 @@ def build(ours: dict, hordak: dict | None, hordak_error: str | None, mode: str) 
     ratio = f"{post['rate'] / hp['rate']:.2f}× the rate" if hp else "—"
     q = post.get("queries_per_entry") or {}
     out.append(
-        f"| posting through the services, single stream ({post['entries']:,} entries; record + approve by a second user; "
+        f"| posting through the services, single stream ({post['entries']:,} entries{post.get('note', '')}; record + approve by a second user; "
         f"{q.get('record', '?')} + {q.get('approve', '?')} queries, 2 commits) | **{post['rate']:,.1f} entries/s**; latency "
         f"{fmt(post['latency_ms'])} | {verdict('posting', post['rate'])} | "
         + (f"{hp['rate']:,.1f} tx/s; latency {fmt(hp['latency_ms'])}" if hp else "—")
@@ -96,9 +96,16 @@ def build(ours: dict, hordak: dict | None, hordak_error: str | None, mode: str) 
                f"{fmt(r['statement_ms'])} | {verdict('statement', r['statement_ms']['median'])} | n/a (no member dimension) | — |")
     out.append(f"| trial balance at a date (`selectors.trial_balance`) | {fmt(r['trial_balance_ms'])} | "
                f"{verdict('trial_balance', r['trial_balance_ms']['median'])} | — | — |")
+    srv = a.get("server")
+    if srv:
+        out.append(f"| balance, server side only (`EXPLAIN ANALYZE` planning + execution of its 2 statements) | "
+                   f"{fmt(srv['balance_server_ms'])} | {verdict('balance', srv['balance_server_ms']['median'])} | — | — |")
+        out.append(f"| `SELECT 1` round trip on a reused cursor (machine floor) | {fmt(srv['select1_ms'])} | — | — | — |")
     mo = a["motion"]
-    out.append(f"| close a motion with {mo['ballots']:,} ballots (`governance.services.motion_close`, {mo['queries']} queries) | "
+    out.append(f"| close a motion with {mo['ballots']:,} ballots (`governance.services.motion_close`, {mo['queries']} queries{mo.get('note', '')}) | "
                f"{fmt(mo['close_ms'])} | {verdict('motion_close', mo['close_ms']['median'])} | — | — |")
+    for row in a.get("extra_rows", []):
+        out.append("| " + " | ".join(row) + " |")
     if hordak:
         agree = None
         if hr:
@@ -107,7 +114,7 @@ def build(ours: dict, hordak: dict | None, hordak_error: str | None, mode: str) 
             agree = sum(abs(Decimal(x)) == Decimal(y) for x, y in zip(r["balance_values"], hr["balance_values"]))
         out.append("")
         out.append(f"django-hordak {hordak.get('hordak_version')} on Django {hordak.get('django_version')}, own virtualenv and "
-                   f"own database in the same cluster; same {hordak['load']['entries']:,} entries bulk-loaded "
+                   f"own database; same {hordak['load']['entries']:,} entries bulk-loaded "
                    f"({hordak['load']['seconds']:.1f} s), same posting stream, same {hr['balance_ms']['n']} balance queries"
                    + (f"; the two ledgers agree on {agree}/{len(r['balance_values'])} balances." if agree is not None else "."))
     elif hordak_error:
@@ -124,11 +131,15 @@ def main():
     parser.add_argument("--mode", default="full")
     parser.add_argument("--write")
     parser.add_argument("--append", help="Markdown to append (findings), if the file exists")
+    parser.add_argument("--preface", help="Markdown inserted after the title (how the run was made)")
     args = parser.parse_args()
     ours = json.loads(Path(args.ours).read_text())
     hordak = json.loads(Path(args.hordak).read_text()) if args.hordak and Path(args.hordak).exists() else None
     error = Path(args.hordak_error).read_text().strip() if args.hordak_error and Path(args.hordak_error).exists() else None
     text = build(ours, hordak, error, args.mode)
+    if args.preface and Path(args.preface).exists():
+        title, _, rest = text.partition("\n")
+        text = title + "\n\n" + Path(args.preface).read_text() + rest
     if args.append and Path(args.append).exists():
         text += "\n" + Path(args.append).read_text()
     print(text)
