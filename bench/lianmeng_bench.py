@@ -1,0 +1,548 @@
+"""Lianmeng's side of the benchmark: load the books, post through the services, time the reads.
+
+Run by bench/run.sh with DATABASE_URL pointing at the benchmark cluster:
+
+    python bench/lianmeng_bench.py --entries 1000000 --members 200 --alliances 1 --out bench/out/ours.json
+
+Steps (each timed, results in one JSON file):
+1. setup: alliances (alliances.services.alliance_create), staff, member units and projects (bulk),
+   the chart and funds (finance.services.chart_install / fund_for), yearly commitments (bulk);
+2. bulk load of K posted entries per alliance (dataset.plan): every entry hashed with
+   finance.services.entry_hash in sequence order, rows written with COPY, the monthly balance
+   table filled from the same lines; then the invariants are checked: `manage.py verify_ledger`
+   (subprocess), the balance table against a GROUP BY of the lines, selectors.balance against
+   selectors.balance_recomputed, the trial balance balanced;
+3. posting throughput through finance.services.entry_record + entry_approve (two people), single
+   stream, restricted-fund spends included;
+4. read latency: selectors.balance (account + fund at a date), selectors.member_statement of the
+   unit named on 10% of the entries, selectors.trial_balance;
+5. governance: 1,000 council seats and councillors (bulk), a motion opened through
+   governance.services.motion_open, 1,000 ballots (bulk), and governance.services.motion_close timed.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django_scopes import scope, scopes_disabled  # noqa: E402
+from djmoney.money import Money  # noqa: E402
+
+import dataset  # noqa: E402
+from alliances import services as alliance_services  # noqa: E402
+from alliances.demo import demo_uscc  # noqa: E402
+from alliances.models import Alliance, Organ, Role, RoleGrant, Seat, User  # noqa: E402
+from finance import selectors, services as finance_services  # noqa: E402
+from finance.models import Account, Commitment, Fund, JournalEntry, JournalLine, Ledger, LedgerBalance  # noqa: E402
+from governance import services as governance_services  # noqa: E402
+from governance.models import Ballot, EligibleSeat, Motion  # noqa: E402
+from membership.models import MemberUnit  # noqa: E402
+from projects.models import Project  # noqa: E402
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+KINDS = ["enterprise", "university", "institute", "other"]
+
+
+class QueryCounter:
+    """Counts the queries run inside the block (no DEBUG query log, no 9,000-query cap)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._cm = connection.execute_wrapper(self)
+        self._cm.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
+
+
+def log(message):
+    print(f"[ours {time.strftime('%H:%M:%SZ', time.gmtime())}] {message}", flush=True)
+
+
+# ---------------------------------------------------------------- setup
+
+
+def setup_alliance(index: int, members: int, admin: User) -> dict:
+    slug = f"bench-{index + 1}"
+    sg_email = f"{slug}-sg@bench.local"
+    alliance = alliance_services.alliance_create(
+        actor=admin, name=f"基准测试联盟{index + 1}", slug=slug, code=f"B{index + 1}", secretary_general_email=sg_email,
+    )
+    sg = User.objects.get(email=sg_email)
+    staff = User.objects.create_user(username=f"{slug}-staff", email=f"{slug}-staff@bench.local")
+    alliance_services.role_grant(actor=admin, alliance=alliance, user=staff, role=Role.STAFF)
+    with scope(alliance=alliance):
+        units = MemberUnit.objects.bulk_create([
+            MemberUnit(
+                alliance=alliance, name=f"基准成员单位{n:04d}", kind=KINDS[n % 4],
+                uscc=demo_uscc(KINDS[n % 4], 50_000 + index * 10_000 + n), status=MemberUnit.Status.ACTIVE,
+                alliance_role="ordinary", joined_on=datetime.date(2015, 12, 1),
+            )
+            for n in range(members)
+        ])
+        projects = Project.objects.bulk_create([
+            Project(alliance=alliance, code=f"BP-{p:03d}", title=f"基准项目{p}", status="in_progress",
+                    lead_unit=units[p % len(units)])
+            for p in range(dataset.PROJECTS)
+        ])
+    finance_services.chart_install(alliance)
+    funds = {}
+    for source, project in dataset.fund_keys():
+        funds[(source, project)] = finance_services.fund_for(
+            alliance=alliance, source=source, project=projects[project] if project is not None else None
+        )
+    with scope(alliance=alliance):
+        commitments = Commitment.objects.bulk_create([
+            Commitment(alliance=alliance, member_unit=unit, year=year, amount=Money(1_000_000, "CNY"),
+                       committed_on=datetime.date(year, 1, 1))
+            for unit in units for year in range(dataset.START.year, dataset.START.year + dataset.YEARS + 1)
+        ])
+        accounts = {a.code: a for a in Account.objects.all()}
+    return {
+        "alliance": alliance, "sg": sg, "staff": staff, "units": units, "projects": projects, "funds": funds,
+        "accounts": accounts, "commitments": {(c.member_unit_id, c.year): c for c in commitments},
+    }
+
+
+# ---------------------------------------------------------------- bulk load
+
+
+class _Money:
+    __slots__ = ("amount", "currency")
+
+    def __init__(self, amount, currency="CNY"):
+        self.amount = amount
+        self.currency = currency
+
+
+class _Line:
+    """What finance.services.entry_content reads of a line (same attribute names)."""
+
+    __slots__ = ("position", "account", "fund", "fund_id", "debit", "credit", "member_unit_id", "project_id",
+                 "commitment_id", "category", "memo")
+
+
+class _Entry:
+    __slots__ = ("alliance_id", "sequence", "date", "description", "recorded_by_id", "approved_by_id", "reverses_id")
+
+
+ZERO = Decimal("0.00")
+
+
+def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float = 0.2) -> dict:
+    """Post `count` entries in one go. Same content, hashing and balance bookkeeping as
+    entry_record + entry_approve, without per-row ORM round trips."""
+    alliance = ctx["alliance"]
+    accounts, funds = ctx["accounts"], ctx["funds"]
+    units, projects, commitments = ctx["units"], ctx["projects"], ctx["commitments"]
+    staff_id, sg_id = ctx["staff"].pk, ctx["sg"].pk
+    t0 = time.perf_counter()
+    with scope(alliance=alliance), transaction.atomic():
+        ledger = Ledger.objects.select_for_update().get(alliance=alliance)
+        sequence, previous = ledger.last_sequence, ledger.last_hash
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")  # skip FK triggers during COPY
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM finance_journalentry")
+            entry_id = cursor.fetchone()[0]
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM finance_journalline")
+            line_id = cursor.fetchone()[0]
+            balances = defaultdict(lambda: [0, 0])  # (account_id, fund_id, currency, month) -> cents
+            raw = cursor.cursor
+            entry_cols = ("id, alliance_id, date, description, status, recorded_by_id, recorded_at, approved_by_id, "
+                          "posted_at, sequence, previous_hash, hash, reverses_id, rejection_reason")
+            line_cols = ("id, alliance_id, entry_id, position, account_id, fund_id, debit, debit_currency, credit, "
+                         "credit_currency, member_unit_id, project_id, category, commitment_id, memo, date, posted")
+            entries_rows = []
+            n = 0
+            with raw.copy(f"COPY finance_journalline ({line_cols}) FROM STDIN") as copy_lines:
+                for item in dataset.plan(count, members, seed=seed, big_share=big_share):
+                    sequence += 1
+                    entry_id += 1
+                    fund = funds[item.fund_key]
+                    unit_id = units[item.unit].pk if item.unit is not None else None
+                    project_id = projects[item.project].pk if item.project is not None else None
+                    commitment_id = None
+                    if item.kind == "contribution" and unit_id is not None:
+                        commitment = commitments.get((unit_id, item.date.year))
+                        commitment_id = commitment.pk if commitment else None
+                    amount = Decimal(item.cents).scaleb(-2)
+                    e = _Entry()
+                    e.alliance_id, e.sequence, e.date, e.description = alliance.pk, sequence, item.date, item.description
+                    e.recorded_by_id, e.approved_by_id, e.reverses_id = staff_id, sg_id, None
+                    lines = []
+                    for position, (code, debit, credit) in enumerate(
+                        ((item.debit_code, amount, ZERO), (item.credit_code, ZERO, amount))
+                    ):
+                        line = _Line()
+                        line.position, line.account, line.fund, line.fund_id = position, accounts[code], fund, fund.pk
+                        line.debit, line.credit = _Money(debit), _Money(credit)
+                        line.member_unit_id = unit_id
+                        line.project_id = project_id
+                        line.commitment_id, line.category, line.memo = commitment_id, "", ""
+                        lines.append(line)
+                    digest = finance_services.entry_hash(e, lines, previous)
+                    when = datetime.datetime.combine(item.date, datetime.time(10, 0), SHANGHAI)
+                    entries_rows.append((entry_id, alliance.pk, item.date, e.description, "posted", staff_id, when, sg_id,
+                                         when, sequence, previous, digest, None, ""))
+                    month = item.date.replace(day=1)
+                    for line in lines:
+                        line_id += 1
+                        copy_lines.write_row((
+                            line_id, alliance.pk, entry_id, line.position, line.account.pk, fund.pk, line.debit.amount,
+                            "CNY", line.credit.amount, "CNY", unit_id, line.project_id, "", commitment_id, "", item.date, True,
+                        ))
+                        b = balances[(line.account.pk, fund.pk, "CNY", month)]
+                        if line.debit.amount:
+                            b[0] += item.cents
+                        else:
+                            b[1] += item.cents
+                    previous = digest
+                    n += 1
+                    if n % 100_000 == 0:
+                        log(f"  {n} entries hashed and streamed ({n / (time.perf_counter() - t0):.0f}/s)")
+            t_lines = time.perf_counter()
+            with raw.copy(f"COPY finance_journalentry ({entry_cols}) FROM STDIN") as copy_entries:
+                for row in entries_rows:
+                    copy_entries.write_row(row)
+            del entries_rows
+            for table in ("finance_journalentry", "finance_journalline"):
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+            cursor.execute("SET LOCAL session_replication_role = origin")
+        # The balance table: add to existing month rows (none on a fresh load) or create them.
+        existing = {
+            (b.account_id, b.fund_id, b.currency, b.month): b for b in LedgerBalance.objects.select_for_update()
+        }
+        new = []
+        for key, (debit, credit) in balances.items():
+            d, c = Decimal(debit).scaleb(-2), Decimal(credit).scaleb(-2)
+            if key in existing:
+                LedgerBalance.objects.filter(pk=existing[key].pk).update(debit=existing[key].debit + d, credit=existing[key].credit + c)
+            else:
+                new.append(LedgerBalance(alliance=alliance, account_id=key[0], fund_id=key[1], currency=key[2],
+                                         month=key[3], debit=d, credit=c))
+        LedgerBalance.objects.bulk_create(new, batch_size=2000)
+        Ledger.objects.filter(pk=ledger.pk).update(last_sequence=sequence, last_hash=previous)
+    seconds = time.perf_counter() - t0
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"entries": n, "seconds": seconds, "rate": n / seconds if seconds else None,
+            "lines_seconds": t_lines - t0, "balance_rows": len(balances)}
+
+
+def check_invariants(ctx: dict, full: bool) -> dict:
+    alliance = ctx["alliance"]
+    out = {}
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "verify_ledger", alliance.slug],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    out["verify_ledger"] = {"exit": proc.returncode, "output": (proc.stdout + proc.stderr).strip()[-500:],
+                            "seconds": time.perf_counter() - t0}
+    log(f"  verify_ledger: exit {proc.returncode}: {proc.stdout.strip()[-200:]} ({out['verify_ledger']['seconds']:.1f}s)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH l AS (
+              SELECT account_id, fund_id, debit_currency AS currency, date_trunc('month', date)::date AS month,
+                     SUM(debit) AS d, SUM(credit) AS c
+              FROM finance_journalline WHERE posted AND alliance_id = %s GROUP BY 1, 2, 3, 4)
+            SELECT COUNT(*) FROM l FULL OUTER JOIN
+              (SELECT * FROM finance_ledgerbalance WHERE alliance_id = %s) b
+              ON b.account_id = l.account_id AND b.fund_id = l.fund_id AND b.currency = l.currency AND b.month = l.month
+            WHERE l.d IS DISTINCT FROM b.debit OR l.c IS DISTINCT FROM b.credit
+            """,
+            [alliance.pk, alliance.pk],
+        )
+        out["balance_table_mismatches"] = cursor.fetchone()[0]
+    with scope(alliance=alliance):
+        mismatches = 0
+        checked = 0
+        dates = [datetime.date(2019, 6, 17), datetime.date(2025, 12, 31)] + ([datetime.date(2022, 2, 28)] if full else [])
+        for code, fund_key, _d in dataset.sample_queries(40 if full else 10, seed=99):
+            for as_of in dates:
+                account, fund = ctx["accounts"][code], ctx["funds"][fund_key]
+                fast = selectors.balance(alliance, account, fund, as_of=as_of)
+                slow = selectors.balance_recomputed(alliance, account, fund, as_of=as_of)
+                checked += 1
+                mismatches += fast != slow
+        out["fast_vs_recomputed"] = {"checked": checked, "mismatches": mismatches}
+        out["trial_balance_balanced"] = selectors.trial_balance(alliance, as_of=datetime.date(2030, 1, 1))["balanced"]
+    out["ok"] = (out["verify_ledger"]["exit"] == 0 and out["balance_table_mismatches"] == 0
+                 and out["fast_vs_recomputed"]["mismatches"] == 0 and out["trial_balance_balanced"])
+    return out
+
+
+# ---------------------------------------------------------------- posting through the services
+
+
+def service_lines(ctx, item):
+    fund = ctx["funds"][item.fund_key]
+    unit = ctx["units"][item.unit] if item.unit is not None else None
+    project = ctx["projects"][item.project] if item.project is not None else None
+    money = Money(Decimal(item.cents).scaleb(-2), "CNY")
+    return [
+        {"account": item.debit_code, "fund": fund, "debit": money, "member_unit": unit, "project": project, "memo": ""},
+        {"account": item.credit_code, "fund": fund, "credit": money, "member_unit": unit, "project": project, "memo": ""},
+    ]
+
+
+def post_through_services(ctx: dict, count: int, warmup: int, members: int) -> dict:
+    alliance, staff, sg = ctx["alliance"], ctx["staff"], ctx["sg"]
+    items = list(dataset.plan(count + warmup, members, seed=4242, start=datetime.date(2026, 1, 1), years=1))
+    latencies = []
+    restricted = 0
+    queries = None
+    t_start = None
+    for index, item in enumerate(items):
+        if index == warmup:
+            t_start = time.perf_counter()
+        lines = service_lines(ctx, item)
+        t0 = time.perf_counter()
+        if index == warmup:
+            with QueryCounter() as recorded:
+                entry = finance_services.entry_record(actor=staff, alliance=alliance, date=item.date,
+                                                      description=item.description, lines=lines)
+            with QueryCounter() as approved:
+                finance_services.entry_approve(actor=sg, alliance=alliance, entry=entry)
+            queries = {"record": recorded.count, "approve": approved.count}
+        else:
+            entry = finance_services.entry_record(actor=staff, alliance=alliance, date=item.date,
+                                                  description=item.description, lines=lines)
+            finance_services.entry_approve(actor=sg, alliance=alliance, entry=entry)
+        if index >= warmup:
+            latencies.append((time.perf_counter() - t0) * 1000)
+            restricted += item.kind == "project_expense"
+    total = time.perf_counter() - t_start
+    return {"entries": count, "seconds": total, "rate": count / total, "latency_ms": dataset.summary(latencies),
+            "restricted_spends": restricted, "queries_per_entry": queries}
+
+
+# ---------------------------------------------------------------- reads
+
+
+def timed(fn, repeat: int, warmup: int = 2):
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return dataset.summary(out)
+
+
+def read_latencies(ctx: dict, n_balance: int, n_reports: int) -> dict:
+    alliance = ctx["alliance"]
+    queries = dataset.sample_queries(n_balance)
+    out = {}
+    with scope(alliance=alliance):
+        for code, fund_key, as_of in queries[:5]:
+            selectors.balance(alliance, ctx["accounts"][code], ctx["funds"][fund_key], as_of=as_of)
+        times, values = [], []
+        for code, fund_key, as_of in queries:
+            t0 = time.perf_counter()
+            value = selectors.balance(alliance, ctx["accounts"][code], ctx["funds"][fund_key], as_of=as_of)
+            times.append((time.perf_counter() - t0) * 1000)
+            values.append(str(value))
+        out["balance_ms"] = dataset.summary(times)
+        out["balance_values"] = values
+        big = ctx["units"][0]
+        out["statement_unit_entries"] = JournalEntry.objects.filter(lines__member_unit=big).distinct().count()
+        out["statement_ms"] = timed(lambda: selectors.member_statement(alliance, big, as_of=datetime.date(2026, 12, 31)), n_reports)
+        dates = iter([q[2] for q in dataset.sample_queries(n_reports + 10, seed=11)])
+        out["trial_balance_ms"] = timed(lambda: selectors.trial_balance(alliance, as_of=next(dates)), n_reports)
+    return out
+
+
+def server_side(ctx: dict, n: int) -> dict:
+    """What the machine adds: the round trip of `SELECT 1` through Django, and the server's own
+    execution time (EXPLAIN ANALYZE) of the two statements selectors.balance runs, for the same queries."""
+    alliance = ctx["alliance"]
+    out = {}
+    with connection.cursor() as cursor:
+        out["select1_ms"] = timed(lambda: cursor.execute("SELECT 1"), n)
+        times = []
+        for code, fund_key, as_of in dataset.sample_queries(n):
+            account, fund = ctx["accounts"][code], ctx["funds"][fund_key]
+            month = as_of.replace(day=1)
+            total = 0.0
+            for sql, params in (
+                ("SELECT SUM(debit), SUM(credit) FROM finance_ledgerbalance WHERE alliance_id = %s AND account_id = %s "
+                 "AND currency = 'CNY' AND month < %s AND fund_id = %s", [alliance.pk, account.pk, month, fund.pk]),
+                ("SELECT SUM(debit), SUM(credit) FROM finance_journalline WHERE alliance_id = %s AND posted AND "
+                 "account_id = %s AND debit_currency = 'CNY' AND date >= %s AND date <= %s AND fund_id = %s",
+                 [alliance.pk, account.pk, month, as_of, fund.pk]),
+            ):
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+                plan = cursor.fetchone()[0]
+                plan = json.loads(plan) if isinstance(plan, str) else plan
+                total += plan[0]["Planning Time"] + plan[0]["Execution Time"]
+            times.append(total)
+        out["balance_server_ms"] = dataset.summary(times)
+    return out
+
+
+def context_of(slug: str) -> dict:
+    """Rebuild the benchmark context of an alliance already loaded (for --reads-only)."""
+    alliance = Alliance.objects.get(slug=slug)
+    with scope(alliance=alliance):
+        units = list(MemberUnit.objects.order_by("id"))
+        projects = list(Project.objects.order_by("id"))
+        funds = {}
+        for fund in Fund.objects.all():
+            key = (fund.source, projects.index(fund.project) if fund.project_id else None)
+            funds[key] = fund
+        accounts = {a.code: a for a in Account.objects.all()}
+        sg = RoleGrant.objects.get(role=Role.SECRETARY_GENERAL, revoked_at__isnull=True).user
+        staff = RoleGrant.objects.get(role=Role.STAFF, revoked_at__isnull=True).user
+    return {"alliance": alliance, "units": units, "projects": projects, "funds": funds, "accounts": accounts,
+            "sg": sg, "staff": staff}
+
+
+# ---------------------------------------------------------------- governance
+
+
+def council_of(ctx: dict, seats: int, admin: User) -> None:
+    """`seats` council seats, each with a councillor (bulk rows, the same fields the services write)."""
+    alliance = ctx["alliance"]
+    with scope(alliance=alliance):
+        council = Organ.objects.get(kind=Organ.Kind.COUNCIL)
+        made = Seat.objects.bulk_create([
+            Seat(alliance=alliance, organ=council, title=f"理事{n + 1}", unit=ctx["units"][n % len(ctx["units"])],
+                 is_chair=n == 0, position=n)
+            for n in range(seats)
+        ])
+        slug = alliance.slug
+        users = User.objects.bulk_create([
+            User(username=f"{slug}-c{n:04d}", email=f"{slug}-c{n:04d}@bench.local", password="!") for n in range(seats)
+        ])
+        RoleGrant.objects.bulk_create([
+            RoleGrant(alliance=alliance, user=user, role=Role.COUNCILLOR, seat=seat, granted_by=admin)
+            for user, seat in zip(users, made)
+        ])
+
+
+def close_motion_times(ctx: dict, repeat: int) -> dict:
+    alliance, staff = ctx["alliance"], ctx["staff"]
+    times, ballots, queries = [], None, None
+    for r in range(repeat):
+        motion = governance_services.motion_create(
+            actor=staff, alliance=alliance, kind="budget", title=f"基准议案{r}", body="年度预算",
+            closes_at=timezone.now() + datetime.timedelta(days=7),
+        )
+        motion = governance_services.motion_open(actor=staff, alliance=alliance, motion=motion)
+        with scope(alliance=alliance):
+            entries = list(EligibleSeat.objects.filter(motion=motion, recused=False))
+            now = timezone.now()
+            Ballot.objects.bulk_create([
+                Ballot(alliance=alliance, motion=motion, seat_id=e.seat_id, voter_id=e.holder_id,
+                       choice=("for", "for", "against", "abstain")[i % 4], cast_at=now)
+                for i, e in enumerate(entries)
+            ])
+            EligibleSeat.objects.filter(motion=motion, recused=False).update(voted_at=now)
+            ballots = Ballot.objects.filter(motion=motion).count()
+        t0 = time.perf_counter()
+        with QueryCounter() as counted:
+            closed = governance_services.motion_close(actor=staff, alliance=alliance, motion=motion)
+        times.append((time.perf_counter() - t0) * 1000)
+        queries = counted.count
+        assert closed.status == Motion.Status.CLOSED, closed.status
+    return {"ballots": ballots, "close_ms": dataset.summary(times), "queries": queries, "result": closed.result}
+
+
+# ---------------------------------------------------------------- main
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--alliances", type=int, default=1)
+    parser.add_argument("--members", type=int, default=200)
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--posting", type=int, default=3000, help="entries posted through the services")
+    parser.add_argument("--balance-queries", type=int, default=500)
+    parser.add_argument("--report-repeats", type=int, default=15)
+    parser.add_argument("--seats", type=int, default=1000)
+    parser.add_argument("--motion-repeats", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=20101)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--reads-only", metavar="SLUG", help="only the read and server-side measures, on loaded data")
+    args = parser.parse_args()
+    if args.reads_only:
+        ctx = context_of(args.reads_only)
+        extra = {"server": server_side(ctx, args.balance_queries), "reads": read_latencies(ctx, args.balance_queries,
+                                                                                            args.report_repeats)}
+        extra["reads"].pop("balance_values")
+        Path(args.out).write_text(json.dumps(extra, indent=2, default=str))
+        print(json.dumps(extra, indent=2, default=str))
+        return
+
+    result = {"params": vars(args), "alliances": []}
+    admin = User.objects.create_superuser(username="bench-admin", email="bench-admin@bench.local", password=None)
+    ok = True
+    for index in range(args.alliances):
+        log(f"alliance {index + 1}: setup ({args.members} members)")
+        ctx = setup_alliance(index, args.members, admin)
+        item = {"slug": ctx["alliance"].slug}
+        log(f"bulk load of {args.entries} entries")
+        item["load"] = bulk_load(ctx, args.entries, args.members, args.seed + index)
+        log(f"  loaded in {item['load']['seconds']:.1f}s ({item['load']['rate']:.0f} entries/s)")
+        log("invariants")
+        item["invariants"] = check_invariants(ctx, full=args.entries >= 100_000)
+        ok &= item["invariants"]["ok"]
+        log(f"  ok={item['invariants']['ok']} {json.dumps({k: v for k, v in item['invariants'].items() if k != 'verify_ledger'})}")
+        if index == 0:
+            log(f"posting {args.posting} entries through entry_record + entry_approve")
+            item["posting"] = post_through_services(ctx, args.posting, warmup=20, members=args.members)
+            log(f"  {item['posting']['rate']:.0f} entries/s, median {item['posting']['latency_ms']['median']:.2f} ms")
+            log("reads")
+            item["reads"] = read_latencies(ctx, args.balance_queries, args.report_repeats)
+            item["server"] = server_side(ctx, min(args.balance_queries, 200))
+            log(f"  balance median {item['reads']['balance_ms']['median']:.2f} ms; statement "
+                f"{item['reads']['statement_ms']['median']:.1f} ms over {item['reads']['statement_unit_entries']} entries; "
+                f"trial balance {item['reads']['trial_balance_ms']['median']:.1f} ms")
+            log(f"governance: {args.seats} seats")
+            council_of(ctx, args.seats, admin)
+            item["motion"] = close_motion_times(ctx, args.motion_repeats)
+            log(f"  motion_close median {item['motion']['close_ms']['median']:.1f} ms ({item['motion']['queries']} queries)")
+        result["alliances"].append(item)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        result["postgres"] = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        result["db_size"] = cursor.fetchone()[0]
+    result["ok"] = ok
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=2, default=str))
+    if not ok:
+        log("INVARIANTS FAILED")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
