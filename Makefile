@@ -27,4 +27,4 @@ run: demo fonts-check
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
