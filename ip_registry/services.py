@@ -40,21 +40,23 @@ EXCLUSIVE_KINDS = (Licence.Kind.EXCLUSIVE, Licence.Kind.SOLE)
 
 
 def projects_is_government_funded(project) -> bool:
-    """Whether a project has government funding.
-
-    Reads the project's own `government_funded` flag (the projects app derives it from its
-    budget sources), and otherwise asks finance whether a government fund exists for it.
-    """
+    """Whether a project has government funding: the project's own `government_funded` flag
+    (when the projects app sets one), or a government fund restricted to it in the ledger."""
     if project is None:
         return False
     if getattr(project, "government_funded", False):
         return True
-    try:
-        from finance import selectors as finance_selectors
-    except ImportError:
-        return False
-    has_fund = getattr(finance_selectors, "has_government_fund", None)
-    return bool(has_fund(project.alliance, project)) if has_fund else False
+    return project.pk in government_fund_project_ids([project.pk])
+
+
+def government_fund_project_ids(project_ids=None) -> set[int]:
+    """Projects (of the current scope) that have a government fund in the finance ledger (a read)."""
+    from finance.models import Fund, Source
+
+    funds = Fund.objects.filter(source=Source.GOVERNMENT, project__isnull=False)
+    if project_ids is not None:
+        funds = funds.filter(project_id__in=list(project_ids))
+    return set(funds.values_list("project_id", flat=True))
 
 
 def asset_is_government_funded(asset: IPAsset) -> bool:
@@ -554,16 +556,11 @@ def _gate_apply(*, actor, alliance, subject, decision: str) -> None:
 # ---------------------------------------------------------------- revenue
 
 
-def _post_to_ledger(*, actor, alliance, receipt: RevenueReceipt, rows: list) -> int | None:
-    """Post the distribution through finance once that service exists; returns the entry id."""
-    try:
-        from finance import services as finance_services
-    except ImportError:
-        return None
-    record = getattr(finance_services, "revenue_distribution_record", None)
-    if record is None:
-        return None
-    entry = record(
+def _post_to_ledger(*, actor, alliance, receipt: RevenueReceipt, rows: list) -> int:
+    """Record the receipt and its distribution in the ledger (finance posts it on approval)."""
+    from finance import services as finance_services
+
+    entry = finance_services.revenue_distribution_record(
         actor=actor, alliance=alliance, date=receipt.received_on,
         description=_("知识产权收益分配：%(source)s（%(reference)s）") % {"source": receipt.source_label, "reference": receipt.reference},
         gross=receipt.gross, shares=[(row.member_unit, row.amount) for row in rows],
@@ -634,8 +631,6 @@ def receipt_record(
                      party_name=s.party_name, share=s.share, amount=Money(amount, CURRENCY))
         for s, amount in zip(shares, amounts)
     ])
-    entry_id = _post_to_ledger(actor=actor, alliance=alliance, receipt=receipt, rows=rows)
-    if entry_id is not None:
-        receipt.journal_entry_id = entry_id
-        receipt.save(update_fields=["journal_entry_id"])
+    receipt.journal_entry_id = _post_to_ledger(actor=actor, alliance=alliance, receipt=receipt, rows=rows)
+    receipt.save(update_fields=["journal_entry_id"])
     return receipt
