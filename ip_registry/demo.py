@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from djmoney.money import Money
 
+from finance import services as finance_services
+from finance.models import JournalEntry
 from ip_registry import services
 from ip_registry.models import IPAsset, RevenueReceipt
 from projects.models import Project
@@ -41,7 +43,11 @@ def _licence(ctx, asset, licensee, **kwargs):
 def _receipt(ctx, licence, reference, **kwargs):
     if RevenueReceipt.objects.filter(licence=licence, reference=reference).exists():
         return
-    services.receipt_record(actor=ctx.user("sec"), alliance=ctx.alliance, licence=licence, reference=reference, **kwargs)
+    receipt = services.receipt_record(actor=ctx.user("sec"), alliance=ctx.alliance, licence=licence,
+                                      reference=reference, **kwargs)
+    # The secretary-general approves (posts) the ledger entry the staff member recorded.
+    entry = JournalEntry.objects.get(pk=receipt.journal_entry_id)
+    finance_services.entry_approve(actor=ctx.user("sg"), alliance=ctx.alliance, entry=entry)
 
 
 def load(ctx):
