@@ -44,9 +44,12 @@ def projects_is_government_funded(project) -> bool:
     (when the projects app sets one), or a government fund restricted to it in the ledger."""
     if project is None:
         return False
-    if getattr(project, "government_funded", False):
-        return True
-    return project.pk in government_fund_project_ids([project.pk])
+    return project_flagged_government(project) or project.pk in government_fund_project_ids([project.pk])
+
+
+def project_flagged_government(project) -> bool:
+    """The project's own flags: `government_funded` if it has one, or a government programme (第十七条)."""
+    return bool(getattr(project, "government_funded", False) or getattr(project, "government_programme", False))
 
 
 def government_fund_project_ids(project_ids=None) -> set[int]:
@@ -153,6 +156,11 @@ def _clean_details(details: dict, *, creating: bool) -> dict:
     clean = {}
     for name, value in details.items():
         if name in ("filing_date", "grant_date", "expiry_date"):
+            if isinstance(value, str):  # ISO dates from other apps' stored forms
+                try:
+                    value = date.fromisoformat(value) if value.strip() else None
+                except ValueError:
+                    raise ValidationFailed(fields={name: [_("日期无效。")]}) from None
             if value is not None and not isinstance(value, date):
                 raise ValidationFailed(fields={name: [_("日期无效。")]})
         elif name == "status":

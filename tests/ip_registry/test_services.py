@@ -520,3 +520,11 @@ def test_a_refused_posting_leaves_no_receipt(oe, asset):
     with pytest.raises((ValidationFailed, Conflict)):
         receipt(oe, licence, on=date(2025, 3, 1))
     assert counts(oe) == before
+
+
+def test_iso_date_strings_from_other_apps_are_accepted(oe):
+    asset = register(oe, filing_date="2024-02-01", grant_date="2025-03-01")
+    assert (asset.filing_date, asset.grant_date) == (date(2024, 2, 1), date(2025, 3, 1))
+    with pytest.raises(ValidationFailed) as error:
+        register(oe, filing_date="2024-13-01")
+    assert "filing_date" in error.value.fields
