@@ -449,7 +449,8 @@ def test_licences_granted_by_a_departing_member_continue_on_their_terms(oe, asse
         # TODO(membership): drive this through membership's withdraw/expel services once they land.
         MemberUnit.objects.filter(pk=oe.units[1].pk).update(status=how)
         departed = MemberUnit.objects.get(pk=oe.units[1].pk)
-    hooks.run_departure_handlers(oe.user("sec"), departed, how)
+        # Membership runs every app's departure handlers inside its scope and transaction.
+        hooks.run_departure_handlers(oe.user("sec"), departed, how)
     with scope(alliance=oe.alliance):
         licence.refresh_from_db()
         assert licence.status == "active"
