@@ -6,22 +6,41 @@ from decimal import Decimal
 
 from djmoney.money import Money
 
+from finance import services as finance_services
+from finance.models import JournalEntry
 from ip_registry import services
 from ip_registry.models import IPAsset, RevenueReceipt
 from projects.models import Project
 
 D = Decimal
 
-BACKGROUND = [
-    # (title, kind, numbers, filing date, owners as (unit index | outside name, share))
-    ("一种深海耐压壳体结构", "invention_patent", {"application_number": "CN202210345678.1", "patent_number": "ZL202210345678.1",
-                                             "grant_date": date(2024, 3, 8), "status": "granted"},
-     date(2022, 3, 15), [(0, D(100))]),
-    ("水下声学定位系统软件V2.0", "software_copyright", {"registration_number": "2023SR0456789", "status": "granted",
-                                                   "grant_date": date(2023, 6, 1)},
-     date(2023, 5, 10), [(1, D(60)), (2, D(40))]),
-    ("海洋平台重防腐涂层配方", "technical_secret", {"status": "in_force"}, date(2021, 9, 1), [(3, D(100))]),
-]
+# Per alliance: three background assets, then the licence fields and parties of the story.
+THEMES = {
+    "ocean-equipment": {
+        "assets": [
+            ("一种深海耐压壳体结构", "invention_patent", {"application_number": "CN202210345678.1",
+             "patent_number": "ZL202210345678.1", "grant_date": date(2024, 3, 8), "status": "granted"},
+             date(2022, 3, 15), [(0, D(100))]),
+            ("水下声学定位系统软件V2.0", "software_copyright", {"registration_number": "2023SR0456789",
+             "status": "granted", "grant_date": date(2023, 6, 1)}, date(2023, 5, 10), [(1, D(60)), (2, D(40))]),
+            ("海洋平台重防腐涂层配方", "technical_secret", {"status": "in_force"}, date(2021, 9, 1), [(3, D(100))]),
+        ],
+        "fields": ("海洋监测浮标", "深海传感器研发", "港口导航", "港口机械定位", "海上风电运维"),
+        "outside": ("广州海事仪器有限公司", "青岛海洋工程技术中心（联盟外）", "Nordic Subsea Robotics AS"),
+    },
+    "biomed": {
+        "assets": [
+            ("一种靶向PD-L1的单克隆抗体及其制备方法", "invention_patent", {"application_number": "CN202110765432.X",
+             "patent_number": "ZL202110765432.X", "grant_date": date(2023, 11, 2), "status": "granted"},
+             date(2021, 7, 20), [(0, D(100))]),
+            ("基因测序数据分析软件V3.1", "software_copyright", {"registration_number": "2023SR0987654",
+             "status": "granted", "grant_date": date(2023, 8, 15)}, date(2023, 7, 1), [(1, D(55)), (2, D(45))]),
+            ("海洋多糖提取纯化工艺", "technical_secret", {"status": "in_force"}, date(2020, 5, 1), [(3, D(100))]),
+        ],
+        "fields": ("肿瘤免疫治疗", "抗体药物研发", "临床基因检测", "体外诊断试剂", "欧洲市场生产销售"),
+        "outside": ("上海联康医药科技有限公司", "青岛生物技术公共服务平台（联盟外）", "Nordic Biologics AB"),
+    },
+}
 
 
 def _asset(ctx, title, **kwargs):
@@ -41,30 +60,36 @@ def _licence(ctx, asset, licensee, **kwargs):
 def _receipt(ctx, licence, reference, **kwargs):
     if RevenueReceipt.objects.filter(licence=licence, reference=reference).exists():
         return
-    services.receipt_record(actor=ctx.user("sec"), alliance=ctx.alliance, licence=licence, reference=reference, **kwargs)
+    receipt = services.receipt_record(actor=ctx.user("sec"), alliance=ctx.alliance, licence=licence,
+                                      reference=reference, **kwargs)
+    # The secretary-general approves (posts) the ledger entry the staff member recorded.
+    entry = JournalEntry.objects.get(pk=receipt.journal_entry_id)
+    finance_services.entry_approve(actor=ctx.user("sg"), alliance=ctx.alliance, entry=entry)
 
 
 def load(ctx):
     units = ctx.units
+    theme = THEMES.get(ctx.alliance.slug, THEMES["ocean-equipment"])
+    fields, outside = theme["fields"], theme["outside"]
     assets = []
-    for title, kind, details, filed, owners in BACKGROUND:
+    for title, kind, details, filed, owners in theme["assets"]:
         assets.append(_asset(
             ctx, title, kind=kind, origin="background", filing_date=filed, **details,
             owners=[(units[i], "", share) for i, share in owners],
         ))
-    hull, sonar, coating = assets
+    patent, software, secret = assets
 
     # Licences of each kind, and members' free R&D use (附件2 §7).
-    exclusive = _licence(ctx, hull, units[5], kind="exclusive", territory="city", field_of_use="海洋监测浮标",
+    exclusive = _licence(ctx, patent, units[5], kind="exclusive", territory="city", field_of_use=fields[0],
                          start=date(2025, 1, 1), end=date(2029, 12, 31), royalty_kind="lump_sum",
                          royalty_amount=Money("200000.00", "CNY"))
-    _licence(ctx, hull, units[4], kind="non_exclusive", territory="city", field_of_use="深海传感器研发",
+    _licence(ctx, patent, units[4], kind="non_exclusive", territory="city", field_of_use=fields[1],
              start=date(2025, 3, 1), free_internal_rd=True)
-    sole = _licence(ctx, sonar, "广州海事仪器有限公司", kind="sole", territory="domestic", field_of_use="港口导航",
+    sole = _licence(ctx, software, outside[0], kind="sole", territory="domestic", field_of_use=fields[2],
                     start=date(2024, 7, 1), end=date(2027, 6, 30), royalty_kind="percentage", royalty_rate=D("4.5"))
-    _licence(ctx, sonar, units[6], kind="non_exclusive", territory="city", field_of_use="港口机械定位",
+    _licence(ctx, software, units[6], kind="non_exclusive", territory="city", field_of_use=fields[3],
              start=date(2025, 2, 1), end=date(2026, 12, 31), royalty_kind="per_unit", royalty_amount=Money("35.00", "CNY"))
-    _licence(ctx, coating, units[8], kind="non_exclusive", territory="domestic", start=date(2024, 1, 1),
+    _licence(ctx, secret, units[8], kind="non_exclusive", territory="domestic", start=date(2024, 1, 1),
              end=date(2026, 12, 31), royalty_kind="lump_sum", royalty_amount=Money("50000.00", "CNY"))
 
     # Revenue: shared by the ownership of the day received, after cost recovery.
@@ -81,14 +106,14 @@ def load(ctx):
     )
     if project is not None:
         _asset(ctx, f"{project.title}：阶段成果", kind="utility_model", origin="foreground", project=project,
-               filing_date=date(2025, 4, 1), owners=[(project.lead_unit, "", D(70)), (None, "青岛海洋工程技术中心（联盟外）", D(30))]
+               filing_date=date(2025, 4, 1), owners=[(project.lead_unit, "", D(70)), (None, outside[1], D(30))]
                if project.lead_unit_id else [(units[0], "", D(100))])
 
     # 第十六条(四): an exclusive foreign licence of government-funded IP waits for the bureau.
     for asset in IPAsset.objects.filter(origin="foreground").select_related("project"):
         if services.asset_is_government_funded(asset) and asset.status not in services.DEAD_ASSET:
             if not asset.licences.filter(territory="foreign", kind="exclusive").exists():
-                _licence(ctx, asset, "Nordic Subsea Robotics AS", kind="exclusive", territory="foreign",
-                         field_of_use="海上风电运维", start=date(2026, 1, 1), end=date(2030, 12, 31),
+                _licence(ctx, asset, outside[2], kind="exclusive", territory="foreign",
+                         field_of_use=fields[4], start=date(2026, 1, 1), end=date(2030, 12, 31),
                          royalty_kind="percentage", royalty_rate=D("5"))
             break

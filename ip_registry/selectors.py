@@ -10,7 +10,7 @@ from django.utils import timezone
 from alliances import access
 from alliances.models import Role, RoleGrant
 from ip_registry.models import IPAsset, Licence, Licensor, OwnershipShare, OwnershipVersion, RevenueReceipt, Transfer
-from ip_registry.services import projects_is_government_funded
+from ip_registry.services import government_fund_project_ids, project_flagged_government, projects_is_government_funded
 
 
 def representative_units(user, alliance) -> list[int] | None:
@@ -25,10 +25,13 @@ def representative_units(user, alliance) -> list[int] | None:
 
 
 def government_funded_project_ids(alliance) -> set[int]:
+    """The projects with foreground assets whose funding includes government money (one query each way)."""
     from projects.models import Project
 
-    projects = Project.objects.filter(pk__in=IPAsset.objects.filter(origin=IPAsset.Origin.FOREGROUND).values("project_id"))
-    return {p.pk for p in projects if projects_is_government_funded(p)}
+    ids = set(IPAsset.objects.filter(origin=IPAsset.Origin.FOREGROUND).values_list("project_id", flat=True))
+    funded = government_fund_project_ids(ids)
+    flagged = {p.pk for p in Project.objects.filter(pk__in=ids - funded) if project_flagged_government(p)}
+    return funded | flagged
 
 
 def _owned_by(units) -> Q:

@@ -40,21 +40,26 @@ EXCLUSIVE_KINDS = (Licence.Kind.EXCLUSIVE, Licence.Kind.SOLE)
 
 
 def projects_is_government_funded(project) -> bool:
-    """Whether a project has government funding.
-
-    Reads the project's own `government_funded` flag (the projects app derives it from its
-    budget sources), and otherwise asks finance whether a government fund exists for it.
-    """
+    """Whether a project has government funding: the project's own `government_funded` flag
+    (when the projects app sets one), or a government fund restricted to it in the ledger."""
     if project is None:
         return False
-    if getattr(project, "government_funded", False):
-        return True
-    try:
-        from finance import selectors as finance_selectors
-    except ImportError:
-        return False
-    has_fund = getattr(finance_selectors, "has_government_fund", None)
-    return bool(has_fund(project.alliance, project)) if has_fund else False
+    return project_flagged_government(project) or project.pk in government_fund_project_ids([project.pk])
+
+
+def project_flagged_government(project) -> bool:
+    """The project's own flags: `government_funded` if it has one, or a government programme (第十七条)."""
+    return bool(getattr(project, "government_funded", False) or getattr(project, "government_programme", False))
+
+
+def government_fund_project_ids(project_ids=None) -> set[int]:
+    """Projects (of the current scope) that have a government fund in the finance ledger (a read)."""
+    from finance.models import Fund, Source
+
+    funds = Fund.objects.filter(source=Source.GOVERNMENT, project__isnull=False)
+    if project_ids is not None:
+        funds = funds.filter(project_id__in=list(project_ids))
+    return set(funds.values_list("project_id", flat=True))
 
 
 def asset_is_government_funded(asset: IPAsset) -> bool:
@@ -151,6 +156,11 @@ def _clean_details(details: dict, *, creating: bool) -> dict:
     clean = {}
     for name, value in details.items():
         if name in ("filing_date", "grant_date", "expiry_date"):
+            if isinstance(value, str):  # ISO dates from other apps' stored forms
+                try:
+                    value = date.fromisoformat(value) if value.strip() else None
+                except ValueError:
+                    raise ValidationFailed(fields={name: [_("日期无效。")]}) from None
             if value is not None and not isinstance(value, date):
                 raise ValidationFailed(fields={name: [_("日期无效。")]})
         elif name == "status":
@@ -554,16 +564,11 @@ def _gate_apply(*, actor, alliance, subject, decision: str) -> None:
 # ---------------------------------------------------------------- revenue
 
 
-def _post_to_ledger(*, actor, alliance, receipt: RevenueReceipt, rows: list) -> int | None:
-    """Post the distribution through finance once that service exists; returns the entry id."""
-    try:
-        from finance import services as finance_services
-    except ImportError:
-        return None
-    record = getattr(finance_services, "revenue_distribution_record", None)
-    if record is None:
-        return None
-    entry = record(
+def _post_to_ledger(*, actor, alliance, receipt: RevenueReceipt, rows: list) -> int:
+    """Record the receipt and its distribution in the ledger (finance posts it on approval)."""
+    from finance import services as finance_services
+
+    entry = finance_services.revenue_distribution_record(
         actor=actor, alliance=alliance, date=receipt.received_on,
         description=_("知识产权收益分配：%(source)s（%(reference)s）") % {"source": receipt.source_label, "reference": receipt.reference},
         gross=receipt.gross, shares=[(row.member_unit, row.amount) for row in rows],
@@ -634,8 +639,6 @@ def receipt_record(
                      party_name=s.party_name, share=s.share, amount=Money(amount, CURRENCY))
         for s, amount in zip(shares, amounts)
     ])
-    entry_id = _post_to_ledger(actor=actor, alliance=alliance, receipt=receipt, rows=rows)
-    if entry_id is not None:
-        receipt.journal_entry_id = entry_id
-        receipt.save(update_fields=["journal_entry_id"])
+    receipt.journal_entry_id = _post_to_ledger(actor=actor, alliance=alliance, receipt=receipt, rows=rows)
+    receipt.save(update_fields=["journal_entry_id"])
     return receipt

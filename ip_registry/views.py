@@ -2,16 +2,21 @@
 
 from io import BytesIO
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 from openpyxl import Workbook
 
+from alliances import access
 from alliances.dashboard import Tile
+from alliances.errors import ServiceError
 from alliances.pages import AlliancePageMixin
 from ip_registry import selectors, services
+from ip_registry.forms import AssetForm, LicenceForm, ReceiptForm
 from ip_registry.models import IPAsset, Licence
 from membership.models import MemberUnit
 
@@ -110,6 +115,9 @@ class AssetDetailView(AlliancePageMixin, TemplateView):
         asset = selectors.assets_for(user, self.alliance).filter(pk=kwargs["pk"]).first()
         if asset is None:
             raise Http404
+        if self.is_secretariat:
+            context["licence_form"] = kwargs.get("licence_form") or LicenceForm()
+            context["receipt_form"] = kwargs.get("receipt_form") or ReceiptForm(asset=asset)
         history = list(selectors.ownership_history(asset))
         current = services.ownership_on(asset, timezone.localdate()) or (history[-1] if history else None)
         funded = services.asset_is_government_funded(asset)
@@ -121,3 +129,75 @@ class AssetDetailView(AlliancePageMixin, TemplateView):
             receipts=selectors.receipts_for(user, self.alliance).filter(asset=asset),
         )
         return context
+
+
+def add_service_errors(form, error: ServiceError) -> None:
+    for field, field_messages in error.fields.items():
+        name = field.split("[")[0].split(".")[0]
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, message)
+    if not error.fields:
+        form.add_error(None, error.message)
+
+
+class AssetCreateView(AlliancePageMixin, TemplateView):
+    """The secretariat registers an asset with its co-owners."""
+
+    template_name = "ip_registry/asset_form.html"
+    page_roles = access.SECRETARIAT
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or AssetForm()
+        return context
+
+    def post(self, request, slug):
+        form = AssetForm(request.POST)
+        if form.is_valid():
+            try:
+                asset = services.asset_register(
+                    actor=request.user, alliance=self.alliance, kind=form.cleaned_data["kind"],
+                    title=form.cleaned_data["title"], origin=form.cleaned_data["origin"],
+                    project=form.cleaned_data["project"], owners=form.owners(), **form.details(),
+                )
+            except ServiceError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("知识产权已登记。"))
+                return redirect("ip_registry:asset", slug=slug, pk=asset.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class LicenceCreateView(AssetDetailView):
+    page_roles = access.SECRETARIAT
+
+    def post(self, request, slug, pk):
+        asset = get_object_or_404(IPAsset, pk=pk)
+        form = LicenceForm(request.POST)
+        if form.is_valid():
+            try:
+                services.licence_grant(actor=request.user, alliance=self.alliance, asset=asset, **form.cleaned_data)
+            except ServiceError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("许可已登记。"))
+                return redirect("ip_registry:asset", slug=slug, pk=pk)
+        return self.render_to_response(self.get_context_data(pk=pk, licence_form=form), status=400)
+
+
+class ReceiptCreateView(AssetDetailView):
+    page_roles = access.SECRETARIAT
+
+    def post(self, request, slug, pk):
+        asset = get_object_or_404(IPAsset, pk=pk)
+        form = ReceiptForm(request.POST, asset=asset)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                services.receipt_record(actor=request.user, alliance=self.alliance, **data)
+            except ServiceError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("收益已登记并按份额分配。"))
+                return redirect("ip_registry:asset", slug=slug, pk=pk)
+        return self.render_to_response(self.get_context_data(pk=pk, receipt_form=form), status=400)

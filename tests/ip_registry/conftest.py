@@ -10,9 +10,6 @@ from ip_registry import services
 from ip_registry.models import IPAsset
 from projects.models import Project
 
-FUNDED_CODES: set[str] = set()
-
-
 @pytest.fixture
 def project(oe):
     # Projects has no service to create one yet: the skeleton row is the test's setup.
@@ -21,14 +18,15 @@ def project(oe):
 
 
 @pytest.fixture
-def gov_project(oe, monkeypatch):
-    """A project with government funding, read through `projects_is_government_funded`."""
-    monkeypatch.setattr(Project, "government_funded", property(lambda p: p.code in FUNDED_CODES), raising=False)
-    FUNDED_CODES.clear()
-    FUNDED_CODES.add("OE-G-001")
+def gov_project(oe):
+    """A project with government funding: a government fund restricted to it in the ledger."""
+    from finance.services import fund_for
+
     with scope(alliance=oe.alliance):
-        return Project.objects.create(alliance=oe.alliance, code="OE-G-001", title="水下机器人（市科技计划）",
-                                      lead_unit=oe.units[0])
+        project = Project.objects.create(alliance=oe.alliance, code="OE-G-001", title="水下机器人（市科技计划）",
+                                         lead_unit=oe.units[0])
+    fund_for(alliance=oe.alliance, source="government", project=project)
+    return project
 
 
 def register(ctx, *, owners=None, origin="background", project=None, kind="invention_patent", title="一种水下传感器",

@@ -1,5 +1,7 @@
 from django_scopes import scope
 
+from finance.models import JournalEntry
+
 from ip_registry import demo
 from ip_registry.models import IPAsset, Licence, OwnershipVersion, RevenueReceipt, RevenueShare
 from projects.models import Project
@@ -24,3 +26,4 @@ def test_demo_is_idempotent_and_covers_every_licence_kind(oe, gov_project):
         assert RevenueReceipt.objects.count() == 2
         for receipt in RevenueReceipt.objects.all():
             assert sum(s.amount for s in receipt.shares.all()) == receipt.net
+            assert JournalEntry.objects.get(pk=receipt.journal_entry_id).status == JournalEntry.Status.POSTED

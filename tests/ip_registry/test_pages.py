@@ -89,3 +89,50 @@ def test_dashboard_shows_the_ip_tile(oe):
     register(oe)
     html = client_for(oe.user("sec")).get(f"/a/{oe.alliance.slug}/").content.decode()
     assert page(oe) in html
+
+
+def test_secretariat_registers_an_asset_on_the_page_and_bad_shares_are_refused(oe):
+    from django_scopes import scope
+
+    from ip_registry.models import IPAsset
+
+    client = client_for(oe.user("sec"))
+    assert client.get(page(oe, "new/")).status_code == 200
+    form = {"kind": "invention_patent", "title": "页面登记的专利", "origin": "background", "status": "filed",
+            "owner_0_unit": oe.units[0].pk, "owner_0_share": "60", "owner_1_name": "外部研究院", "owner_1_share": "30"}
+    response = client.post(page(oe, "new/"), form)
+    assert response.status_code == 400
+    assert "100" in response.content.decode()
+    with scope(alliance=oe.alliance):
+        assert not IPAsset.objects.exists()
+    form["owner_1_share"] = "40"
+    response = client.post(page(oe, "new/"), form)
+    assert response.status_code == 302
+    with scope(alliance=oe.alliance):
+        asset = IPAsset.objects.get()
+        assert [s.share_text for s in services.current_ownership(asset).shares.all()] == ["60", "40"]
+    assert client_for(oe.user("council-1")).get(page(oe, "new/")).status_code == 403
+
+
+def test_secretariat_grants_a_licence_and_records_a_receipt_on_the_asset_page(oe):
+    from django_scopes import scope
+
+    from ip_registry.models import Licence, RevenueReceipt
+
+    asset = register(oe)
+    client = client_for(oe.user("sec"))
+    licence_form = {"kind": "exclusive", "licensee_unit": oe.units[6].pk, "territory": "city", "start": "2025-01-01",
+                    "royalty_kind": "lump_sum", "royalty_amount": "1000.00", "field_of_use": ""}
+    assert client.post(page(oe, f"{asset.pk}/licences/new/"), licence_form).status_code == 302
+    # The same exclusive scope again: refused, shown on the page, nothing added.
+    licence_form["licensee_unit"] = oe.units[7].pk
+    refused = client.post(page(oe, f"{asset.pk}/licences/new/"), licence_form)
+    assert refused.status_code == 400 and "重叠" in refused.content.decode()
+    with scope(alliance=oe.alliance):
+        licence = Licence.objects.get()
+    receipt_form = {"licence": licence.pk, "reference": "BANK-P1", "received_on": "2025-02-01", "gross": "1000.00"}
+    assert client.post(page(oe, f"{asset.pk}/receipts/new/"), receipt_form).status_code == 302
+    assert client.post(page(oe, f"{asset.pk}/receipts/new/"), receipt_form).status_code == 400
+    with scope(alliance=oe.alliance):
+        assert RevenueReceipt.objects.count() == 1
+    assert client_for(oe.user("rep-1")).post(page(oe, f"{asset.pk}/receipts/new/"), receipt_form).status_code in (403, 404)

@@ -449,7 +449,8 @@ def test_licences_granted_by_a_departing_member_continue_on_their_terms(oe, asse
         # TODO(membership): drive this through membership's withdraw/expel services once they land.
         MemberUnit.objects.filter(pk=oe.units[1].pk).update(status=how)
         departed = MemberUnit.objects.get(pk=oe.units[1].pk)
-    hooks.run_departure_handlers(oe.user("sec"), departed, how)
+        # Membership runs every app's departure handlers inside its scope and transaction.
+        hooks.run_departure_handlers(oe.user("sec"), departed, how)
     with scope(alliance=oe.alliance):
         licence.refresh_from_db()
         assert licence.status == "active"
@@ -473,3 +474,58 @@ def test_the_expiry_command_expires_ended_licences(oe, asset):
     with scope(alliance=oe.alliance):
         old.refresh_from_db()
     assert old.status == "expired"
+
+
+# ---------------------------------------------------------------- government funding and the ledger
+
+
+def test_government_funding_comes_from_the_projects_flag_or_a_government_fund(oe, project, gov_project):
+    from finance.services import fund_for
+
+    with scope(alliance=oe.alliance):
+        assert services.projects_is_government_funded(gov_project)
+        assert not services.projects_is_government_funded(project)
+        fund_for(alliance=oe.alliance, source="member_contribution", project=project)
+        assert not services.projects_is_government_funded(project)  # member money is not government money
+        project.government_funded = True  # the projects app's own flag, when it has one
+        assert services.projects_is_government_funded(project)
+        assert not services.projects_is_government_funded(None)
+    background = register(oe)
+    assert not services.asset_is_government_funded(background)
+
+
+def test_revenue_is_posted_to_the_ledger_and_reaches_each_owners_statement(oe, asset):
+    from finance import selectors as finance_selectors
+    from finance import services as finance_services
+    from finance.models import JournalEntry
+
+    licence = paid_licence(oe, asset)
+    r = receipt(oe, licence, reference="BANK-9", gross="10000.00", cost="1000.00", on=date(2025, 3, 1))
+    with scope(alliance=oe.alliance):
+        entry = JournalEntry.objects.get(pk=r.journal_entry_id)
+        debits = sorted((line.member_unit_id, line.debit.amount) for line in entry.lines.all() if line.member_unit_id)
+    assert debits == [(oe.units[0].pk, D("5400.00")), (oe.units[1].pk, D("3600.00"))]
+    finance_services.entry_approve(actor=oe.user("sg"), alliance=oe.alliance, entry=entry)
+    with scope(alliance=oe.alliance):
+        assert finance_selectors.member_statement(oe.alliance, oe.units[0])["revenue_shares"] == D("5400.00")
+        assert finance_selectors.member_statement(oe.alliance, oe.units[1])["revenue_shares"] == D("3600.00")
+
+
+def test_a_refused_posting_leaves_no_receipt(oe, asset):
+    """The receipt and its ledger entry are one transaction: if finance refuses, nothing is kept."""
+    from finance import services as finance_services
+
+    licence = paid_licence(oe, asset)
+    finance_services.period_close(actor=oe.user("sg"), alliance=oe.alliance, year=2025, month=3)
+    before = counts(oe)
+    with pytest.raises((ValidationFailed, Conflict)):
+        receipt(oe, licence, on=date(2025, 3, 1))
+    assert counts(oe) == before
+
+
+def test_iso_date_strings_from_other_apps_are_accepted(oe):
+    asset = register(oe, filing_date="2024-02-01", grant_date="2025-03-01")
+    assert (asset.filing_date, asset.grant_date) == (date(2024, 2, 1), date(2025, 3, 1))
+    with pytest.raises(ValidationFailed) as error:
+        register(oe, filing_date="2024-13-01")
+    assert "filing_date" in error.value.fields
