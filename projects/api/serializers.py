@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alliances.api.fields import ScopedRelatedField
@@ -234,6 +236,7 @@ class ReturnInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ExpertField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return User.objects.filter(is_active=True)
