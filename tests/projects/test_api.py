@@ -333,3 +333,45 @@ def test_schema_documents_the_projects_api(api, platform_admin):
     for path in ["/projects/{id}/refer-council/", "/projects/{project_pk}/participants/{id}/withdraw/",
                  "/projects/{id}/ip-agreement/", "/projects/{id}/budget-vs-actual/"]:
         assert path in text
+
+
+def test_gaps_and_refusals_speak_english_when_asked(oe, api):
+    project = make_draft(oe, complete_ip=False)
+    client = api(oe.user("sec"), language="en")
+    gaps = client.get(url(oe, f"{project.pk}/ip-agreement/")).json()["gaps"]
+    assert len(gaps) == 5 and "Licensing inside the alliance is not stated." in gaps
+    response = client.post(url(oe, f"{project.pk}/start/"))
+    assert response.status_code == 409 and "this step is not allowed" in response.json()["error"]["message"]
+
+
+def test_project_list_query_count_does_not_grow_with_rows(oe, api, draft):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(oe.user("council-1"))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(oe)).status_code == 200
+        return len(captured)
+
+    queries()  # warm the per-user role cache
+    one = queries()
+    for n in range(3):
+        call(oe, services.project_create, title=f"项目{n}", lead_unit=oe.units[n + 1])
+    assert queries() == one
+
+
+def test_a_project_without_agreement_rows_still_reads(oe, api):
+    # Another app's demo makes bare project rows; reading them must not fail.
+    with scope(alliance=oe.alliance):
+        bare = Project.objects.create(alliance=oe.alliance, code="BARE-1", title="裸项目", lead_unit=oe.units[0], status="in_progress")
+    client = api(oe.user("sec"))
+    detail = client.get(url(oe, f"{bare.pk}/"))
+    assert detail.status_code == 200 and detail.json()["ip_agreement"] is None
+    assert client.get(url(oe, f"{bare.pk}/ip-agreement/")).json()["gaps"] == ["尚未订立知识产权约定。"]
+    from django.test import Client
+
+    page = Client()
+    page.force_login(oe.user("sec"))
+    assert page.get(f"/a/{oe.alliance.slug}/projects/{bare.pk}/").status_code == 200
