@@ -379,7 +379,7 @@ def project_council_refer(*, actor, alliance, project: Project, closes_at=None) 
 
 
 def _approval_body(project, summary) -> str:
-    agreement = project.ip_agreement
+    agreement = IPAgreement.objects.get(project=project)
     lines = [
         f"{project.code} {project.title}",
         _("牵头单位：%(unit)s") % {"unit": project.lead_unit},
@@ -801,7 +801,7 @@ def acceptance_record(*, actor, alliance, project: Project, accepted: bool, opin
     project.acceptance_opinion, project.accepted_on = opinion.strip(), date or timezone.localdate()
     if not accepted:
         return _move(project, actor, {S.ACCEPTANCE_REQUESTED}, S.NOT_ACCEPTED, _("验收未通过"))
-    owners = [(s.participant.unit, "", s.share) for s in project.ip_agreement.shares.select_related("participant__unit")]
+    owners = [(s.participant.unit, "", s.share) for s in IPShare.objects.filter(agreement__project=project).select_related("participant__unit")]
     for item in results:
         details = {k: v for k, v in item.items() if k not in ("kind", "title") and v not in (None, "")}
         asset = links.asset_register(actor=actor, alliance=alliance, kind=item["kind"], title=item["title"].strip(),

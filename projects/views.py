@@ -15,7 +15,7 @@ from alliances.dashboard import Tile
 from alliances.errors import ServiceError
 from alliances.pages import AlliancePageMixin
 from projects import forms, selectors, services
-from projects.models import EXECUTING, BudgetLine, Participant, Project
+from projects.models import EXECUTING, BudgetLine, IPAgreement, IPShare, Project
 
 
 def projects_tile(request, alliance):
@@ -69,14 +69,15 @@ class ProjectDetailView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         project = self.get_project()
+        agreement = IPAgreement.objects.filter(project=project).first()
         context.update(
             project=project,
             participants=project.participants.select_related("unit"),
             budget=selectors.budget_vs_actual(project),
             budget_lines=project.budget_lines.select_related("participant__unit"),
             milestones=project.milestones.all(),
-            agreement=getattr(project, "ip_agreement", None),
-            shares=project.ip_agreement.shares.select_related("participant__unit") if hasattr(project, "ip_agreement") else [],
+            agreement=agreement,
+            shares=agreement.shares.select_related("participant__unit") if agreement else [],
             gaps=selectors.ip_agreement_gaps(project),
             documents=project.documents.select_related("uploaded_by"),
             events=project.events.select_related("actor"),
@@ -123,7 +124,7 @@ class AcceptanceView(AlliancePageMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         project = self.get_project()
-        context.update(project=project, shares=project.ip_agreement.shares.select_related("participant__unit"))
+        context.update(project=project, shares=IPShare.objects.filter(agreement__project=project).select_related("participant__unit"))
         return context
 
     def form_valid(self, form):

@@ -93,7 +93,7 @@ class ProjectDetailOutput(ProjectOutput):
     participants = ParticipantOutput(many=True)
     budget_lines = BudgetLineOutput(many=True)
     milestones = MilestoneOutput(many=True)
-    ip_agreement = IPAgreementOutput()
+    ip_agreement = IPAgreementOutput(allow_null=True)
 
     class Meta(ProjectOutput.Meta):
         fields = ProjectOutput.Meta.fields + ["participants", "budget_lines", "milestones", "ip_agreement"]
