@@ -5,6 +5,18 @@ from alliances.api.fields import ScopedRelatedField
 from alliances.models import Alliance, Role, RoleGrant, Seat, User
 
 
+class MoneyOutput(serializers.Serializer):
+    """Money as {"amount": "1234.50", "currency": "CNY"}: two decimals, never a float."""
+
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
+    currency = serializers.CharField()
+
+    def to_representation(self, money):
+        if money is None:
+            return None
+        return {"amount": f"{money.amount:.2f}", "currency": str(money.currency)}
+
+
 class AllianceOutput(serializers.ModelSerializer):
     host_unit_name = serializers.CharField(source="host_unit.name", default=None, read_only=True)
     responsible_entity_name = serializers.CharField(source="responsible_entity.name", default=None, read_only=True)

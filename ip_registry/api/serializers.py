@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from alliances.api.fields import ScopedRelatedField
+from alliances.api.serializers import MoneyOutput
 from ip_registry import selectors
 from ip_registry.models import IPAsset, Licence, Licensor, OwnershipShare, OwnershipVersion, RevenueReceipt, RevenueShare, Territory, Transfer
 from membership.models import MemberUnit
@@ -77,7 +78,7 @@ class TerminateInput(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class ReceiptInput(serializers.Serializer):
+class RevenueReceiptInput(serializers.Serializer):
     reference = serializers.CharField(max_length=80)
     received_on = serializers.DateField()
     gross = serializers.DecimalField(max_digits=18, decimal_places=2)
@@ -95,12 +96,6 @@ class TransferInput(serializers.Serializer):
 # ---------------------------------------------------------------- output
 
 
-class MoneyOutput(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
-    currency = serializers.CharField()
-
-    def to_representation(self, money):
-        return {"amount": f"{money.amount:.2f}", "currency": str(money.currency)}
 
 
 class ShareOutput(serializers.ModelSerializer):

@@ -84,7 +84,7 @@ class ReceiptsMixin:
             receipts = selectors.receipts_for(request.user, self.alliance).filter(**{self.receipt_source: obj})
             page = self.paginate_queryset(receipts)
             return self.get_paginated_response(s.ReceiptOutput(page, many=True).data)
-        data = s.ReceiptInput(data=request.data, context=self.get_serializer_context())
+        data = s.RevenueReceiptInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         receipt = services.receipt_record(
             actor=request.user, alliance=self.alliance, **{self.receipt_source: obj}, **data.validated_data
@@ -144,7 +144,7 @@ class LicenceViewSet(ReceiptsMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         return Response(s.LicenceOutput(licence).data)
 
     @extend_schema(methods=["GET"], request=None, responses=s.ReceiptOutput(many=True))
-    @extend_schema(methods=["POST"], request=s.ReceiptInput, responses={201: s.ReceiptOutput})
+    @extend_schema(methods=["POST"], request=s.RevenueReceiptInput, responses={201: s.ReceiptOutput})
     @action(detail=True, methods=["get", "post"], filterset_class=None)
     def receipts(self, request, slug, pk):
         return self._receipts(request, self.get_object())
@@ -170,7 +170,7 @@ class TransferViewSet(ReceiptsMixin, mixins.ListModelMixin, mixins.RetrieveModel
         return Response(s.TransferOutput(transfer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], request=None, responses=s.ReceiptOutput(many=True))
-    @extend_schema(methods=["POST"], request=s.ReceiptInput, responses={201: s.ReceiptOutput})
+    @extend_schema(methods=["POST"], request=s.RevenueReceiptInput, responses={201: s.ReceiptOutput})
     @action(detail=True, methods=["get", "post"], filterset_class=None)
     def receipts(self, request, slug, pk):
         return self._receipts(request, self.get_object())

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alliances.api.fields import ScopedRelatedField
+from alliances.api.serializers import MoneyOutput
 from alliances.models import User
 from membership.models import MemberUnit
 from projects.models import (
@@ -13,14 +14,6 @@ from projects.models import (
 AMOUNT = {"max_digits": 18, "decimal_places": 2, "min_value": 0}
 
 
-class MoneyOutput(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
-    currency = serializers.CharField()
-
-    def to_representation(self, money):
-        if money is None:
-            return None
-        return {"amount": f"{money.amount:.2f}", "currency": str(money.currency)}
 
 
 # ---- output ---------------------------------------------------------------------------------------

@@ -4,3 +4,6 @@ document.addEventListener("change", function (event) {
   if (el.matches("[data-autosubmit]")) el.form.submit();
   if (el.matches("[data-navigate]") && el.value) window.location = el.value;
 });
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});
