@@ -163,13 +163,12 @@ ENUM_NAME_OVERRIDES = {
     "GovernanceMotionResultEnum": "governance.models.Motion.Result",
     "GovernanceMeetingStatusEnum": "governance.models.Meeting.Status",
     "GovernanceMeetingMinutesStatusEnum": "governance.models.Meeting.MinutesStatus",
-    "GovernanceConsultationStatusEnum": "governance.models.Consultation.Status",
+    "OpenClosedStatusEnum": "governance.models.Consultation.Status",
     "GovernanceOpinionStanceEnum": "governance.models.Opinion.Stance",
     "GovernanceNotificationKindEnum": "governance.models.Notification.Kind",
     "FinanceSourceEnum": "finance.models.Source",
     "FinanceAccountKindEnum": "finance.models.Account.Kind",
     "FinanceAccountCategoryEnum": "finance.models.Account.Category",
-    "FinancePeriodStatusEnum": "finance.models.Period.Status",
     "FinanceJournalEntryStatusEnum": "finance.models.JournalEntry.Status",
     "ProjectsProjectStatusEnum": "projects.models.Project.Status",
     "ProjectsParticipantRoleEnum": "projects.models.Participant.Role",
@@ -189,7 +188,6 @@ ENUM_NAME_OVERRIDES = {
     "IpRegistryTransferStatusEnum": "ip_registry.models.Transfer.Status",
     "BureauKindEnum": "bureau.models.Kind",
     "BureauOutcomeEnum": "bureau.models.Outcome",
-    "BureauSubmissionKindEnum": "bureau.models.Submission.Kind",
     "BureauSubmissionStatusEnum": "bureau.models.Submission.Status",
 }
 
