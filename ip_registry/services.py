@@ -296,10 +296,8 @@ def _money(value, field: str) -> Money:
 
 
 def _request_bureau(*, actor, alliance, subject, title: str, payload: dict):
-    try:
-        from bureau import services as bureau_services
-    except ImportError:  # TODO(bureau): remove once bureau.services is on main
-        return None
+    from bureau import services as bureau_services
+
     return bureau_services.approval_request(
         actor=actor, alliance=alliance, kind=GATE_KIND, title=title[:200], subject=subject, payload=payload,
     )
@@ -420,9 +418,8 @@ def licence_grant(
             payload={"licence": candidate.number, "asset": asset.title, "licensee": candidate.licensee_label,
                      "field_of_use": field_of_use, "start": start.isoformat(), "end": end.isoformat() if end else None},
         )
-        if submission is not None:
-            candidate.bureau_submission_id = submission.pk
-            candidate.save(update_fields=["bureau_submission_id"])
+        candidate.bureau_submission_id = submission.pk
+        candidate.save(update_fields=["bureau_submission_id"])
     return candidate
 
 
@@ -518,9 +515,8 @@ def transfer_create(*, actor, alliance, asset: IPAsset, transferees, price, agre
             payload={"transfer": transfer.number, "asset": asset.title, "price": str(price.amount),
                      "transferees": [n or str(u) for u, n, _s in owners]},
         )
-        if submission is not None:
-            transfer.bureau_submission_id = submission.pk
-            transfer.save(update_fields=["bureau_submission_id"])
+        transfer.bureau_submission_id = submission.pk
+        transfer.save(update_fields=["bureau_submission_id"])
     else:
         _complete_transfer(actor=actor, alliance=alliance, transfer=transfer, effective_on=agreed_on)
     return transfer

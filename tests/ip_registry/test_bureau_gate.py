@@ -7,10 +7,8 @@ import pytest
 from django_scopes import scope
 from djmoney.money import Money
 
-# Runs as soon as the bureau app's services are on main (verified against branch `bureau`);
-# until then test_services.py drives the handler with a stand-in submission.
-bureau_services = pytest.importorskip("bureau.services", reason="bureau.services is not on main yet")
-from bureau.models import Submission  # noqa: E402
+from bureau import services as bureau_services
+from bureau.models import Submission
 from ip_registry import services
 
 D = Decimal

@@ -287,7 +287,7 @@ def test_exclusive_foreign_licence_of_unfunded_asset_takes_effect_at_once(oe, as
 
 
 def decide(licence_or_transfer, decision):
-    # TODO(bureau): replace this stand-in with bureau.services.submission_decide once bureau is on main.
+    # The gate handler on its own; test_bureau_gate.py drives the same through the real bureau flow.
     services.gate_decided(SimpleNamespace(subject=licence_or_transfer, decision=decision))
 
 

@@ -1,8 +1,7 @@
 """Fixtures and drivers for project tests: a complete draft, and the real governance, bureau and
-finance services to move it through its lifecycle (each xfails cleanly until that app is merged)."""
+finance services to move it through its lifecycle."""
 
 import datetime
-import importlib
 from decimal import Decimal
 
 import pytest
@@ -12,34 +11,6 @@ from django_scopes import scope
 from projects import services
 from projects.models import Participant, Project
 
-
-def landed(module: str, name: str) -> bool:
-    try:
-        return hasattr(importlib.import_module(module), name)
-    except ImportError:
-        return False
-
-
-def _consultation_pages() -> bool:
-    # governance's consultation service links to its page; until that page is merged it cannot run.
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse("governance:consultation", kwargs={"slug": "x", "pk": 1})
-    except NoReverseMatch:
-        return False
-    return True
-
-
-GOVERNANCE = landed("governance.services", "consultation_close") and _consultation_pages()
-BUREAU = landed("bureau.services", "submission_decide")
-FINANCE = landed("finance.services", "clawback_record")
-IP = landed("ip_registry.services", "asset_register")
-
-needs_governance = pytest.mark.xfail(not GOVERNANCE, reason="governance services not merged yet", strict=False)
-needs_bureau = pytest.mark.xfail(not (GOVERNANCE and BUREAU), reason="governance/bureau services not merged yet", strict=False)
-needs_finance = pytest.mark.xfail(not (GOVERNANCE and FINANCE), reason="governance/finance services not merged yet", strict=False)
-needs_all = pytest.mark.xfail(not (GOVERNANCE and BUREAU and FINANCE and IP), reason="a dependency is not merged yet", strict=False)
 
 TODAY = timezone.localdate()
 

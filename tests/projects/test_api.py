@@ -9,7 +9,7 @@ from projects import services
 from projects.models import BudgetLine, Participant, Project
 
 from .conftest import (
-    answer_and_close, bureau_decide, call, decide_motion, fund, later, make_draft, needs_all, needs_governance,
+    answer_and_close, bureau_decide, call, decide_motion, fund, later, make_draft,
     participant, refresh,
 )
 
@@ -210,7 +210,6 @@ def test_documents_upload(oe, api, draft):
 
 # ---- the lifecycle through the API -----------------------------------------------------------------
 
-@needs_governance
 def test_approval_refused_via_api_when_ip_agreement_incomplete_art16(oe, api):
     project = make_draft(oe, complete_ip=False)
     client = api(oe.user("sec"))
@@ -225,7 +224,6 @@ def test_approval_refused_via_api_when_ip_agreement_incomplete_art16(oe, api):
     assert refresh(oe, project).status == "expert_review"
 
 
-@needs_governance
 def test_review_with_a_non_expert_gives_400(oe, api, draft):
     client = api(oe.user("sec"))
     client.post(url(oe, f"{draft.pk}/submit/"))
@@ -234,7 +232,6 @@ def test_review_with_a_non_expert_gives_400(oe, api, draft):
     assert response.status_code == 400 and refresh(oe, draft).status == "submitted"
 
 
-@needs_all
 def test_government_project_from_proposal_to_registered_results(oe, api, bureau_user):
     """The whole way through the API: review, council, bureau, funds, expense, milestones, withdrawal, acceptance, IP."""
     project = make_draft(oe, government=True)
@@ -297,7 +294,6 @@ def test_government_project_from_proposal_to_registered_results(oe, api, bureau_
     assert [v["number"] for v in versions] == [1, 2]
 
 
-@needs_governance
 def test_representative_reports_a_milestone_but_cannot_record_expenses(oe, api, draft):
     from .conftest import running
 
@@ -312,7 +308,6 @@ def test_representative_reports_a_milestone_but_cannot_record_expenses(oe, api, 
     assert response.status_code == 403
 
 
-@needs_governance
 def test_adjustment_via_api_with_another_projects_participant_gives_400(oe, api, draft):
     from .conftest import running
 

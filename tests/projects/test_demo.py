@@ -4,7 +4,6 @@ from django_scopes import scope
 from projects import demo
 from projects.models import Event, Project, Result
 
-from .conftest import needs_all
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,6 @@ def test_demo_is_idempotent_and_starts_with_a_draft(oe):
         assert Project.objects.filter(status="draft").exists()
 
 
-@needs_all
 def test_demo_has_projects_at_several_stages_and_an_accepted_government_project_with_registered_results(oe):
     with scope(alliance=oe.alliance):
         demo.load(oe)

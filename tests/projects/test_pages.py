@@ -7,7 +7,7 @@ from django_scopes import scope
 from projects import services
 from projects.models import Project
 
-from .conftest import answer_and_close, call, experts, later, needs_all, refresh, running
+from .conftest import answer_and_close, call, experts, later, refresh, running
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,6 @@ def test_representative_cannot_submit_from_the_page(oe, draft):
     assert refresh(oe, draft).status == "draft"
 
 
-@needs_all
 def test_acceptance_form_records_the_result_and_registers_results(oe, draft):
     project = running(oe, draft)
     with scope(alliance=oe.alliance):

@@ -14,7 +14,7 @@ from projects.models import Adjustment, BudgetLine, Expense, Participant, Projec
 
 from .conftest import (
     TODAY, answer_and_close, landed, approved, bureau_decide, call, consultation, decide_motion, experts, fund, later,
-    make_draft, motion, needs_all, needs_bureau, needs_finance, needs_governance, participant, refresh, running,
+    make_draft, motion, participant, refresh, running,
     to_council,
 )
 
@@ -157,7 +157,6 @@ def test_returning_a_submitted_proposal_reopens_the_draft(oe, draft):
 
 # ---- review and approval -------------------------------------------------------------------------
 
-@needs_governance
 def test_expert_review_is_a_consultation_without_experts_of_participating_units(oe, draft):
     call(oe, services.project_submit, project=draft)
     project = call(oe, services.project_review_open, project=draft, experts=[oe.user("expert-1"), oe.user("expert-3")],
@@ -170,7 +169,6 @@ def test_expert_review_is_a_consultation_without_experts_of_participating_units(
     assert excluded == {oe.user("expert-1")}  # expert-1 is affiliated with units[1], a participant
 
 
-@needs_governance
 def test_project_without_complete_ip_agreement_cannot_be_approved_art16(oe):
     project = make_draft(oe, complete_ip=False)
     call(oe, services.project_submit, project=project)
@@ -187,7 +185,6 @@ def test_project_without_complete_ip_agreement_cannot_be_approved_art16(oe):
         assert not Motion.objects.filter(kind="project_approval").exists()
 
 
-@needs_governance
 def test_shares_not_summing_to_100_block_approval(oe, draft):
     with scope(alliance=oe.alliance):
         rows = list(draft.participants.all())
@@ -202,7 +199,6 @@ def test_shares_not_summing_to_100_block_approval(oe, draft):
     assert status_of(oe, project) == "expert_review"
 
 
-@needs_governance
 def test_council_vote_waits_for_the_expert_review(oe, draft):
     call(oe, services.project_submit, project=draft)
     project = call(oe, services.project_review_open, project=draft, experts=experts(oe), deadline=later())
@@ -211,7 +207,6 @@ def test_council_vote_waits_for_the_expert_review(oe, draft):
     assert status_of(oe, project) == "expert_review"
 
 
-@needs_governance
 def test_council_resolution_approves_and_freezes_version_one(oe, draft):
     project = to_council(oe, draft)
     assert project.status == "council_vote"
@@ -227,7 +222,6 @@ def test_council_resolution_approves_and_freezes_version_one(oe, draft):
     assert version.resolution == project.approval_resolution
 
 
-@needs_governance
 def test_council_rejection_sends_the_proposal_back_to_draft(oe, draft):
     project = to_council(oe, draft)
     decide_motion(oe, project.approval_motion_id, choice="against")
@@ -235,7 +229,6 @@ def test_council_rejection_sends_the_proposal_back_to_draft(oe, draft):
     assert project.status == "draft" and project.approval_motion_id is None
 
 
-@needs_governance
 def test_ordinary_project_starts_after_council_approval(oe, draft):
     project = approved(oe, draft)
     with pytest.raises(Conflict):
@@ -243,7 +236,6 @@ def test_ordinary_project_starts_after_council_approval(oe, draft):
     assert call(oe, services.project_start, project=project).status == "in_progress"
 
 
-@needs_bureau
 def test_government_programme_waits_for_the_bureau_art17(oe, bureau_user):
     project = approved(oe, make_draft(oe, government=True))
     with pytest.raises(Conflict):
@@ -260,14 +252,12 @@ def test_government_programme_waits_for_the_bureau_art17(oe, bureau_user):
     assert status_of(oe, project) == "in_progress"
 
 
-@needs_bureau
 def test_bureau_rejection_revokes_the_government_programme(oe, bureau_user):
     project = call(oe, services.project_bureau_refer, project=approved(oe, make_draft(oe, government=True)))
     bureau_decide(oe, project.bureau_submission_id, "rejected", bureau_user)
     assert status_of(oe, project) == "revoked"
 
 
-@needs_bureau
 def test_bureau_return_keeps_the_project_waiting(oe, bureau_user):
     project = call(oe, services.project_bureau_refer, project=approved(oe, make_draft(oe, government=True)))
     bureau_decide(oe, project.bureau_submission_id, "returned", bureau_user)
@@ -276,7 +266,6 @@ def test_bureau_return_keeps_the_project_waiting(oe, bureau_user):
 
 # ---- execution -----------------------------------------------------------------------------------
 
-@needs_governance
 def test_representative_of_a_participating_unit_reports_a_milestone(oe, draft):
     project = running(oe, draft)
     with scope(alliance=oe.alliance):
@@ -286,7 +275,6 @@ def test_representative_of_a_participating_unit_reports_a_milestone(oe, draft):
     assert milestone.report == "设计评审完成" and milestone.reported_by == oe.user("rep-1") and milestone.reported_at
 
 
-@needs_governance
 def test_representative_of_another_unit_cannot_report(oe):
     project = make_draft(oe)
     call(oe, services.participant_remove, participant=participant(oe, project, oe.units[5]))  # rep-1's unit
@@ -310,7 +298,6 @@ def test_milestones_are_reported_only_while_running(oe, draft):
     assert refresh(oe, milestone).reported_at is None
 
 
-@needs_finance
 def test_expense_posts_to_the_projects_restricted_fund_and_shows_as_actual(oe, draft):
     project = running(oe, draft)
     fund(oe, project, "200000")
@@ -334,7 +321,6 @@ def test_expense_posts_to_the_projects_restricted_fund_and_shows_as_actual(oe, d
     assert row["remaining"] == Decimal("298765.50")
 
 
-@needs_finance
 def test_expense_beyond_the_restricted_fund_is_refused(oe, draft):
     project = running(oe, draft)
     fund(oe, project, "1000")
@@ -345,7 +331,6 @@ def test_expense_beyond_the_restricted_fund_is_refused(oe, draft):
         assert not Expense.objects.exists()
 
 
-@needs_governance
 def test_expense_outside_the_budget_is_refused(oe, draft):
     project = running(oe, draft)
     with pytest.raises(ValidationFailed) as refused:
@@ -364,7 +349,6 @@ def test_expense_before_the_project_runs_is_refused(oe, draft):
 
 # ---- adjustment and revocation (第十九条) ---------------------------------------------------------
 
-@needs_governance
 def test_adjustment_needs_a_council_resolution_and_creates_a_new_version(oe, draft):
     project = running(oe, draft)
     second = participant(oe, project, oe.units[1])
@@ -389,7 +373,6 @@ def test_adjustment_needs_a_council_resolution_and_creates_a_new_version(oe, dra
     assert refresh(oe, adjustment).status == "applied"
 
 
-@needs_governance
 def test_failed_adjustment_changes_nothing(oe, draft):
     project = running(oe, draft)
     second = participant(oe, project, oe.units[1])
@@ -401,7 +384,6 @@ def test_failed_adjustment_changes_nothing(oe, draft):
     assert refresh(oe, adjustment).status == "failed"
 
 
-@needs_governance
 def test_council_revokes_a_running_project(oe, draft):
     project = running(oe, draft)
     adjustment = call(oe, services.adjustment_propose, project=project, kind="revoke", reason="技术路线不可行")
@@ -425,7 +407,6 @@ def _withdrawal(oe, project, **extra):
     return call(oe, services.withdrawal_request, participant=leaving, reason="单位战略调整", reassign_to=taker, **extra), leaving, taker
 
 
-@needs_all
 def test_withdrawal_needs_council_opinion_and_bureau_approval_before_it_takes_effect_art19(oe, draft, bureau_user):
     project = running(oe, draft)
     fund(oe, project, "50000", source="member_contribution")
@@ -463,7 +444,6 @@ def test_withdrawal_needs_council_opinion_and_bureau_approval_before_it_takes_ef
     assert any(line.member_unit_id == oe.units[5].pk and line.debit and line.debit.amount == Decimal("8000") for line in lines)
 
 
-@needs_bureau
 def test_bureau_refusing_a_withdrawal_keeps_the_participant(oe, draft, bureau_user):
     project = running(oe, draft)
     adjustment, leaving, taker = _withdrawal(oe, project)
@@ -476,7 +456,6 @@ def test_bureau_refusing_a_withdrawal_keeps_the_participant(oe, draft, bureau_us
     assert refresh(oe, taker).tasks == "传感器材料研究"
 
 
-@needs_governance
 def test_council_refusing_a_withdrawal_keeps_the_participant(oe, draft):
     project = running(oe, draft)
     adjustment, leaving, _taker = _withdrawal(oe, project)
@@ -484,7 +463,6 @@ def test_council_refusing_a_withdrawal_keeps_the_participant(oe, draft):
     assert refresh(oe, leaving).status == "active" and refresh(oe, adjustment).status == "failed"
 
 
-@needs_governance
 def test_lead_unit_cannot_withdraw_and_tasks_go_to_an_active_participant(oe, draft):
     project = running(oe, draft)
     lead = participant(oe, project, oe.units[0])
@@ -497,7 +475,6 @@ def test_lead_unit_cannot_withdraw_and_tasks_go_to_an_active_participant(oe, dra
         assert not Adjustment.objects.exists()
 
 
-@needs_governance
 def test_open_tasks_block_the_units_withdrawal_from_the_alliance(oe, draft):
     with scope(alliance=oe.alliance):
         assert selectors.open_tasks_of(oe.units[5]) == []  # a draft blocks nothing
@@ -507,7 +484,6 @@ def test_open_tasks_block_the_units_withdrawal_from_the_alliance(oe, draft):
     assert any(project.code in r for r in reasons)
 
 
-@needs_finance
 def test_expulsion_claws_back_government_and_alliance_money_paid_for_its_tasks(oe, draft):
     project = running(oe, draft)
     fund(oe, project, "100000")
@@ -539,7 +515,6 @@ def _report_all(oe, project):
         call(oe, services.milestone_report, milestone=m, report="完成")
 
 
-@needs_governance
 def test_acceptance_needs_every_milestone_reported(oe, draft):
     project = running(oe, draft)
     with pytest.raises(ValidationFailed) as refused:
@@ -554,7 +529,6 @@ def _to_panel(oe, project):
     return call(oe, services.acceptance_review_open, project=refresh(oe, project), experts=experts(oe), deadline=later())
 
 
-@needs_governance
 def test_acceptance_result_waits_for_the_expert_panel(oe, draft):
     project = _to_panel(oe, running(oe, draft))
     with pytest.raises(Conflict):
@@ -562,7 +536,6 @@ def test_acceptance_result_waits_for_the_expert_panel(oe, draft):
     assert status_of(oe, project) == "acceptance_requested"
 
 
-@needs_all
 def test_accepted_results_are_registered_as_foreground_ip_with_the_agreements_shares(oe, draft):
     project = _to_panel(oe, running(oe, draft))
     answer_and_close(oe, project.acceptance_consultation_id)
@@ -582,7 +555,6 @@ def test_accepted_results_are_registered_as_foreground_ip_with_the_agreements_sh
     assert call(oe, services.project_close, project=project).status == "closed"
 
 
-@needs_governance
 def test_not_accepted_registers_nothing(oe, draft):
     project = _to_panel(oe, running(oe, draft))
     answer_and_close(oe, project.acceptance_consultation_id, stance="oppose")
