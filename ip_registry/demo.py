@@ -104,7 +104,9 @@ def load(ctx):
         Project.objects.filter(status__in=underway)
         .exclude(pk__in=IPAsset.objects.filter(origin="foreground").values("project_id")).order_by("pk").first()
     )
-    if project is not None:
+    # Once only: a second run must not pick the next project without IP.
+    already = IPAsset.objects.filter(origin="foreground", title__endswith="：阶段成果").exists()
+    if project is not None and not already:
         _asset(ctx, f"{project.title}：阶段成果", kind="utility_model", origin="foreground", project=project,
                filing_date=date(2025, 4, 1), owners=[(project.lead_unit, "", D(70)), (None, outside[1], D(30))]
                if project.lead_unit_id else [(units[0], "", D(100))])

@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from alliances import demo
@@ -17,10 +18,25 @@ from alliances import demo
 CHROMIUM = "/usr/bin/chromium"
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOCMEM_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the two demo alliances once per test database. Every test runs in a transaction that
+    is rolled back, so each starts from them; `oe` and `bm` then only look them up. (A transactional
+    test flushes the database; the next test that asks for `oe` builds it again.)"""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS, EMAIL_BACKEND=LOCMEM_EMAIL):
+        admin = demo.platform_admin()
+        for slug in demo.ALLIANCES:
+            demo.load_alliance(slug, admin)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.EMAIL_BACKEND = LOCMEM_EMAIL
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

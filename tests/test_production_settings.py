@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def production_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    # The browser tests allow async-unsafe ORM calls in their own process only.
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         DJANGO_SETTINGS_MODULE="config.production", SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="lianmeng.example.cn", DATABASE_URL="postgres://lianmeng@127.0.0.1:5432/lianmeng", **extra,

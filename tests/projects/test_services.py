@@ -13,7 +13,7 @@ from projects import selectors, services
 from projects.models import Adjustment, BudgetLine, Expense, Participant, Project, ProjectVersion, Result
 
 from .conftest import (
-    TODAY, answer_and_close, landed, approved, bureau_decide, call, consultation, decide_motion, experts, fund, later,
+    TODAY, answer_and_close, approved, bureau_decide, call, consultation, decide_motion, experts, fund, later,
     make_draft, motion, participant, refresh, running,
     to_council,
 )
@@ -53,8 +53,6 @@ def test_inactive_unit_cannot_be_added_as_participant(oe, draft):
         assert not draft.participants.filter(unit=unit).exists()
 
 
-@pytest.mark.xfail(not landed("membership.services", "member_bar_record"), reason="membership bar service not merged yet",
-                   strict=False)
 def test_unit_under_five_year_bar_cannot_be_added_art16(oe, draft):
     from membership import services as membership
 
