@@ -147,8 +147,16 @@ class _Line:
                  "commitment_id", "category", "memo")
 
 
+class _NoAttachments:
+    def all(self):
+        return []
+
+
 class _Entry:
+    """What finance.services.entry_hash reads of an entry; bulk entries carry no voucher files."""
+
     __slots__ = ("alliance_id", "sequence", "date", "description", "recorded_by_id", "approved_by_id", "reverses_id")
+    attachments = _NoAttachments()
 
 
 ZERO = Decimal("0.00")
