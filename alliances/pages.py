@@ -5,6 +5,7 @@ from django.http import Http404
 from django.core.exceptions import PermissionDenied
 
 from alliances import access
+from alliances.errors import ServiceError
 
 
 class AlliancePageMixin(LoginRequiredMixin):
@@ -34,3 +35,14 @@ class AlliancePageMixin(LoginRequiredMixin):
             roles_display=access.role_labels(self.roles),
         )
         return context
+
+
+def add_service_errors(form, error: ServiceError) -> None:
+    """Show a service's refusal on the form: each field's messages on that field (a nested name
+    such as `owners[0].share` on its top-level field), the rest above the form."""
+    for field, field_messages in error.fields.items():
+        name = field.split("[")[0].split(".")[0]
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, message)
+    if not error.fields:
+        form.add_error(None, error.message)

@@ -15,7 +15,7 @@ from alliances.dashboard import tiles_for
 from alliances.errors import ServiceError
 from alliances.forms import AllianceCreateForm, InviteForm, ThrottledAuthenticationForm
 from alliances.models import Alliance, RoleGrant, User
-from alliances.pages import AlliancePageMixin
+from alliances.pages import AlliancePageMixin, add_service_errors
 
 
 class LoginView(auth_views.LoginView):
@@ -76,7 +76,7 @@ class PeopleView(AlliancePageMixin, TemplateView):
             try:
                 services.person_invite(actor=request.user, alliance=self.alliance, **form.cleaned_data)
             except ServiceError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("邀请已发送。"))
                 return redirect("alliances:people", slug=slug)
@@ -124,15 +124,8 @@ class PlatformAllianceCreateView(LoginRequiredMixin, UserPassesTestMixin, FormVi
         try:
             alliance = services.alliance_create(actor=self.request.user, **form.cleaned_data)
         except ServiceError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("联盟已创建，已向秘书长发送邀请。"))
         return redirect("home")
 
-
-def _add_service_errors(form, error: ServiceError):
-    for field, field_messages in error.fields.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-    if not error.fields:
-        form.add_error(None, error.message)

@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from alliances import access
 from alliances.errors import ServiceError
 from alliances.models import Organ, Role
-from alliances.pages import AlliancePageMixin
+from alliances.pages import AlliancePageMixin, add_service_errors
 from governance import forms, services
 from governance.models import (
     Ballot, Consultation, EligibleSeat, ExpertInvitation, Meeting, Motion, Notification, Opinion, Resolution, SealedResult,
@@ -19,13 +19,6 @@ from governance.models import (
 
 COUNCIL_PAPERS = access.SECRETARIAT | {Role.COUNCILLOR, "chair", Role.AUDITOR}
 
-
-def _service_errors(form, error: ServiceError):
-    for field, field_messages in error.fields.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 class PostActionView(AlliancePageMixin, View):
@@ -86,7 +79,7 @@ class MotionCreateView(AlliancePageMixin, TemplateView):
             try:
                 motion = services.motion_create(actor=request.user, alliance=self.alliance, **form.cleaned_data)
             except ServiceError as error:
-                _service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("议案草稿已创建。"))
                 return redirect("governance:motion", slug=slug, pk=motion.pk)
@@ -218,7 +211,7 @@ class MeetingListView(AlliancePageMixin, TemplateView):
             try:
                 meeting = services.meeting_create(actor=request.user, alliance=self.alliance, **form.cleaned_data)
             except ServiceError as error:
-                _service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return redirect("governance:meeting", slug=slug, pk=meeting.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -301,7 +294,7 @@ class ConsultationListView(AlliancePageMixin, TemplateView):
             try:
                 consultation = services.consultation_create(actor=request.user, alliance=self.alliance, **values)
             except ServiceError as error:
-                _service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return redirect("governance:consultation", slug=slug, pk=consultation.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -351,7 +344,7 @@ class ConsultationDetailView(AlliancePageMixin, TemplateView):
             try:
                 services.opinion_submit(actor=request.user, alliance=self.alliance, consultation=consultation, **form.cleaned_data)
             except ServiceError as error:
-                _service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("您的意见已提交。"))
                 return redirect("governance:consultation", slug=slug, pk=pk)

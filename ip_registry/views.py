@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from alliances import access
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
-from alliances.pages import AlliancePageMixin
+from alliances.pages import AlliancePageMixin, add_service_errors
 from ip_registry import selectors, services
 from ip_registry.forms import AssetForm, LicenceForm, ReceiptForm
 from ip_registry.models import IPAsset, Licence
@@ -130,14 +130,6 @@ class AssetDetailView(AlliancePageMixin, TemplateView):
         )
         return context
 
-
-def add_service_errors(form, error: ServiceError) -> None:
-    for field, field_messages in error.fields.items():
-        name = field.split("[")[0].split(".")[0]
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 class AssetCreateView(AlliancePageMixin, TemplateView):

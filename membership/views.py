@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from alliances import access
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
-from alliances.pages import AlliancePageMixin
+from alliances.pages import AlliancePageMixin, add_service_errors
 from membership import forms, selectors, services
 from membership.models import AccessionAgreement, ApplicationForm, MemberUnit
 
@@ -45,13 +45,6 @@ def _error_text(error: ServiceError) -> str:
         parts.append(f"{field}: {'；'.join(str(m) for m in field_messages)}")
     return " ".join(parts)
 
-
-def _add_service_errors(form, error: ServiceError):
-    for field, field_messages in error.fields.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 class DirectoryMixin(AlliancePageMixin):
@@ -134,7 +127,7 @@ class MemberCreateView(AlliancePageMixin, TemplateView):
             try:
                 unit = services.member_apply(actor=request.user, alliance=self.alliance, **form.cleaned_data)
             except ServiceError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("入盟申请已录入。"))
                 return redirect("membership:detail", slug=slug, pk=unit.pk)
@@ -164,7 +157,7 @@ class MemberEditView(AlliancePageMixin, TemplateView):
             try:
                 services.member_update(actor=request.user, alliance=self.alliance, unit=unit, **form.cleaned_data)
             except ServiceError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect("membership:detail", slug=slug, pk=unit.pk)
@@ -366,6 +359,6 @@ class PublicApplyView(View):
         try:
             services.member_apply_public(actor=None, alliance=self.alliance, **data)
         except ServiceError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
             return self.render(request, form, status=400)
         return self.render(request, forms.PublicApplicationForm(), done=True)

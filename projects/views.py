@@ -13,7 +13,7 @@ from django.views.generic import FormView, TemplateView
 from alliances import access
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
-from alliances.pages import AlliancePageMixin
+from alliances.pages import AlliancePageMixin, add_service_errors
 from projects import forms, selectors, services
 from projects.models import EXECUTING, BudgetLine, IPAgreement, IPShare, Project
 
@@ -30,10 +30,9 @@ def projects_tile(request, alliance):
 
 
 def _service_errors(form, error: ServiceError):
-    for field, field_messages in error.fields.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, f"{message}")
-    if not error.fields or not any(f in form.fields for f in error.fields):
+    add_service_errors(form, error)
+    # A refusal naming no field of this form (e.g. the IP agreement's gaps) also gets its summary.
+    if error.fields and not any(f in form.fields for f in error.fields):
         form.add_error(None, error.message)
 
 
