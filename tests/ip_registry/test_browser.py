@@ -13,8 +13,7 @@ from openpyxl import load_workbook
 
 from ip_registry import services
 from ip_registry.models import IPAsset, Licence, OwnershipShare
-from tests.browser import browser_page, log_in
-from tests.membership.test_browser import rows, watch
+from tests.browser import browser_page, log_in, rows, watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

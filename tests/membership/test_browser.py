@@ -4,7 +4,6 @@ application form for an anonymous visitor, a representative's portal, and the pa
 Every page is checked for content-security-policy violations and script errors."""
 
 import io
-import re
 from datetime import timedelta
 
 import pytest
@@ -15,47 +14,10 @@ from openpyxl import load_workbook
 from alliances.demo import demo_uscc
 from governance.models import Motion
 from membership.models import AccessionAgreement, MemberTransition, MemberUnit
-from tests.browser import browser_page, log_in
+from tests.browser import browser_page, log_in, rows, watch
 from tests.governance.helpers import close_after_window, councillors, vote
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Chromium logs the HTTP status of a page it loads; these are the refusals a test expects to see.
-STATUS_LINE = re.compile(r"Failed to load resource: the server responded with a status of (\d+)")
-
-
-class Console:
-    """Collects console errors and uncaught exceptions; CSP violations are console errors."""
-
-    def __init__(self, page):
-        self.problems: list[str] = []
-        self.expected: set[int] = set()
-        page.on("console", self._message)
-        page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
-
-    def _message(self, message):
-        if message.type not in ("error", "warning"):
-            return
-        status = STATUS_LINE.search(message.text)
-        if status and int(status.group(1)) in self.expected:
-            return
-        if status and message.location.get("url", "").endswith("/favicon.ico"):
-            return  # the browser's own request, not the page's (the site has no icon)
-        self.problems.append(f"{message.type}: {message.text}")
-
-    def assert_clean(self):
-        assert self.problems == []
-
-
-def watch(page, *expected_statuses) -> Console:
-    console = Console(page)
-    console.expected.update(expected_statuses)
-    return console
-
-
-def rows(page, testid) -> list[str]:
-    return [row.inner_text() for row in page.locator(f"[data-testid={testid}] tbody tr").all()]
-
 
 def unit_named(ctx, name) -> MemberUnit:
     with scope(alliance=ctx.alliance):

@@ -16,8 +16,7 @@ from ip_registry.models import IPAsset, OwnershipShare
 from membership import services as membership
 from projects import services
 from projects.models import IPShare, Milestone, Participant, Project
-from tests.browser import browser_page, log_in
-from tests.membership.test_browser import rows, watch
+from tests.browser import browser_page, log_in, rows, watch
 
 from .conftest import answer_and_close, call, decide_motion, experts, later, make_draft, refresh, running
 
