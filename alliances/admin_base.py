@@ -2,6 +2,8 @@
 alliances the staff user administers (a platform administrator sees all)."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from alliances import access
@@ -17,6 +19,20 @@ def administered_alliance_ids(user) -> list[int]:
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def _require_visible(self, request, object_id) -> None:
+        # simple_history shows the history of a row outside get_queryset() from its last
+        # historical record: another alliance's row would be readable by its id.
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -15,9 +15,20 @@ from tests.security import objects
 
 
 @pytest.fixture(scope="package")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
+def world_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _world_media(settings, world_media):
+    """The files the demo wrote (vouchers, documents) stay readable in every test of the package."""
+    settings.MEDIA_ROOT = world_media
+
+
+@pytest.fixture(scope="package")
+def world(django_db_setup, django_db_blocker, world_media):
     """Both demo alliances with every app's demo data; yields {slug: DemoContext}."""
-    media = tmp_path_factory.mktemp("media")
+    media = world_media
     with django_db_blocker.unblock(), override_settings(
         PASSWORD_HASHERS=FAST_HASHERS, EMAIL_BACKEND=LOCMEM_EMAIL, MEDIA_ROOT=media
     ):

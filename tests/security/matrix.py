@@ -57,7 +57,7 @@ v1_alliances_consultations_create                      ok       ok       403    
 v1_alliances_consultations_retrieve                    ok       ok       ok       ok       404      403      403      ok       anon     404
 v1_alliances_consultations_close_create                ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_consultations_documents_create            ok       ok       403      403      403      403      403      403      anon     404
-v1_alliances_consultations_opinions_create             403      403      403      403      404      403      403      403      anon     404
+v1_alliances_consultations_opinions_create             403      403      403      403      ok       403      403      403      anon     404  # the empty body is refused (400) before the object is read; test_fixes pins the 404
 v1_alliances_ip_assets_list                            ok       ok       ok       ok       ok       ok       ok       ok       anon     404
 v1_alliances_ip_assets_create                          ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_ip_assets_retrieve                        ok       ok       ok       ok       ok       404      ok       ok       anon     404
@@ -79,7 +79,7 @@ v1_alliances_ledger_contributions_receive_create       ok       ok       403    
 v1_alliances_ledger_entries_list                       ok       ok       ok       ok       403      403      ok       ok       anon     404
 v1_alliances_ledger_entries_create                     ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_ledger_entries_retrieve                   ok       ok       ok       ok       403      403      ok       ok       anon     404
-v1_alliances_ledger_entries_approve_create             ok       ok       403      403      403      403      403      403      anon     404
+v1_alliances_ledger_entries_approve_create             403      ok       403      403      403      403      403      403      anon     404  # only the secretary-general approves (DESIGN 1)
 v1_alliances_ledger_entries_attachments_create         ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_ledger_entries_reject_create              ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_ledger_entries_reverse_create             ok       ok       403      403      403      403      403      403      anon     404
@@ -179,7 +179,7 @@ v1_alliances_projects_participants_partial_update      ok       ok       403    
 v1_alliances_projects_participants_destroy             ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_projects_participants_withdraw_create     ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_projects_results_list                     ok       ok       ok       ok       ok       404      ok       ok       anon     404
-v1_alliances_projects_results_retrieve                 ok       ok       ok       ok       ok       404      ok       ok       anon     404
+v1_alliances_projects_results_retrieve                 ok       ok       ok       ok       ok       ok       ok       ok       anon     404  # every demo result is of a project rep-1's unit takes part in
 v1_alliances_resolutions_list                          ok       ok       ok       ok       ok       ok       ok       ok       anon     404
 v1_alliances_resolutions_retrieve                      ok       ok       ok       ok       ok       ok       ok       ok       anon     404
 v1_alliances_roles_list                                ok       ok       ok       ok       403      403      ok       ok       anon     404
@@ -245,7 +245,7 @@ a/<slug:slug>/consultations/<int:pk>/                                    ok     
 a/<slug:slug>/inbox/                                                     ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/finance/                                                   ok       ok       ok       ok       403      ok       ok       ok       login    404
 a/<slug:slug>/finance/entries/                                           ok       ok       ok       ok       403      403      ok       ok       login    404
-a/<slug:slug>/finance/entries/new/                                       ok       ok       403      403      403      403      403      ok       login    404
+a/<slug:slug>/finance/entries/new/                                       ok       ok       403      403      403      403      403      403      login    404  # the secretariat's form: the bureau never edits (DESIGN 1); was open to it
 a/<slug:slug>/finance/entries/<int:pk>/                                  ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/entries/<int:pk>/attachments/<int:attachment_id>/  ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/approvals/                                         ok       ok       ok       ok       403      403      ok       ok       login    404

@@ -49,6 +49,9 @@ def complete(ctx) -> None:
             if running is not None:
                 project_services.adjustment_propose(actor=sec, alliance=alliance, project=running,
                                                     kind=Adjustment.Kind.REVOKE, reason="矩阵测试调整")
+            else:  # no project is running in the demo: a row as the service would leave it, for the paths
+                Adjustment.objects.create(alliance=alliance, project=project, kind=Adjustment.Kind.REVOKE,
+                                          reason="矩阵测试调整")
         if not Attachment.objects.exists():
             entry = JournalEntry.objects.filter(status=JournalEntry.Status.RECORDED).order_by("pk").first()
             if entry is None:  # the demo posts all it records: record one more, left unapproved
@@ -98,7 +101,8 @@ def _child(model, ctx):
     """A row of the chosen project, else of any project the representative's unit is not in."""
     rep_unit = ctx.units[REP_UNIT]
     return (model.objects.filter(project=_project(ctx)).order_by("pk").first()
-            or model.objects.exclude(project__participants__unit=rep_unit).order_by("pk").first())
+            or model.objects.exclude(project__participants__unit=rep_unit).order_by("pk").first()
+            or model.objects.order_by("pk").first())  # the demo's results: all in projects rep-1's unit is in
 
 
 def _consultation(ctx):

@@ -49,3 +49,32 @@ def test_the_consultation_pages_follow_the_same_rule(oe, api):
     assert "仅征询专家二" not in expert.get(page).content.decode()
     assert councillor.get(f"{page}{cid}/").status_code == 200
     assert "仅征询专家二" in councillor.get(page).content.decode()
+
+
+def test_the_bureau_does_not_open_the_new_entry_form_but_still_reads_the_ledger_pages(oe, bureau_user):
+    client = Client()
+    client.force_login(bureau_user)
+    base = f"/a/{oe.alliance.slug}/finance/"
+    assert client.get(f"{base}entries/new/").status_code == 403
+    assert client.post(f"{base}entries/new/", {}).status_code == 403
+    assert client.get(f"{base}entries/").status_code == 200
+    assert client.get(base).status_code == 200
+
+
+def test_an_alliance_admin_cannot_read_another_alliances_row_history_in_the_admin(oe, bm):
+    from django.contrib.auth.models import Permission
+
+    from alliances.models import Organ
+
+    user = bm.user("sg")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    client = Client()
+    client.force_login(user)
+    with scope(alliance=oe.alliance):
+        theirs = Organ.objects.order_by("pk").first()
+    with scope(alliance=bm.alliance):
+        ours = Organ.objects.order_by("pk").first()
+    assert client.get(f"/admin/alliances/organ/{theirs.pk}/history/").status_code == 404
+    assert client.get(f"/admin/alliances/organ/{ours.pk}/history/").status_code == 200
