@@ -47,6 +47,11 @@ class TenantAdmin(ReadOnlyAdmin):
     # Only the alliances the user may see appear in the filter, not every tenant's name.
     list_filter = [("alliance", admin.RelatedOnlyFieldListFilter)]
 
+    def get_list_filter(self, request):
+        # A subclass's plain "alliance" filter would list every alliance's name: only those it may see.
+        return [("alliance", admin.RelatedOnlyFieldListFilter) if name == "alliance" else name
+                for name in super().get_list_filter(request)]
+
     def get_queryset(self, request):
         queryset = self.model.objects.with_scopes_disabled().all()
         if request.user.is_superuser:

@@ -78,3 +78,16 @@ def test_an_alliance_admin_cannot_read_another_alliances_row_history_in_the_admi
         ours = Organ.objects.order_by("pk").first()
     assert client.get(f"/admin/alliances/organ/{theirs.pk}/history/").status_code == 404
     assert client.get(f"/admin/alliances/organ/{ours.pk}/history/").status_code == 200
+
+
+def test_the_admin_alliance_filter_names_only_the_admins_own_alliances(oe, bm):
+    from django.contrib.auth.models import Permission
+
+    user = bm.user("sg")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    client = Client()
+    client.force_login(user)
+    page = client.get("/admin/membership/memberunit/").content.decode()
+    assert bm.alliance.name in page and oe.alliance.name not in page

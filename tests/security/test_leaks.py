@@ -75,8 +75,12 @@ def _content_text(content: bytes, content_type: str = "") -> str:
         return "\n".join(name + "\n" + _content_text(archive.read(name)) for name in archive.namelist())
     if content[:5] == b"%PDF-":
         from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
 
-        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+        try:
+            return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+        except PyPdfError:  # the tests' own stand-in uploads ("%PDF-1.4 ...") are not real PDFs
+            pass
     return content.decode("utf-8", "replace")
 
 
@@ -196,7 +200,7 @@ def test_filters_with_oe_ids_and_searches_for_oe_names_find_nothing_of_oe(world,
                 asked += 1
                 assert response.status_code in (200, 400, 404), (url, name, value, response.status_code)
                 assert not _leaks(_text(response), oe_only), (url, name, value)
-                if response.status_code == 200 and name not in ("search", "q"):
+                if response.status_code == 200 and "json" in response.get("Content-Type", ""):
                     body = response.json()
                     if isinstance(body, dict) and "results" in body and name in ID_FILTERS:
                         assert body["results"] == [], (url, name, value)
