@@ -18,7 +18,18 @@ def administered_alliance_ids(user) -> list[int]:
     )
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyPermissions:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyPermissions, SimpleHistoryAdmin):
     def _require_visible(self, request, object_id) -> None:
         # simple_history shows the history of a row outside get_queryset() from its last
         # historical record: another alliance's row would be readable by its id.
@@ -33,14 +44,15 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
         self._require_visible(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReadOnlyTenantInline(ReadOnlyPermissions, admin.TabularInline):
+    """Rows shown under their parent (already filtered to the user's alliances)."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return self.model.objects.with_scopes_disabled().all()
 
 
 class TenantAdmin(ReadOnlyAdmin):
