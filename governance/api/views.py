@@ -216,7 +216,10 @@ class ConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Alli
         if roles & access.SECRETARIAT or access.is_bureau_officer(self.request.user):
             return queryset
         # Experts: those they were asked in; councillors: closed ones (the summaries are council papers).
-        return queryset.filter(Q(invitations__expert=self.request.user) | Q(status=Consultation.Status.CLOSED)).distinct()
+        visible = Q(invitations__expert=self.request.user)
+        if roles & {Role.COUNCILLOR, access.CHAIR}:
+            visible |= Q(status=Consultation.Status.CLOSED)
+        return queryset.filter(visible).distinct()
 
     def get_serializer_class(self):
         return s.ConsultationDetailOutput if self.action == "retrieve" else s.ConsultationOutput
