@@ -86,7 +86,6 @@ def _check(response, url, problems, seen):
 def test_hostile_text_is_escaped_on_every_page(oe, bureau_user):
     sg = oe.user("sg")
     created = _store(api_as(sg), oe)
-    submitted = api_as(sg).post(f"{API}submissions/{created['submissions']}/submit/")  # so the bureau sees it
     client = Client()
     client.force_login(sg)
     problems, seen = [], set()
@@ -103,4 +102,3 @@ def test_hostile_text_is_escaped_on_every_page(oe, bureau_user):
     for prefix, pk in created.items():
         assert f"/a/{SLUG}/{prefix}/{pk}/" in seen or prefix == "finance/entries" and f"/a/{SLUG}/finance/entries/" in seen, (prefix, sorted(seen))
     assert len(urls) >= 40 and len(seen) >= 10, (len(urls), sorted(seen))
-    assert submitted.status_code in (200, 409)
