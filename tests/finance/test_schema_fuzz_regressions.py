@@ -3,6 +3,7 @@ fund balances and general ledger were documented as paginated while they return 
 
 from django_scopes import scope
 
+from finance import services
 from finance.models import Fund
 
 URL = "/api/v1/alliances/ocean-equipment/ledger/"
@@ -32,6 +33,7 @@ def test_a_fund_without_project_is_documented_with_a_nullable_project_code(oe, a
     schema = client.get("/api/schema/?format=json").json()
     assert schema["components"]["schemas"]["FundOutput"]["properties"]["project_code"].get("nullable") is True
     with scope(alliance=oe.alliance):
+        services.fund_for(alliance=oe.alliance, source="other")
         assert Fund.objects.filter(project__isnull=True).exists()
     rows = client.get(URL + "funds/", {"restricted": "false"}).json()["results"]
     assert rows and all(row["project_code"] is None for row in rows)
