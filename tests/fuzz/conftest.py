@@ -126,11 +126,16 @@ def components_lookup(schema: dict) -> dict:
     return resolve(schema)
 
 
-@pytest.fixture(scope="module")
-def bindings(django_db_setup, django_db_blocker):
-    """Real ids of the demo alliance for every path (read once; every test starts from the same demo)."""
-    from alliances import demo
+_BINDINGS: dict[str, dict] = {}
 
-    with django_db_blocker.unblock():
-        sec = demo.load_alliance(SLUG, demo.platform_admin()).user("sec")
-        return real_bindings(sec, list(api_schema()["paths"]))
+
+@pytest.fixture
+def bindings(oe):
+    """Real ids of the demo alliance for every path, read once per test database (every test starts
+    from the same demo data)."""
+    from django.db import connection
+
+    key = connection.settings_dict["NAME"]
+    if key not in _BINDINGS:
+        _BINDINGS[key] = real_bindings(oe.user("sec"), list(api_schema()["paths"]))
+    return _BINDINGS[key]

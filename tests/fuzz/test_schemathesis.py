@@ -38,7 +38,10 @@ def test_every_operation_conforms_to_the_schema_and_never_fails_with_5xx(case, s
     if "slug" in case.path_parameters:
         case.path_parameters["slug"] = SLUG
     choices = bindings.get(case.operation.path) or []
-    generated = case.path_parameters or {}
+    generated = dict(case.path_parameters or {})
+    for name, value in generated.items():  # `<int:...>` routes match no sign: keep the id a path the API routes
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            case.path_parameters[name] = -value
     # Mostly real ids (so the operation runs beyond 404), sometimes the generated ones.
     if choices and not (isinstance(generated.get("id"), int) and generated["id"] % 5 == 0):
         seed = sum(v for v in generated.values() if isinstance(v, int) and not isinstance(v, bool))
