@@ -28,3 +28,5 @@ urlpatterns = [
     path("api/v1/alliances/<slug:slug>/", include(alliance_api)),
     path("api/v1/bureau/", include("bureau.api.bureau_urls")),
 ]
+
+handler404 = "alliances.api.errors.not_found"

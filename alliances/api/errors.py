@@ -66,3 +66,13 @@ def exception_handler(exc, context):
     return response
 
 
+
+
+def not_found(request, exception=None):
+    """Django's 404 handler: an unmatched API URL answers in the API's JSON shape, a page in HTML."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("not_found", exceptions.NotFound.default_detail), status=status.HTTP_404_NOT_FOUND)
+    return page_not_found(request, exception)

@@ -120,3 +120,10 @@ def test_secretariat_creates_a_council_seat_for_a_council_unit(oe):
     second_chair = client.post("/api/v1/alliances/ocean-equipment/seats/",
                                {"organ_kind": "council", "title": "理事长", "is_chair": True}, format="json")
     assert second_chair.status_code == 409
+
+
+def test_an_unmatched_api_url_answers_404_in_the_error_shape(oe, api):
+    response = api(oe.user("sec"), language="en").get("/api/v1/alliances/ocean-equipment/consultations/0.5/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert response.json()["error"]["message"] == "Not found."
