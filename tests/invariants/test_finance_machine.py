@@ -212,6 +212,11 @@ class FinanceMachine(RuleBasedStateMachine):
         else:
             self._remember(call(), date, lines, "sec")
 
+    @rule(excess=amounts, month=picks, day=st.integers(1, 28), currency=st.sampled_from(CURRENCIES))
+    def overdraw_restricted_fund(self, excess, month, day, currency):
+        """Spending a cent or more beyond what the restricted fund holds is refused, nothing written."""
+        self.restricted_spend(self._restricted_available(currency) + excess, month, day, currency)
+
     @rule(amount=amounts, month=picks, day=st.integers(1, 28), currency=st.sampled_from(CURRENCIES))
     def restriction_release(self, amount, month, day, currency):
         date = self._date(month, day)

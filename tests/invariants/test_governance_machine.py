@@ -181,6 +181,11 @@ class GovernanceMachine(RuleBasedStateMachine):
             item["votes"][seat] = choice
             self.stats["votes"] += 1
 
+    @precondition(lambda self: any(m["status"] == "open" for m in self.motions.values()))
+    @rule(pick=picks, seat=st.integers(0, len(COUNCIL) - 1), choice=st.sampled_from(CHOICES))
+    def vote_on_an_open_motion(self, pick, seat, choice):
+        self.vote(pick, seat, choice, "open")
+
     @precondition(lambda self: any(m["status"] == "open" and m["votes"] and not m["window_ended"] for m in self.motions.values()))
     @rule(pick=picks, choice=st.sampled_from(CHOICES))
     def change_vote(self, pick, choice):
