@@ -149,6 +149,9 @@ def role_grant(*, actor, alliance, user, role: str, seat=None, member_unit=None)
             errors[name] = [_("对象不属于本联盟。")]
     if errors:
         raise ValidationFailed(fields=errors)
+    if seat is not None:
+        # Re-read under a row lock: a seat vacated meanwhile (its unit left) is never filled again.
+        seat = Seat.objects.select_for_update().get(pk=seat.pk)
     if role == Role.COUNCILLOR:
         if seat is None or seat.organ.kind != Organ.Kind.COUNCIL or seat.vacated_at:
             raise ValidationFailed(fields={"seat": [_("理事须占有一个有效的理事会席位。")]})
@@ -245,7 +248,8 @@ def unit_seats_vacate(*, actor, alliance, unit) -> list[RoleGrant]:
     """A departing member unit loses its seats: each holder's grant is revoked and the seat is
     vacated, so nobody can be appointed to it again. Returns the revoked grants."""
     revoked = []
-    for seat in Seat.objects.filter(unit=unit, vacated_at__isnull=True):
+    # Locked, so an appointment to one of these seats either commits first (and is revoked here) or waits and is refused.
+    for seat in Seat.objects.select_for_update().filter(unit=unit, vacated_at__isnull=True).order_by("pk"):
         for grant in seat.grants.filter(revoked_at__isnull=True).select_related("user"):
             revoked.append(role_revoke(actor=actor, alliance=alliance, grant=grant))
         seat.vacated_at = timezone.now()

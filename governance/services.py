@@ -409,8 +409,10 @@ def motion_close(*, actor, alliance, motion: Motion) -> Motion:
     tally = _tally_of(sum(1 for e in entries if not e["recused"]), (choice for _seat, choice in ballots))
     if actor is not None and not window_ended and not decided(tally, rule, quorum):
         raise Conflict(_("剩余票数仍可能改变表决结果，不能提前结束。"))
-    # One sealer at a time per alliance: the chain and the resolution numbers stay gapless.
-    Alliance.objects.select_for_update().get(pk=alliance.pk)
+    # One sealer at a time per alliance: the chain and the resolution numbers stay gapless. FOR NO KEY
+    # UPDATE: rows that merely reference the alliance (a seat appointment meanwhile) are not blocked,
+    # so a close that then locks the subject unit's seats cannot deadlock with them.
+    Alliance.objects.select_for_update(no_key=True).get(pk=alliance.pk)
     passed = evaluate(tally, rule, quorum)
     if locked.secret:
         voters = [e["row"] for e in entries if not e["recused"] and e["voted_at"]]
