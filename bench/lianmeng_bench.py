@@ -257,9 +257,14 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float =
         LedgerBalance.objects.bulk_create(new, batch_size=2000)
         Ledger.objects.filter(pk=ledger.pk).update(last_sequence=sequence, last_hash=previous)
     seconds = time.perf_counter() - t0
+    # What autovacuum does after a bulk insert (PostgreSQL >= 13 vacuums insert-only tables): the
+    # visibility map lets the member statement's totals use an index-only scan.
+    t_vacuum = time.perf_counter()
     with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) finance_journalline")
+        cursor.execute("VACUUM (ANALYZE) finance_journalentry")
         cursor.execute("ANALYZE")
-    return {"entries": n, "seconds": seconds, "rate": n / seconds if seconds else None,
+    return {"entries": n, "vacuum_seconds": time.perf_counter() - t_vacuum, "seconds": seconds, "rate": n / seconds if seconds else None,
             "lines_seconds": t_lines - t0, "balance_rows": len(balances)}
 
 
@@ -388,13 +393,14 @@ def post_batches(ctx: dict, count: int, batch: int, members: int) -> dict:
             "queries_per_batch": {"record": recorded.count, "approve": approved.count}}
 
 
-def invariants_after_posting(ctx: dict) -> dict:
-    """After the services posted on top of the bulk load: the chain still verifies (in process) and
-    the balance table still equals a GROUP BY of the lines."""
+def invariants_after_posting(ctx: dict, start: int) -> dict:
+    """After the services posted on top of the verified bulk load: the chain from entry `start` on
+    (what the services posted, chained to the load's last hash) still verifies, and the balance
+    table still equals a GROUP BY of all the lines."""
     alliance = ctx["alliance"]
     t0 = time.perf_counter()
     with scope(alliance=alliance):
-        chain = selectors.verify_chain(alliance)
+        chain = selectors.verify_chain(alliance, start=start)
     out = {"chain_ok": chain["ok"], "chain_count": chain["count"], "verify_seconds": time.perf_counter() - t0,
            "broken": chain["broken"]}
     out["balance_table_mismatches"] = balance_table_mismatches(alliance)
@@ -578,7 +584,7 @@ def main():
             item["posting"] = post_through_services(ctx, args.posting, warmup=20, members=args.members)
             log(f"  {item['posting']['rate']:.0f} entries/s, median {item['posting']['latency_ms']['median']:.2f} ms")
             log("invariants after posting")
-            item["invariants_after_posting"] = invariants_after_posting(ctx)
+            item["invariants_after_posting"] = invariants_after_posting(ctx, start=item["load"]["entries"] + 1)
             ok &= item["invariants_after_posting"]["ok"]
             log(f"  {json.dumps(item['invariants_after_posting'])}")
             log("reads")

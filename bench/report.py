@@ -75,11 +75,13 @@ def build(ours: dict, hordak: dict | None, hordak_error: str | None, mode: str) 
         f"balanced: {inv['trial_balance_balanced']}.\n")
     after = a.get("invariants_after_posting")
     if after:
-        out.append(f"Invariants after posting through the services: hash chain {'intact' if after['chain_ok'] else 'BROKEN'} over "
-                   f"{after['chain_count']:,} entries (verified in {after['verify_seconds']:.1f} s); balance table vs. GROUP BY of the "
+        out.append(f"Invariants after posting through the services: hash chain {'intact' if after['chain_ok'] else 'BROKEN'} over the "
+                   f"{after['chain_count']:,} entries they posted (chained to the load's last hash) (verified in {after['verify_seconds']:.1f} s); balance table vs. GROUP BY of the "
                    f"lines: {after['balance_table_mismatches']} mismatches.\n")
     out.append(f"Bulk load: {a['load']['entries']:,} entries in {a['load']['seconds']:.1f} s "
-               f"({a['load']['rate']:,.0f} entries/s, hashed with `finance.services.entry_hash`).\n")
+               f"({a['load']['rate']:,.0f} entries/s, hashed with `finance.services.entry_hash`)"
+               + (f"; then `VACUUM (ANALYZE)` of the journal tables, {a['load']['vacuum_seconds']:.1f} s (what autovacuum "
+                  "does after a bulk insert)" if a['load'].get('vacuum_seconds') is not None else "") + ".\n")
     out.append("| measure | ours: median (p10, p90) | target | hordak: median (p10, p90) | ours ÷ hordak |")
     out.append("|---|---|---|---|---|")
     hp = hordak and hordak.get("posting")

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 from djmoney.money import Money
-from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
+from simple_history.utils import get_history_manager_for_model
 
 from alliances import access
 from alliances.errors import Conflict, Forbidden, ValidationFailed
@@ -319,6 +319,53 @@ def _batch_size_check(items) -> None:
 # ---------------------------------------------------------------- journal
 
 
+def _insert_rows(model, columns: list[str], rows: list[tuple], returning: str | None = None) -> list:
+    """INSERT many rows of `model` (values as Python values in `columns` order); returns the
+    `returning` column in row order. PostgreSQL: one statement per 5,000 rows with one array
+    parameter per column (`unnest`), so neither Django's bulk_create (which compiles every value
+    through the model layer) nor psycopg's placeholder parser (slow for thousands of `%s`) costs
+    per value. Elsewhere: Django's adaptation and one multi-row INSERT per 200 rows."""
+    out = []
+    if not rows:
+        return out
+    table = model._meta.db_table
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    fields = [by_column[c] for c in columns]
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    tail = f" RETURNING {connection.ops.quote_name(returning)}" if returning else ""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{f.db_type(connection) or f.rel_db_type(connection)}[]" for f in fields)
+            for start in range(0, len(rows), 5000):
+                chunk = rows[start:start + 5000]
+                cursor.execute(f"INSERT INTO {table} ({cols}) SELECT * FROM unnest({arrays}){tail}",
+                               [list(column) for column in zip(*chunk)])
+                if returning:
+                    out.extend(row[0] for row in cursor.fetchall())
+        else:
+            row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+            for start in range(0, len(rows), 200):
+                chunk = rows[start:start + 200]
+                cursor.execute(f"INSERT INTO {table} ({cols}) VALUES {', '.join([row_sql] * len(chunk))}{tail}",
+                               [f.get_db_prep_save(v, connection) for row in chunk for f, v in zip(fields, row)])
+                if returning:
+                    out.extend(row[0] for row in cursor.fetchall())
+    return out
+
+
+def _history_rows(entries, history_type: str, user, when) -> None:
+    """One simple-history row per entry (what bulk_history_create writes), inserted in bulk."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    model = get_history_manager_for_model(JournalEntry).model
+    fields = [f for f in model._meta.concrete_fields if f.name != "history_id"]
+    extra = {"history_date": when, "history_change_reason": "", "history_type": history_type,
+             "history_user_id": getattr(user, "pk", None)}
+    attnames = [f.attname for f in fields]
+    rows = [tuple(extra[a] if a in extra else getattr(e, a) for a in attnames) for e in entries]
+    _insert_rows(model, [f.column for f in fields], rows)
+
+
 def _record_many(*, actor, alliance, specs, truncate=False, single=False) -> list[JournalEntry]:
     """Validate and record `specs` (dicts: date, description, lines, optional reverses) in order:
     all or nothing. Bulk inserts of the entries (with their history rows) and of the lines."""
@@ -363,21 +410,32 @@ def _record_many(*, actor, alliance, specs, truncate=False, single=False) -> lis
         index = min(failures)
         raise _in_batch(ValidationFailed(fields=failures[index]), index, single)
 
-    entries = bulk_create_with_history(
-        [JournalEntry(alliance=alliance, date=date, description=description, recorded_by=actor, reverses=reverses)
-         for date, description, reverses in cleaned],
-        JournalEntry, batch_size=1000, default_user=actor,
-    )
-    JournalLine.objects.bulk_create([
-        JournalLine(
-            alliance=alliance, entry=entry, position=position, account=line["account"], fund=line["fund"],
-            debit=Money(line["debit"], line["currency"]), credit=Money(line["credit"], line["currency"]),
-            member_unit=line["member_unit"], project=line["project"], commitment=line["commitment"],
-            category=line["category"], memo=line["memo"], date=entry.date,
+    now = timezone.now()
+    entries = [
+        JournalEntry(alliance=alliance, date=date, description=description, recorded_by=actor, reverses=reverses,
+                     recorded_at=now)
+        for date, description, reverses in cleaned
+    ]
+    fields = [f for f in JournalEntry._meta.concrete_fields if not f.primary_key]
+    ids = _insert_rows(JournalEntry, [f.column for f in fields],
+                       [tuple(getattr(e, f.attname) for f in fields) for e in entries], returning="id")
+    for entry, pk in zip(entries, ids):
+        entry.pk = pk
+        entry._state.adding = False
+        entry._state.db = connection.alias
+    _history_rows(entries, "+", actor, now)
+    line_columns = ["alliance_id", "entry_id", "position", "account_id", "fund_id", "debit_currency", "debit",
+                    "credit_currency", "credit", "member_unit_id", "project_id", "category", "commitment_id", "memo",
+                    "date", "posted"]
+    _insert_rows(JournalLine, line_columns, [
+        (
+            alliance.pk, entry.pk, position, line["account"].pk, line["fund"].pk, line["currency"], line["debit"],
+            line["currency"], line["credit"], getattr(line["member_unit"], "pk", None), getattr(line["project"], "pk", None),
+            line["category"], getattr(line["commitment"], "pk", None), line["memo"], entry.date, False,
         )
         for entry, prepared in zip(entries, prepared_entries)
         for position, line in enumerate(prepared)
-    ], batch_size=2000)
+    ])
     return entries
 
 
@@ -427,9 +485,56 @@ def entry_content(entry, lines) -> dict:
     }
 
 
-def entry_hash(entry, lines, previous_hash: str) -> str:
-    canonical = json.dumps(entry_content(entry, lines), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def content_hash(content: dict, previous_hash: str) -> str:
+    """sha256(previous hash + "\n" + canonical JSON of `entry_content`)."""
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256((previous_hash + "\n" + canonical).encode("utf-8")).hexdigest()
+
+
+def entry_hash(entry, lines, previous_hash: str) -> str:
+    return content_hash(entry_content(entry, lines), previous_hash)
+
+
+def entry_content_of_rows(entry_row: tuple, line_rows: list, attachments: list) -> dict:
+    """`entry_content` from plain rows (for verification at scale): the same dict, built without
+    model instances. `entry_row` = (alliance_id, sequence, date, description, recorded_by_id,
+    approved_by_id, reverses_id); each line row = (position, account code, fund_id, fund source,
+    fund project_id, currency, debit, credit, member_unit_id, project_id, commitment_id, category, memo);
+    `attachments` = [(name, sha256)]."""
+    alliance_id, sequence, date, description, recorded_by_id, approved_by_id, reverses_id = entry_row
+    return {
+        "alliance": alliance_id,
+        "sequence": sequence,
+        "date": date.isoformat(),
+        "description": description,
+        "recorded_by": recorded_by_id,
+        "approved_by": approved_by_id,
+        "reverses": reverses_id,
+        "attachments": sorted([name, digest] for name, digest in attachments),
+        "lines": [
+            [position, code, fund_id, source, fund_project_id, currency, f"{debit:.2f}", f"{credit:.2f}",
+             unit_id, project_id, commitment_id, category, memo]
+            for (position, code, fund_id, source, fund_project_id, currency, debit, credit, unit_id, project_id,
+                 commitment_id, category, memo) in line_rows
+        ],
+    }
+
+
+class _Amount:
+    """A line's amount as `entry_content` reads it (`.amount`, `.currency`), without Money."""
+
+    __slots__ = ("amount", "currency")
+
+    def __init__(self, amount, currency):
+        self.amount = amount
+        self.currency = currency
+
+
+class _PlainLine:
+    """A posted-to-be line read as a plain row: the attributes `entry_content` and `balance_deltas` read."""
+
+    __slots__ = ("position", "account_id", "account", "fund_id", "fund", "debit", "credit", "member_unit_id",
+                 "project_id", "commitment_id", "category", "memo", "date")
 
 
 def balance_deltas(lines) -> dict:
@@ -443,41 +548,49 @@ def balance_deltas(lines) -> dict:
 
 
 def _apply_balances(alliance, lines) -> None:
-    """Add the lines to the monthly balance table: one upsert statement per 1,000 keys touched."""
+    """Add the lines to the monthly balance table: one upsert per batch (PostgreSQL: arrays through
+    `unnest`; elsewhere one multi-row upsert per 500 keys)."""
     rows = [
         (alliance.pk, account_id, fund_id, currency, month, debit, credit)
         for (account_id, fund_id, currency, month), (debit, credit) in sorted(balance_deltas(lines).items())
     ]
+    if not rows:
+        return
     table = LedgerBalance._meta.db_table
+    upsert = (" ON CONFLICT (account_id, fund_id, currency, month) DO UPDATE SET "
+              f"debit = {table}.debit + excluded.debit, credit = {table}.credit + excluded.credit")
+    columns = "alliance_id, account_id, fund_id, currency, month, debit, credit"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 1000):
-            chunk = rows[start:start + 1000]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        if connection.vendor == "postgresql":
             cursor.execute(
-                f"INSERT INTO {table} (alliance_id, account_id, fund_id, currency, month, debit, credit) VALUES {values} "
-                "ON CONFLICT (account_id, fund_id, currency, month) DO UPDATE SET "
-                f"debit = {table}.debit + excluded.debit, credit = {table}.credit + excluded.credit",
-                [value for row in chunk for value in row],
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], "
+                f"%s::varchar(3)[], %s::date[], %s::numeric[], %s::numeric[]){upsert}",
+                [list(column) for column in zip(*rows)],
             )
+            return
+        for start in range(0, len(rows), 500):
+            chunk = rows[start:start + 500]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}{upsert}",
+                           [connection.ops.adapt_datefield_value(v) if isinstance(v, datetime.date) else v
+                            for row in chunk for v in row])
 
 
 def _mark_posted(entries, actor, posted_at) -> None:
-    """Write sequence, hashes, approver and status of the entries: one statement per 1,000."""
-    table = JournalEntry._meta.db_table
-    with connection.cursor() as cursor:
-        for start in range(0, len(entries), 1000):
-            chunk = entries[start:start + 1000]
-            if connection.vendor == "postgresql":
-                values = ", ".join(["(%s::bigint, %s::bigint, %s::text, %s::text)"] * len(chunk))
-                cursor.execute(
-                    f"UPDATE {table} AS e SET sequence = v.seq, previous_hash = v.prev, hash = v.hash, "
-                    f"approved_by_id = %s, posted_at = %s, status = %s FROM (VALUES {values}) AS v(id, seq, prev, hash) "
-                    "WHERE e.id = v.id",
-                    [actor.pk, posted_at, JournalEntry.Status.POSTED]
-                    + [value for e in chunk for value in (e.pk, e.sequence, e.previous_hash, e.hash)],
-                )
-            else:
-                JournalEntry.objects.bulk_update(chunk, ["sequence", "previous_hash", "hash", "approved_by", "posted_at", "status"])
+    """Write sequence, hashes, approver and status of the entries in one statement (PostgreSQL:
+    arrays joined through `unnest`; elsewhere Django's bulk_update)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {JournalEntry._meta.db_table} AS e SET sequence = v.seq, previous_hash = v.prev, hash = v.hash, "
+                "approved_by_id = %s, posted_at = %s, status = %s "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS v(id, seq, prev, hash) WHERE e.id = v.id",
+                [actor.pk, posted_at, JournalEntry.Status.POSTED, [e.pk for e in entries], [e.sequence for e in entries],
+                 [e.previous_hash for e in entries], [e.hash for e in entries]],
+            )
+    else:
+        JournalEntry.objects.bulk_update(entries, ["sequence", "previous_hash", "hash", "approved_by", "posted_at", "status"],
+                                         batch_size=500)
 
 
 def _approve_many(*, actor, alliance, entries, single=False) -> list[JournalEntry]:
@@ -515,10 +628,23 @@ def _approve_many(*, actor, alliance, entries, single=False) -> list[JournalEntr
         if errors:
             raise _in_batch(ValidationFailed(fields=errors), index, single)
         ordered.append(entry)
+    # Lines as plain rows (no model instances): a batch of 1,000 entries reads 2,000 of them.
+    accounts = {a.pk: a for a in Account.objects.all()}
+    funds = {f.pk: f for f in Fund.objects.select_related("project")}
     lines_of = defaultdict(list)
-    all_lines = list(JournalLine.objects.filter(entry_id__in=ids).select_related("account", "fund").order_by("entry_id", "position"))
-    for line in all_lines:
-        lines_of[line.entry_id].append(line)
+    all_lines = []
+    for (entry_id, position, account_id, fund_id, currency, debit, credit, unit_id, project_id, commitment_id,
+         category, memo, date) in JournalLine.objects.filter(entry_id__in=ids).order_by("entry_id", "position").values_list(
+            "entry_id", "position", "account_id", "fund_id", "debit_currency", "debit", "credit", "member_unit_id",
+            "project_id", "commitment_id", "category", "memo", "date"):
+        line = _PlainLine()
+        line.position, line.account_id, line.account, line.fund_id, line.fund = (
+            position, account_id, accounts[account_id], fund_id, funds[fund_id])
+        line.debit, line.credit = _Amount(debit, currency), _Amount(credit, currency)
+        line.member_unit_id, line.project_id, line.commitment_id = unit_id, project_id, commitment_id
+        line.category, line.memo, line.date = category, memo, date
+        lines_of[entry_id].append(line)
+        all_lines.append(line)
     restricted = sorted({line.fund_id for line in all_lines if line.fund.restricted})
     if restricted:
         list(Fund.objects.select_for_update().filter(pk__in=restricted).order_by("pk"))
@@ -554,13 +680,9 @@ def _approve_many(*, actor, alliance, entries, single=False) -> list[JournalEntr
         entry.status = JournalEntry.Status.POSTED
         previous = entry.hash
     _mark_posted(ordered, actor, posted_at)
-    get_history_manager_for_model(JournalEntry).bulk_history_create(
-        ordered, batch_size=1000, update=True, default_user=actor, default_date=posted_at
-    )
+    _history_rows(ordered, "~", actor, posted_at)
     JournalLine.objects.filter(entry_id__in=ids).update(posted=True)
     Ledger.objects.filter(pk=ledger.pk).update(last_sequence=sequence, last_hash=previous)
-    for line in all_lines:
-        line.posted = True
     _apply_balances(alliance, all_lines)
     return ordered
 
