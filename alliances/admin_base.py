@@ -16,7 +16,7 @@ def administered_alliance_ids(user) -> list[int]:
     )
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyPermissions:
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -25,6 +25,20 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyPermissions, SimpleHistoryAdmin):
+    pass
+
+
+class ReadOnlyTenantInline(ReadOnlyPermissions, admin.TabularInline):
+    """Rows shown under their parent (already filtered to the user's alliances)."""
+
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return self.model.objects.with_scopes_disabled().all()
 
 
 class TenantAdmin(ReadOnlyAdmin):

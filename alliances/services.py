@@ -251,3 +251,33 @@ def unit_seats_vacate(*, actor, alliance, unit) -> list[RoleGrant]:
         seat.vacated_at = timezone.now()
         seat.save(update_fields=["vacated_at"])
     return revoked
+
+
+# Recognition status: moved only by bureau submissions and decisions (第九条 to 第十三条, 第二十条).
+STATUS_TRANSITIONS = {
+    Alliance.Status.FORMING: {Alliance.Status.APPLYING, Alliance.Status.DISSOLVING},
+    Alliance.Status.APPLYING: {Alliance.Status.RECOGNISED, Alliance.Status.FORMING, Alliance.Status.DISSOLVING},
+    Alliance.Status.RECOGNISED: {Alliance.Status.DISSOLVING},
+    Alliance.Status.DISSOLVING: {Alliance.Status.DISSOLVED, Alliance.Status.RECOGNISED, Alliance.Status.FORMING,
+                                 Alliance.Status.APPLYING},
+    Alliance.Status.DISSOLVED: set(),
+}
+
+
+@tenant_service
+def alliance_status_set(*, actor, alliance, status: str, reason: str) -> Alliance:
+    """Move the alliance's recognition status (with history and its reason). Called by the bureau
+    app's submit and decision handlers only: by the secretary-general (applying, dissolving) or a
+    bureau officer deciding (recognised, dissolved, back on rejection)."""
+    if not (access.is_bureau_officer(actor) or access.has_role(actor, alliance, Role.SECRETARY_GENERAL)):
+        raise Forbidden()
+    alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
+    if status == alliance.status:
+        return alliance
+    if status not in STATUS_TRANSITIONS.get(alliance.status, set()):
+        raise Conflict(_("联盟状态不能从“%(old)s”变为“%(new)s”。") % {
+            "old": alliance.get_status_display(), "new": Alliance.Status(status).label})
+    alliance.status = status
+    alliance._change_reason = reason
+    alliance.save(update_fields=["status"])
+    return alliance

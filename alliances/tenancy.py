@@ -9,8 +9,11 @@ import functools
 from contextvars import ContextVar
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from django_scopes import ScopedManager, scope
 from simple_history.models import HistoricalRecords
+
+from alliances.errors import Conflict
 
 _actor: ContextVar = ContextVar("lianmeng_actor", default=None)
 
@@ -39,6 +42,38 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def _sealed(model) -> Conflict:
+    return Conflict(_("“%(what)s”一经写入即不可修改或删除。") % {"what": model._meta.verbose_name})
+
+
+class SealedQuerySet(models.QuerySet):
+    """Bulk writes would bypass the per-row guard: refuse them too."""
+
+    def update(self, **kwargs):
+        raise _sealed(self.model)
+
+    def delete(self):
+        raise _sealed(self.model)
+
+
+class SealedTenantModel(TenantModel):
+    """A tenant row written once and never changed or deleted (sealed results, resolutions, charter
+    versions, frozen submissions, decisions). A correction is a new row."""
+
+    objects = ScopedManager(alliance="alliance", _manager_class=models.Manager.from_queryset(SealedQuerySet))
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise _sealed(type(self))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise _sealed(type(self))
 
 
 class TenantHistoryBase(models.Model):

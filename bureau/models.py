@@ -13,10 +13,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
-from alliances.errors import Conflict
-from alliances.tenancy import TenantModel, tenant_history
+from alliances.tenancy import SealedTenantModel, TenantModel, tenant_history
 
 
 class Kind(models.TextChoices):
@@ -127,34 +125,6 @@ class Submission(TenantModel):
         return self.decisions.order_by("-decided_at", "-id").first()
 
 
-class FrozenQuerySet(models.QuerySet):
-    """Bulk writes would bypass the per-row guard: refuse them too."""
-
-    def update(self, **kwargs):
-        raise Conflict(_("已报送的版本不可修改。"))
-
-    def delete(self):
-        raise Conflict(_("已报送的版本不可删除。"))
-
-
-FrozenManager = models.Manager.from_queryset(FrozenQuerySet)
-
-
-class AppendOnly(models.Model):
-    """Rows are written once and never changed or deleted (snapshots, decisions)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise Conflict(_("已报送的版本不可修改。"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise Conflict(_("已报送的版本不可删除。"))
-
-
 def canonical_json(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -167,7 +137,7 @@ def content_hash(snapshot: dict, document: bytes) -> str:
     return digest.hexdigest()
 
 
-class SubmissionVersion(AppendOnly, TenantModel):
+class SubmissionVersion(SealedTenantModel):
     """One frozen submission: what the bureau received. Never changes afterwards."""
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="versions", verbose_name=_("报送事项"))
@@ -178,7 +148,6 @@ class SubmissionVersion(AppendOnly, TenantModel):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送人"))
     submitted_at = models.DateTimeField(_("报送时间"))
 
-    objects = ScopedManager(alliance="alliance", _manager_class=FrozenManager)
 
     class Meta:
         verbose_name = _("报送版本")
@@ -194,7 +163,7 @@ class SubmissionVersion(AppendOnly, TenantModel):
         return content_hash(self.snapshot, self.document) == self.sha256
 
 
-class Decision(AppendOnly, TenantModel):
+class Decision(SealedTenantModel):
     """The bureau's decision on one submitted version, with the opinions of 附件4."""
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("报送事项"))
@@ -210,7 +179,6 @@ class Decision(AppendOnly, TenantModel):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("审核人"))
     decided_at = models.DateTimeField(_("审核时间"))
 
-    objects = ScopedManager(alliance="alliance", _manager_class=FrozenManager)
 
     class Meta:
         verbose_name = _("审核意见")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from alliances import access
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Role
+from alliances.services import alliance_status_set
 from alliances.tenancy import tenant_service
 from bureau import documents, gates
 from bureau.models import (
@@ -213,37 +214,6 @@ def _decide(*, actor, alliance, submission: Submission, decision: str, opinion: 
         for handler in gates.handlers_for(submission.kind):
             handler(submission)
     return submission
-
-
-# ---------------------------------------------------------------- alliance status (gated on the bureau)
-
-STATUS_TRANSITIONS = {
-    Alliance.Status.FORMING: {Alliance.Status.APPLYING, Alliance.Status.DISSOLVING},
-    Alliance.Status.APPLYING: {Alliance.Status.RECOGNISED, Alliance.Status.FORMING, Alliance.Status.DISSOLVING},
-    Alliance.Status.RECOGNISED: {Alliance.Status.DISSOLVING},
-    Alliance.Status.DISSOLVING: {Alliance.Status.DISSOLVED, Alliance.Status.RECOGNISED, Alliance.Status.FORMING,
-                                 Alliance.Status.APPLYING},
-    Alliance.Status.DISSOLVED: set(),
-}
-
-
-@tenant_service
-def alliance_status_set(*, actor, alliance, status: str, reason: str) -> Alliance:
-    """Move the alliance's recognition status (with history and its reason). Called by this app's
-    submit and decision handlers only: by the secretary-general (applying, dissolving) or a bureau
-    officer deciding (recognised, dissolved, back on rejection)."""
-    if not (access.is_bureau_officer(actor) or access.has_role(actor, alliance, Role.SECRETARY_GENERAL)):
-        raise Forbidden()
-    alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
-    if status == alliance.status:
-        return alliance
-    if status not in STATUS_TRANSITIONS.get(alliance.status, set()):
-        raise Conflict(_("联盟状态不能从“%(old)s”变为“%(new)s”。") % {
-            "old": alliance.get_status_display(), "new": Alliance.Status(status).label})
-    alliance.status = status
-    alliance._change_reason = reason
-    alliance.save(update_fields=["status"])
-    return alliance
 
 
 @gates.on_decision(Kind.RECOGNITION_APPLICATION)

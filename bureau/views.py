@@ -15,7 +15,7 @@ from alliances import access
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
 from alliances.models import Role
-from alliances.pages import AlliancePageMixin
+from alliances.pages import AlliancePageMixin, add_service_errors
 from bureau import documents, selectors, services
 from bureau.forms import DecisionForm, NarrativeForm, SubmissionCreateForm
 from bureau.models import Kind, Submission
@@ -23,16 +23,19 @@ from bureau.models import Kind, Submission
 ALLIANCE_READERS = access.SECRETARIAT | {Role.COUNCILLOR, access.CHAIR, Role.AUDITOR}
 
 
-def _service_error_to_form(form, exc: ServiceError, request) -> None:
-    placed = False
-    for name, msgs in exc.fields.items():
-        name = name.split(".")[-1]
-        if form is not None and name in form.fields:
-            for msg in msgs:
-                form.add_error(name, str(msg))
-            placed = True
-    if not placed:
-        messages.error(request, str(exc.message))
+def submission_or_404(submission: Submission | None) -> Submission:
+    if submission is None:
+        raise Http404
+    return submission
+
+
+def history_context(submission: Submission) -> dict:
+    """What `bureau/_history.html` shows on both sides: the frozen versions and the decisions."""
+    return {
+        "submission": submission,
+        "versions": submission.versions.order_by("-number"),
+        "decisions": submission.decisions.select_related("decided_by").order_by("-decided_at"),
+    }
 
 
 def pdf_response(data: bytes, filename: str, inline: bool = True) -> HttpResponse:
@@ -85,7 +88,7 @@ class SubmissionListView(AlliancePageMixin, TemplateView):
                     title=form.cleaned_data["title"], payload=payload,
                 )
             except ServiceError as exc:
-                _service_error_to_form(form, exc, request)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("已创建草稿。"))
                 return redirect("bureau_alliance:submission", slug=slug, pk=submission.pk)
@@ -97,10 +100,7 @@ class SubmissionDetailView(AlliancePageMixin, TemplateView):
     page_roles = ALLIANCE_READERS
 
     def get_submission(self):
-        submission = Submission.objects.filter(pk=self.kwargs["pk"]).first()
-        if submission is None:
-            raise Http404
-        return submission
+        return submission_or_404(Submission.objects.filter(pk=self.kwargs["pk"]).first())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -108,9 +108,7 @@ class SubmissionDetailView(AlliancePageMixin, TemplateView):
         initial = {"title": submission.title, **{k: submission.payload.get(k, "") for k in NarrativeForm.FORM_KEYS}}
         initial.update({name: getattr(submission, name) for name in services.NARRATIVE_FIELDS})
         context.update(
-            submission=submission,
-            versions=submission.versions.order_by("-number"),
-            decisions=submission.decisions.select_related("decided_by").order_by("-decided_at"),
+            history_context(submission),
             form=kwargs.get("form") or NarrativeForm(initial=initial, kind=submission.kind),
             can_edit=submission.is_editable and self.is_secretariat,
             can_submit=submission.is_editable and Role.SECRETARY_GENERAL in self.roles,
@@ -125,7 +123,7 @@ class SubmissionDetailView(AlliancePageMixin, TemplateView):
                 services.submission_edit(actor=request.user, alliance=self.alliance, submission=submission,
                                          **form.service_kwargs())
             except ServiceError as exc:
-                _service_error_to_form(form, exc, request)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect("bureau_alliance:submission", slug=slug, pk=pk)
@@ -136,9 +134,7 @@ class SubmissionSubmitView(AlliancePageMixin, View):
     page_roles = {Role.SECRETARY_GENERAL}
 
     def post(self, request, slug, pk):
-        submission = Submission.objects.filter(pk=pk).first()
-        if submission is None:
-            raise Http404
+        submission = submission_or_404(Submission.objects.filter(pk=pk).first())
         try:
             services.submission_submit(actor=request.user, alliance=self.alliance, submission=submission)
         except ServiceError as exc:
@@ -156,9 +152,7 @@ class SubmissionDocumentView(AlliancePageMixin, View):
     page_roles = ALLIANCE_READERS
 
     def get(self, request, slug, pk):
-        submission = Submission.objects.filter(pk=pk).first()
-        if submission is None:
-            raise Http404
+        submission = submission_or_404(Submission.objects.filter(pk=pk).first())
         if submission.version == 0 or request.GET.get("preview"):
             if not submission.is_editable:
                 raise Http404
@@ -201,18 +195,13 @@ class BureauSubmissionView(BureauOfficerRequired, TemplateView):
     template_name = "bureau/review.html"
 
     def get_submission(self):
-        submission = selectors.bureau_submission(self.kwargs["pk"])
-        if submission is None:
-            raise Http404
-        return submission
+        return submission_or_404(selectors.bureau_submission(self.kwargs["pk"]))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         submission = kwargs.get("submission") or self.get_submission()
         context.update(
-            submission=submission,
-            versions=submission.versions.order_by("-number"),
-            decisions=submission.decisions.select_related("decided_by").order_by("-decided_at"),
+            history_context(submission),
             form=kwargs.get("form") or DecisionForm(),
             can_decide=submission.status == Submission.Status.SUBMITTED,
         )
@@ -225,7 +214,7 @@ class BureauSubmissionView(BureauOfficerRequired, TemplateView):
             try:
                 services.submission_decide(actor=request.user, submission=submission, **form.cleaned_data)
             except ServiceError as exc:
-                _service_error_to_form(form, exc, request)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("审核结论已记录。"))
                 return redirect("bureau:submission", pk=pk)
@@ -234,8 +223,6 @@ class BureauSubmissionView(BureauOfficerRequired, TemplateView):
 
 class BureauDocumentView(BureauOfficerRequired, View):
     def get(self, request, pk):
-        submission = selectors.bureau_submission(pk)
-        if submission is None:
-            raise Http404
+        submission = submission_or_404(selectors.bureau_submission(pk))
         version = version_document(submission, request.GET.get("version"))
         return pdf_response(version.document, f"{submission.alliance.slug}-{submission.pk}-v{version.number}.pdf")

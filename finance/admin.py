@@ -2,28 +2,14 @@
 
 from django.contrib import admin
 
-from alliances.admin_base import TenantAdmin
+from alliances.admin_base import ReadOnlyTenantInline, TenantAdmin
 from finance.models import Account, Attachment, Commitment, Fund, JournalEntry, JournalLine, Period
 
 
-class JournalLineInline(admin.TabularInline):
+class JournalLineInline(ReadOnlyTenantInline):
     model = JournalLine
     fields = ["position", "account", "fund", "debit", "credit", "member_unit", "project", "category", "memo"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return JournalLine.objects.with_scopes_disabled().all()
 
 
 @admin.register(JournalEntry)

@@ -1,7 +1,7 @@
 """Governance: charter, motions and ballots, sealed results and resolutions, meetings, consultations.
 
 Services (governance/services.py) are the only writers. Sealed results and resolutions are
-append-only: saving an existing row or deleting one raises (see `AppendOnlyModel`).
+append-only: saving an existing row or deleting one raises (see `alliances.tenancy.SealedTenantModel`).
 """
 
 import uuid
@@ -13,9 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from django_scopes import ScopedManager
 
-from alliances.tenancy import TenantModel, tenant_history
+from alliances.tenancy import SealedTenantModel, TenantModel, tenant_history
 
 
 class MotionKind(models.TextChoices):
@@ -42,36 +41,7 @@ class Choice(models.TextChoices):
     ABSTAIN = "abstain", _("弃权")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError(f"{self.model.__name__} rows are sealed and cannot be changed")
-
-    def delete(self):
-        raise PermissionError(f"{self.model.__name__} rows are sealed and cannot be deleted")
-
-
-class AppendOnlyManager(models.Manager.from_queryset(AppendOnlyQuerySet)):
-    pass
-
-
-class AppendOnlyModel(models.Model):
-    """Rows are written once: an update or a delete of a stored row raises (instance and queryset)."""
-
-    objects = ScopedManager(_manager_class=AppendOnlyManager, alliance="alliance")
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError(f"{type(self).__name__} rows are sealed and cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError(f"{type(self).__name__} rows are sealed and cannot be deleted")
-
-
-class CharterVersion(AppendOnlyModel, TenantModel):
+class CharterVersion(SealedTenantModel):
     """The alliance's voting rules. A change is a new version; motions keep the version they were created under."""
 
     version = models.PositiveIntegerField(_("版本"))
@@ -222,7 +192,7 @@ class Ballot(TenantModel):
         ]
 
 
-class SealedResult(AppendOnlyModel, TenantModel):
+class SealedResult(SealedTenantModel):
     """The tally, voter list and result of a closed motion, chained by SHA-256 per alliance."""
 
     motion = models.OneToOneField(Motion, on_delete=models.PROTECT, related_name="sealed_result")
@@ -251,7 +221,7 @@ class SealedResult(AppendOnlyModel, TenantModel):
         return f"#{self.sequence} {self.title}"
 
 
-class Resolution(AppendOnlyModel, TenantModel):
+class Resolution(SealedTenantModel):
     motion = models.OneToOneField(Motion, on_delete=models.PROTECT, related_name="resolution_record")
     number = models.CharField(_("决议编号"), max_length=40)
     year = models.PositiveSmallIntegerField()

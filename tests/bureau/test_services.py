@@ -4,6 +4,7 @@ from django_scopes import scope
 
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance
+from alliances.services import alliance_status_set
 from bureau import gates, services
 from bureau.models import Decision, Kind, Submission, SubmissionVersion, content_hash
 from membership.models import MemberUnit
@@ -277,9 +278,9 @@ def test_dissolution_is_dissolved_on_approval_and_restored_on_rejection(oe, bm, 
 
 def test_alliance_status_set_refuses_illegal_transitions_and_outsiders(oe, bureau_user):
     with pytest.raises(Conflict):
-        services.alliance_status_set(actor=bureau_user, alliance=oe.alliance, status=Alliance.Status.DISSOLVED, reason="x")
+        alliance_status_set(actor=bureau_user, alliance=oe.alliance, status=Alliance.Status.DISSOLVED, reason="x")
     with pytest.raises(Forbidden):
-        services.alliance_status_set(actor=oe.user("sec"), alliance=oe.alliance, status=Alliance.Status.APPLYING, reason="x")
+        alliance_status_set(actor=oe.user("sec"), alliance=oe.alliance, status=Alliance.Status.APPLYING, reason="x")
     assert alliance_row(oe).status == Alliance.Status.FORMING
 
 

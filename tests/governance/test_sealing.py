@@ -40,18 +40,18 @@ def test_sealed_result_model_refuses_update_and_delete(oe):
     with scope(alliance=oe.alliance):
         sealed = SealedResult.objects.get()
         sealed.result = "failed"
-        with pytest.raises(PermissionError):
+        with pytest.raises(Conflict):
             sealed.save()
-        with pytest.raises(PermissionError):
+        with pytest.raises(Conflict):
             sealed.delete()
-        with pytest.raises(PermissionError):
+        with pytest.raises(Conflict):
             SealedResult.objects.filter(pk=sealed.pk).update(result="failed")
-        with pytest.raises(PermissionError):
+        with pytest.raises(Conflict):
             SealedResult.objects.all().delete()
         resolution = Resolution.objects.get()
-        with pytest.raises(PermissionError):
+        with pytest.raises(Conflict):
             resolution.save()
-        with pytest.raises(PermissionError):
+        with pytest.raises(Conflict):
             Resolution.objects.all().delete()
         assert SealedResult.objects.get().result == "passed"
 
