@@ -126,10 +126,6 @@ def _closed_months() -> set:
     return set(Period.objects.filter(status=Period.Status.CLOSED).values_list("year", "month"))
 
 
-def _period_is_closed(alliance, date) -> bool:
-    return Period.objects.filter(year=date.year, month=date.month, status=Period.Status.CLOSED).exists()
-
-
 def _asset_balances_of_funds(fund_ids) -> dict:
     """(fund_id, currency) -> posted assets held (debit - credit on asset accounts), from the balance table."""
     rows = (
@@ -281,12 +277,6 @@ def _date_errors(date, closed: set) -> dict:
     if (date.year, date.month) in closed:
         return {"date": [_("%(y)s年%(m)s月已结账，不能记入该期间。") % {"y": date.year, "m": date.month}]}
     return {}
-
-
-def _check_date(alliance, date) -> None:
-    errors = _date_errors(date, _closed_months())
-    if errors:
-        raise ValidationFailed(fields=errors)
 
 
 def _require_recorder(actor, alliance) -> None:

@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db.models import Sum
 from django_scopes import scope
 
 from alliances.errors import Conflict, Forbidden, ValidationFailed
@@ -227,3 +226,27 @@ def test_api_batch_refusals_name_the_entry_and_write_nothing(oe, api):
     foreign = api(oe.user("sg")).post(base + "approve-batch/", {"entries": [made[0]["id"], 10**9]}, format="json")
     assert foreign.status_code == 400
     assert state(oe) == before
+
+
+def test_approvals_page_posts_the_ticked_entries_in_one_batch_or_none(oe, client):
+    fund = services.fund_for(alliance=oe.alliance, source="other")
+    by_sec = services.entries_record_batch(actor=oe.user("sec"), alliance=oe.alliance, entries=specs(fund, 2, start=D(2026, 8, 1)))
+    by_sg = services.entry_record(actor=oe.user("sg"), alliance=oe.alliance, date=D(2026, 8, 5), description="秘书长录入",
+                                  lines=simple_lines(fund, 7))
+    url = f"/a/{oe.alliance.slug}/finance/approvals/"
+    client.force_login(oe.user("sg"))
+    before = state(oe)
+    refused = client.post(url, {"entry": [str(e.pk) for e in by_sec] + [str(by_sg.pk)]})
+    assert refused.status_code == 302
+    assert state(oe) == before
+    done = client.post(url, {"entry": [str(e.pk) for e in by_sec]})
+    assert done.status_code == 302
+    with scope(alliance=oe.alliance):
+        posted = list(JournalEntry.objects.filter(pk__in=[e.pk for e in by_sec]).order_by("sequence"))
+        assert [e.status for e in posted] == ["posted", "posted"]
+        assert [e.date for e in posted] == [D(2026, 8, 1), D(2026, 8, 2)]  # date order
+        assert selectors.verify_chain(oe.alliance)["ok"]
+    client.force_login(oe.user("auditor"))
+    assert client.post(url, {"entry": [str(by_sg.pk)]}).status_code == 403
+    with scope(alliance=oe.alliance):
+        assert JournalEntry.objects.get(pk=by_sg.pk).status == "recorded"
