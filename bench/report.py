@@ -135,7 +135,8 @@ def build(ours: dict, hordak: dict | None, hordak_error: str | None, mode: str) 
         out.append(f"django-hordak {hordak.get('hordak_version')} on Django {hordak.get('django_version')}, own virtualenv and "
                    f"own database; same {hordak['load']['entries']:,} entries bulk-loaded "
                    f"({hordak['load']['seconds']:.1f} s), same posting stream, same {hr['balance_ms']['n']} balance queries"
-                   + (f"; the two ledgers agree on {agree}/{len(r['balance_values'])} balances." if agree is not None else "."))
+                   + (f"; the two ledgers agree on {agree}/{min(len(r['balance_values']), len(hr['balance_values']))} of the balances both "
+                      "computed." if agree is not None else "."))
     elif hordak_error:
         out.append("")
         out.append(f"django-hordak: not run: {hordak_error}")
