@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,12 +38,23 @@ class AssetForm(forms.Form):
                 label=_("份额（%）"), max_digits=7, decimal_places=4, required=False)
 
     def owners(self) -> list[tuple]:
-        rows = []
+        rows, self.owner_rows = [], []
         for n in range(OWNER_ROWS):
             unit, name, share = (self.cleaned_data.get(f"owner_{n}_{k}") for k in ("unit", "name", "share"))
             if unit or name or share is not None:
                 rows.append((unit, name or "", share if share is not None else 0))
+                self.owner_rows.append(n)
         return rows
+
+    def owner_error_fields(self, fields: dict) -> dict:
+        """The service names a co-owner `owners[i]` (i among the filled rows): show it on that row of the form."""
+        mapped = {}
+        for key, messages in fields.items():
+            match = re.fullmatch(r"owners\[(\d+)\]", key)
+            if match and int(match.group(1)) < len(getattr(self, "owner_rows", [])):
+                key = f"owner_{self.owner_rows[int(match.group(1))]}_unit"
+            mapped.setdefault(key, []).extend(messages)
+        return mapped
 
     def details(self) -> dict:
         keys = ("application_number", "patent_number", "registration_number", "filing_date", "grant_date",

@@ -153,6 +153,7 @@ class AssetCreateView(AlliancePageMixin, TemplateView):
                     project=form.cleaned_data["project"], owners=form.owners(), **form.details(),
                 )
             except ServiceError as error:
+                error.fields = form.owner_error_fields(error.fields)
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("知识产权已登记。"))

@@ -69,9 +69,14 @@ class ProjectDetailView(AlliancePageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         project = self.get_project()
         agreement = IPAgreement.objects.filter(project=project).first()
+        participants = list(project.participants.select_related("unit"))
+        # The agreement form shows each participant's current share: saving it replaces all shares.
+        share_of = {s.participant_id: s.share for s in agreement.shares.all()} if agreement else {}
+        for participant in participants:
+            participant.ip_share = share_of.get(participant.pk)
         context.update(
             project=project,
-            participants=project.participants.select_related("unit"),
+            participants=participants,
             budget=selectors.budget_vs_actual(project),
             budget_lines=project.budget_lines.select_related("participant__unit"),
             milestones=project.milestones.all(),
