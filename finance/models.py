@@ -243,9 +243,6 @@ class JournalLine(TenantModel):
         indexes = [
             models.Index(fields=["account", "fund", "debit_currency", "date"], condition=Q(posted=True), name="finance_line_balance_idx"),
             models.Index(fields=["member_unit", "date"], condition=Q(posted=True), name="finance_line_unit_idx"),
-            # The member statement's totals (index-only scan) and first page, by unit and account.
-            models.Index(fields=["member_unit", "account", "date", "debit_currency", "commitment", "debit", "credit"],
-                         condition=Q(posted=True), name="finance_line_unit_acct_idx"),
             models.Index(fields=["project", "date"], condition=Q(posted=True), name="finance_line_project_idx"),
         ]
 
