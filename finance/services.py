@@ -692,16 +692,6 @@ def entries_approve_batch(*, actor, alliance, entries) -> list[JournalEntry]:
     return _approve_many(actor=actor, alliance=alliance, entries=list(entries))
 
 
-@tenant_service
-def entries_post_batch(*, actor, approver, alliance, entries) -> list[JournalEntry]:
-    """Record a batch (by `actor`) and have `approver` post it, in one transaction (an import the
-    approver confirms). Same rules as `entries_record_batch` then `entries_approve_batch`."""
-    _require_recorder(actor, alliance)
-    _batch_size_check(entries)
-    recorded = _record_many(actor=actor, alliance=alliance, specs=list(entries))
-    return _approve_many(actor=approver, alliance=alliance, entries=recorded)
-
-
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
