@@ -138,21 +138,32 @@ def general_ledger(alliance, as_of=None, account=None, date_from=None) -> list[d
     """Per account: opening balance at `date_from`, posted lines up to `as_of` with running balance."""
     as_of = _as_of(as_of)
     accounts = [account] if account is not None else list(Account.objects.all())
+    # One read of the lines for every account (not one query per account of the chart).
+    lines = (
+        JournalLine.objects.filter(posted=True, account__in=accounts, date__lte=as_of)
+        .select_related("entry", "fund__project", "member_unit").order_by("date", "entry__sequence", "position")
+    )
+    currencies_before = defaultdict(set)
+    if date_from:
+        lines = lines.filter(date__gte=date_from)
+        for account_id, currency in (
+            JournalLine.objects.filter(posted=True, account__in=accounts, date__lt=date_from)
+            .values_list("account_id", "debit_currency").distinct()
+        ):
+            currencies_before[account_id].add(currency)
+    lines_of = defaultdict(list)
+    for line in lines:
+        lines_of[line.account_id].append(line)
     out = []
     for acc in accounts:
-        lines = (
-            JournalLine.objects.filter(posted=True, account=acc, date__lte=as_of)
-            .select_related("entry", "fund__project", "member_unit").order_by("date", "entry__sequence", "position")
-        )
         opening = defaultdict(lambda: ZERO)
         if date_from:
-            lines = lines.filter(date__gte=date_from)
             before = date_from - datetime.timedelta(days=1)
-            for currency in JournalLine.objects.filter(posted=True, account=acc, date__lt=date_from).values_list("debit_currency", flat=True).distinct():
+            for currency in sorted(currencies_before[acc.pk]):
                 opening[currency] = balance(alliance, acc, as_of=before, currency=currency)
         running = defaultdict(lambda: ZERO, opening)
         items = []
-        for line in lines:
+        for line in lines_of[acc.pk]:
             currency = str(line.debit.currency)
             running[currency] += line.debit.amount - line.credit.amount
             items.append({"line": line, "entry": line.entry, "currency": currency, "debit": line.debit.amount,

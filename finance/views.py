@@ -27,7 +27,9 @@ class FinancePage(AlliancePageMixin, TemplateView):
     write_roles = access.SECRETARIAT
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and access.is_bureau_officer(request.user) and request.method == "GET":
+        # Only pages every ledger reader may open: not the secretariat's own (the new-entry form).
+        if (request.user.is_authenticated and access.is_bureau_officer(request.user) and request.method == "GET"
+                and READERS <= set(self.page_roles)):
             self.page_roles = None
         return super().dispatch(request, *args, **kwargs)
 

@@ -275,9 +275,10 @@ class ConsultationListView(AlliancePageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         consultations = Consultation.objects.all()
         if not self.is_secretariat:
-            consultations = consultations.filter(
-                Q(invitations__expert=self.request.user, invitations__excluded=False) | Q(status=Consultation.Status.CLOSED)
-            ).distinct()
+            visible = Q(invitations__expert=self.request.user, invitations__excluded=False)
+            if self.roles & {Role.COUNCILLOR, "chair"}:  # closed ones are council papers; an expert sees only their own
+                visible |= Q(status=Consultation.Status.CLOSED)
+            consultations = consultations.filter(visible).distinct()
         context["consultations"] = consultations[:200]
         context["answered"] = set(Opinion.objects.filter(expert=self.request.user).values_list("consultation_id", flat=True))
         if self.is_secretariat:
@@ -309,7 +310,8 @@ class ConsultationDetailView(AlliancePageMixin, TemplateView):
     def get_consultation(self):
         consultation = get_object_or_404(Consultation, pk=self.kwargs["pk"])
         invited = ExpertInvitation.objects.filter(consultation=consultation, expert=self.request.user, excluded=False).exists()
-        if not (self.is_secretariat or invited or consultation.status == Consultation.Status.CLOSED):
+        council_paper = consultation.status == Consultation.Status.CLOSED and self.roles & {Role.COUNCILLOR, "chair"}
+        if not (self.is_secretariat or invited or council_paper):
             raise Http404
         return consultation, invited
 

@@ -88,7 +88,7 @@ def transfers_for(user, alliance):
 
 def receipts_for(user, alliance):
     """Revenue is seen by the whole register's readers, and by representatives of an owner."""
-    qs = RevenueReceipt.objects.select_related("asset", "licence", "transfer").prefetch_related("shares__member_unit")
+    qs = RevenueReceipt.objects.select_related("asset", "licence", "transfer", "ownership_version").prefetch_related("shares__member_unit")
     units = representative_units(user, alliance)
     if units is None:
         return qs

@@ -19,6 +19,12 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return self.model.objects.filter(**self.filter)
 
+    def to_internal_value(self, data):
+        # The database would read 1.5 or true as row 1: an id is a whole number, nothing else.
+        if isinstance(data, bool) or (isinstance(data, float) and not data.is_integer()):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
 
 class ScopedRelatedFieldSchema(OpenApiSerializerFieldExtension):
     """In the OpenAPI schema a scoped related field is the related row's integer id."""

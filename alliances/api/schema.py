@@ -1,15 +1,54 @@
 """OpenAPI generation: views are introspected outside any request, so give them what a request
-would (no tenant, scopes off: introspection reads no rows)."""
+would (no tenant, scopes off: introspection reads no rows).
+
+Every operation also documents the error bodies `alliances.api.errors.exception_handler` returns
+(400 invalid input, 403 refused, 404 unknown or outsider, 409 refused by the object's state), all
+in the one `Error` shape, so clients and schema checks know them."""
 
 from django_scopes import scopes_disabled
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.plumbing import build_mock_request as spectacular_mock_request
 
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            },
+            "required": ["code", "message", "fields"],
+        }
+    },
+    "required": ["error"],
+}
+ERROR_STATUSES = {
+    "400": "Invalid input (`fields` names each field and its messages)",
+    "403": "Not signed in, or the role may not do this",
+    "404": "No such object, or not visible to this user",
+    "409": "Refused by the object's current state",
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def add_error_responses(schema: dict) -> dict:
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            for status, description in ERROR_STATUSES.items():
+                if status == "409" and method not in WRITE_METHODS:
+                    continue
+                operation["responses"].setdefault(status, {"content": ref, "description": description})
+    return schema
+
 
 class TenantAwareSchemaGenerator(SchemaGenerator):
     def get_schema(self, request=None, public=False):
         with scopes_disabled():
-            return super().get_schema(request=request, public=public)
+            return add_error_responses(super().get_schema(request=request, public=public))
 
 
 def build_mock_request(method, path, view, original_request, **kwargs):

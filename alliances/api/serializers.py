@@ -18,8 +18,8 @@ class MoneyOutput(serializers.Serializer):
 
 
 class AllianceOutput(serializers.ModelSerializer):
-    host_unit_name = serializers.CharField(source="host_unit.name", default=None, read_only=True)
-    responsible_entity_name = serializers.CharField(source="responsible_entity.name", default=None, read_only=True)
+    host_unit_name = serializers.CharField(source="host_unit.name", default=None, allow_null=True, read_only=True)
+    responsible_entity_name = serializers.CharField(source="responsible_entity.name", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = Alliance
@@ -37,7 +37,7 @@ class UserBrief(serializers.ModelSerializer):
 
 class SeatOutput(serializers.ModelSerializer):
     organ = serializers.CharField(source="organ.kind")
-    unit_name = serializers.CharField(source="unit.name", default=None)
+    unit_name = serializers.CharField(source="unit.name", default=None, allow_null=True)
     holder = serializers.SerializerMethodField()
 
     class Meta:
@@ -51,8 +51,8 @@ class SeatOutput(serializers.ModelSerializer):
 
 class RoleGrantOutput(serializers.ModelSerializer):
     user = UserBrief()
-    granted_by = serializers.CharField(source="granted_by.username", default=None)
-    revoked_by = serializers.CharField(source="revoked_by.username", default=None)
+    granted_by = serializers.CharField(source="granted_by.username", default=None, allow_null=True)
+    revoked_by = serializers.CharField(source="revoked_by.username", default=None, allow_null=True)
 
     class Meta:
         model = RoleGrant

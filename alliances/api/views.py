@@ -41,9 +41,10 @@ class MyAlliancesView(ListAPIView):
     serializer_class = AllianceOutput
 
     def get_queryset(self):
+        alliances = Alliance.objects.select_related("host_unit", "responsible_entity")
         if access.is_bureau_officer(self.request.user):
-            return Alliance.objects.all()
-        return Alliance.objects.filter(pk__in=access.alliances_of(self.request.user))
+            return alliances.all()
+        return alliances.filter(pk__in=access.alliances_of(self.request.user))
 
 
 class AllianceDetailView(AllianceViewMixin, RetrieveAPIView):

@@ -27,8 +27,8 @@ class DecisionOutput(serializers.ModelSerializer):
 class SubmissionOutput(serializers.ModelSerializer):
     alliance = serializers.CharField(source="alliance.slug")
     subject = serializers.SerializerMethodField()
-    created_by = serializers.CharField(source="created_by.username", default=None)
-    submitted_by = serializers.CharField(source="submitted_by.username", default=None)
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
+    submitted_by = serializers.CharField(source="submitted_by.username", default=None, allow_null=True)
     sha256 = serializers.SerializerMethodField()
     decisions = DecisionOutput(many=True)
     # Plain strings (the choices are documented) so the schema's enum names do not collide across apps.

@@ -6,10 +6,19 @@ import django_filters
 from finance.models import Account, Commitment, Fund, JournalEntry, Period, Source
 
 
+class NumberFilter(django_filters.NumberFilter):
+    """A number beyond 64 bits overflows the database driver (a 500): such a value is a 400."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class FundFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(choices=Source.choices)
     restricted = django_filters.BooleanFilter()
-    project = django_filters.NumberFilter(field_name="project_id")
+    project = NumberFilter(field_name="project_id")
 
     class Meta:
         model = Fund
@@ -17,8 +26,8 @@ class FundFilter(django_filters.FilterSet):
 
 
 class CommitmentFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter()
-    member_unit = django_filters.NumberFilter(field_name="member_unit_id")
+    year = NumberFilter()
+    member_unit = NumberFilter(field_name="member_unit_id")
 
     class Meta:
         model = Commitment
@@ -39,7 +48,7 @@ class EntryFilter(django_filters.FilterSet):
     date = django_filters.DateFilter()
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
-    sequence = django_filters.NumberFilter()
+    sequence = NumberFilter()
 
     class Meta:
         model = JournalEntry
@@ -47,7 +56,7 @@ class EntryFilter(django_filters.FilterSet):
 
 
 class PeriodFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter()
+    year = NumberFilter()
     status = django_filters.ChoiceFilter(choices=Period.Status.choices)
 
     class Meta:

@@ -106,7 +106,7 @@ class AccountOutput(serializers.ModelSerializer):
 
 class FundOutput(serializers.ModelSerializer):
     label = serializers.CharField(source="__str__")
-    project_code = serializers.CharField(source="project.code", default=None)
+    project_code = serializers.CharField(source="project.code", default=None, allow_null=True)
 
     class Meta:
         model = Fund

@@ -70,7 +70,7 @@ class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSe
         return Response(s.FundOutput(fund).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[AS_OF], responses=s.FundBalanceRow(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # a plain list, as documented
     def balances(self, request, slug):
         return Response(s.FundBalanceRow(selectors.fund_balances(self.alliance, _as_of(request)), many=True).data)
 
@@ -284,6 +284,7 @@ class ReportViewSet(LedgerViewSet):
     """Trial balance, general ledger, budget versus actual, verification and the auditor export."""
 
     queryset = JournalEntry.objects.none()
+    pagination_class = None  # every report is one document or a plain list, as documented
 
     serializer_class = s.TrialBalanceOutput
 

@@ -35,7 +35,7 @@ class MotionOutput(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True, help_text="draft | open | closed")
     charter_version = serializers.IntegerField(source="charter.version")
     threshold = serializers.SerializerMethodField()
-    subject_type = serializers.CharField(source="subject_type.model", default=None)
+    subject_type = serializers.CharField(source="subject_type.model", default=None, allow_null=True)
     tally = serializers.SerializerMethodField()
     resolution = serializers.SerializerMethodField()
 
@@ -172,6 +172,12 @@ class MeetingInput(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     starts_at = serializers.DateTimeField()
     location = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+
+    def validate_starts_at(self, value):
+        # Before 1901 Asia/Shanghai has a local-mean-time offset (+08:05:43) no client can parse back.
+        if not 1901 <= value.year <= 9998:
+            raise serializers.ValidationError(_("会议时间不在合理范围内。"))
+        return value
 
 
 class AgendaItemInput(serializers.Serializer):

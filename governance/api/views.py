@@ -215,8 +215,12 @@ class ConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Alli
         roles = self.roles()
         if roles & access.SECRETARIAT or access.is_bureau_officer(self.request.user):
             return queryset
-        # Experts: those they were asked in; councillors: closed ones (the summaries are council papers).
-        return queryset.filter(Q(invitations__expert=self.request.user) | Q(status=Consultation.Status.CLOSED)).distinct()
+        # Experts: those they were asked in (not recused); councillors: closed ones (the summaries are
+        # council papers).
+        visible = Q(invitations__expert=self.request.user, invitations__excluded=False)
+        if roles & {Role.COUNCILLOR, access.CHAIR}:
+            visible |= Q(status=Consultation.Status.CLOSED)
+        return queryset.filter(visible).distinct()
 
     def get_serializer_class(self):
         return s.ConsultationDetailOutput if self.action == "retrieve" else s.ConsultationOutput

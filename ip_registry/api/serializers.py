@@ -99,7 +99,7 @@ class TransferInput(serializers.Serializer):
 
 
 class ShareOutput(serializers.ModelSerializer):
-    member_unit_name = serializers.CharField(source="member_unit.name", default=None)
+    member_unit_name = serializers.CharField(source="member_unit.name", default=None, allow_null=True)
 
     class Meta:
         model = OwnershipShare
@@ -115,7 +115,7 @@ class OwnershipVersionOutput(serializers.ModelSerializer):
 
 
 class AssetOutput(serializers.ModelSerializer):
-    project_code = serializers.CharField(source="project.code", default=None)
+    project_code = serializers.CharField(source="project.code", default=None, allow_null=True)
     owners = serializers.SerializerMethodField()
     government_funded = serializers.SerializerMethodField()
     city_licensing_duty = serializers.SerializerMethodField(
@@ -155,7 +155,7 @@ class AssetDetailOutput(AssetOutput):
 
 
 class LicensorOutput(serializers.ModelSerializer):
-    member_unit_name = serializers.CharField(source="member_unit.name", default=None)
+    member_unit_name = serializers.CharField(source="member_unit.name", default=None, allow_null=True)
 
     class Meta:
         model = Licensor
@@ -164,7 +164,7 @@ class LicensorOutput(serializers.ModelSerializer):
 
 class LicenceOutput(serializers.ModelSerializer):
     licensors = LicensorOutput(many=True)
-    licensee_unit_name = serializers.CharField(source="licensee_unit.name", default=None)
+    licensee_unit_name = serializers.CharField(source="licensee_unit.name", default=None, allow_null=True)
     royalty_amount = MoneyOutput(allow_null=True)
 
     class Meta:
@@ -185,7 +185,7 @@ class TransferOutput(serializers.ModelSerializer):
 
 
 class RevenueShareOutput(serializers.ModelSerializer):
-    member_unit_name = serializers.CharField(source="member_unit.name", default=None)
+    member_unit_name = serializers.CharField(source="member_unit.name", default=None, allow_null=True)
     amount = MoneyOutput()
 
     class Meta:

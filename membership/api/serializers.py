@@ -43,7 +43,7 @@ class TransitionOutput(serializers.ModelSerializer):
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)
     event_display = serializers.CharField(source="get_event_display", read_only=True)
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True, read_only=True)
     consequences = serializers.SerializerMethodField()
 
     class Meta:

@@ -107,7 +107,7 @@ class DocumentOutput(serializers.ModelSerializer):
 
 
 class EventOutput(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.__str__", default=None)
+    actor = serializers.CharField(source="actor.__str__", default=None, allow_null=True)
 
     class Meta:
         model = Event

@@ -211,6 +211,21 @@ def test_expert_sees_only_consultations_asked_of_them(oe, api):
     assert api(oe.user("expert-3")).get(url(oe, "consultations/")).json()["count"] == 0
 
 
+def test_recused_expert_cannot_read_the_consultation(oe, api):
+    from governance import services
+
+    with scope(alliance=oe.alliance):
+        consultation = services.consultation_create(
+            actor=oe.user("sec"), alliance=oe.alliance, title="A", question="q",
+            experts=[oe.user("expert-1"), oe.user("expert-2")], concerned_units=[oe.units[2]],  # expert-2's unit
+            deadline=timezone.now() + timedelta(days=3),
+        )
+    recused = api(oe.user("expert-2"))
+    assert recused.get(url(oe, "consultations/")).json()["count"] == 0
+    assert recused.get(url(oe, f"consultations/{consultation.pk}/")).status_code == 404
+    assert api(oe.user("expert-1")).get(url(oe, f"consultations/{consultation.pk}/")).status_code == 200
+
+
 def test_window_end_refuses_vote_over_api(oe, api):
     motion = open_motion(oe)
     end_window(oe, motion)
