@@ -12,8 +12,9 @@ Steps (each timed, results in one JSON file):
    table filled from the same lines; then the invariants are checked: `manage.py verify_ledger`
    (subprocess), the balance table against a GROUP BY of the lines, selectors.balance against
    selectors.balance_recomputed, the trial balance balanced;
-3. posting throughput through finance.services.entry_record + entry_approve (two people), single
-   stream, restricted-fund spends included;
+3. posting throughput through the services, single stream, restricted-fund spends included:
+   in batches (finance.services.entries_record_batch + entries_approve_batch, two people) and one
+   entry at a time (entry_record + entry_approve); then the chain and the balance table re-checked;
 4. read latency: selectors.balance (account + fund at a date), selectors.member_statement of the
    unit named on 10% of the entries, selectors.trial_balance;
 5. governance: 1,000 council seats and councillors (bulk), a motion opened through
@@ -256,23 +257,18 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float =
         LedgerBalance.objects.bulk_create(new, batch_size=2000)
         Ledger.objects.filter(pk=ledger.pk).update(last_sequence=sequence, last_hash=previous)
     seconds = time.perf_counter() - t0
+    # What autovacuum does after a bulk insert (PostgreSQL >= 13 vacuums insert-only tables): the
+    # visibility map lets the member statement's totals use an index-only scan.
+    t_vacuum = time.perf_counter()
     with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) finance_journalline")
+        cursor.execute("VACUUM (ANALYZE) finance_journalentry")
         cursor.execute("ANALYZE")
-    return {"entries": n, "seconds": seconds, "rate": n / seconds if seconds else None,
+    return {"entries": n, "vacuum_seconds": time.perf_counter() - t_vacuum, "seconds": seconds, "rate": n / seconds if seconds else None,
             "lines_seconds": t_lines - t0, "balance_rows": len(balances)}
 
 
-def check_invariants(ctx: dict, full: bool) -> dict:
-    alliance = ctx["alliance"]
-    out = {}
-    t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "verify_ledger", alliance.slug],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    out["verify_ledger"] = {"exit": proc.returncode, "output": (proc.stdout + proc.stderr).strip()[-500:],
-                            "seconds": time.perf_counter() - t0}
-    log(f"  verify_ledger: exit {proc.returncode}: {proc.stdout.strip()[-200:]} ({out['verify_ledger']['seconds']:.1f}s)")
+def balance_table_mismatches(alliance) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -287,7 +283,21 @@ def check_invariants(ctx: dict, full: bool) -> dict:
             """,
             [alliance.pk, alliance.pk],
         )
-        out["balance_table_mismatches"] = cursor.fetchone()[0]
+        return cursor.fetchone()[0]
+
+
+def check_invariants(ctx: dict, full: bool) -> dict:
+    alliance = ctx["alliance"]
+    out = {}
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "verify_ledger", alliance.slug],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    out["verify_ledger"] = {"exit": proc.returncode, "output": (proc.stdout + proc.stderr).strip()[-500:],
+                            "seconds": time.perf_counter() - t0}
+    log(f"  verify_ledger: exit {proc.returncode}: {proc.stdout.strip()[-200:]} ({out['verify_ledger']['seconds']:.1f}s)")
+    out["balance_table_mismatches"] = balance_table_mismatches(alliance)
     with scope(alliance=alliance):
         mismatches = 0
         checked = 0
@@ -321,6 +331,7 @@ def service_lines(ctx, item):
 
 
 def post_through_services(ctx: dict, count: int, warmup: int, members: int) -> dict:
+    """The single-entry path (the UI's): entry_record by staff, entry_approve by the secretary-general."""
     alliance, staff, sg = ctx["alliance"], ctx["staff"], ctx["sg"]
     items = list(dataset.plan(count + warmup, members, seed=4242, start=datetime.date(2026, 1, 1), years=1))
     latencies = []
@@ -349,6 +360,52 @@ def post_through_services(ctx: dict, count: int, warmup: int, members: int) -> d
     total = time.perf_counter() - t_start
     return {"entries": count, "seconds": total, "rate": count / total, "latency_ms": dataset.summary(latencies),
             "restricted_spends": restricted, "queries_per_entry": queries}
+
+
+def post_batches(ctx: dict, count: int, batch: int, members: int) -> dict:
+    """Batch posting (voucher import + 批量审核): entries_record_batch by staff, then
+    entries_approve_batch by the secretary-general, `batch` entries each, single stream. Same
+    rules as the single path (approver != recorder, restricted funds never below zero, hash chain)."""
+    alliance, staff, sg = ctx["alliance"], ctx["staff"], ctx["sg"]
+    items = list(dataset.plan(count + batch, members, seed=4343, start=datetime.date(2027, 1, 1), years=1))
+    specs = [{"date": item.date, "description": item.description, "lines": service_lines(ctx, item)} for item in items]
+    restricted = sum(item.kind == "project_expense" for item in items[batch:])
+    # Warm-up batch (not timed), counted queries.
+    with QueryCounter() as recorded:
+        made = finance_services.entries_record_batch(actor=staff, alliance=alliance, entries=specs[:batch])
+    with QueryCounter() as approved:
+        finance_services.entries_approve_batch(actor=sg, alliance=alliance, entries=made)
+    latencies, record_ms, approve_ms = [], [], []
+    t_start = time.perf_counter()
+    for start in range(batch, len(specs), batch):
+        t0 = time.perf_counter()
+        made = finance_services.entries_record_batch(actor=staff, alliance=alliance, entries=specs[start:start + batch])
+        t1 = time.perf_counter()
+        finance_services.entries_approve_batch(actor=sg, alliance=alliance, entries=made)
+        t2 = time.perf_counter()
+        latencies.append((t2 - t0) * 1000)
+        record_ms.append((t1 - t0) * 1000)
+        approve_ms.append((t2 - t1) * 1000)
+    total = time.perf_counter() - t_start
+    return {"entries": count, "batch": batch, "seconds": total, "rate": count / total,
+            "latency_ms": dataset.summary(latencies), "record_ms": dataset.summary(record_ms),
+            "approve_ms": dataset.summary(approve_ms), "restricted_spends": restricted,
+            "queries_per_batch": {"record": recorded.count, "approve": approved.count}}
+
+
+def invariants_after_posting(ctx: dict, start: int) -> dict:
+    """After the services posted on top of the verified bulk load: the chain from entry `start` on
+    (what the services posted, chained to the load's last hash) still verifies, and the balance
+    table still equals a GROUP BY of all the lines."""
+    alliance = ctx["alliance"]
+    t0 = time.perf_counter()
+    with scope(alliance=alliance):
+        chain = selectors.verify_chain(alliance, start=start)
+    out = {"chain_ok": chain["ok"], "chain_count": chain["count"], "verify_seconds": time.perf_counter() - t0,
+           "broken": chain["broken"]}
+    out["balance_table_mismatches"] = balance_table_mismatches(alliance)
+    out["ok"] = chain["ok"] and out["balance_table_mismatches"] == 0
+    return out
 
 
 # ---------------------------------------------------------------- reads
@@ -390,7 +447,7 @@ def read_latencies(ctx: dict, n_balance: int, n_reports: int) -> dict:
 
 def server_side(ctx: dict, n: int) -> dict:
     """What the machine adds: the round trip of `SELECT 1` through Django, and the server's own
-    execution time (EXPLAIN ANALYZE) of the two statements selectors.balance runs, for the same queries."""
+    execution time (EXPLAIN ANALYZE) of the one statement selectors.balance runs, for the same queries."""
     alliance = ctx["alliance"]
     out = {}
     with connection.cursor() as cursor:
@@ -398,20 +455,11 @@ def server_side(ctx: dict, n: int) -> dict:
         times = []
         for code, fund_key, as_of in dataset.sample_queries(n):
             account, fund = ctx["accounts"][code], ctx["funds"][fund_key]
-            month = as_of.replace(day=1)
-            total = 0.0
-            for sql, params in (
-                ("SELECT SUM(debit), SUM(credit) FROM finance_ledgerbalance WHERE alliance_id = %s AND account_id = %s "
-                 "AND currency = 'CNY' AND month < %s AND fund_id = %s", [alliance.pk, account.pk, month, fund.pk]),
-                ("SELECT SUM(debit), SUM(credit) FROM finance_journalline WHERE alliance_id = %s AND posted AND "
-                 "account_id = %s AND debit_currency = 'CNY' AND date >= %s AND date <= %s AND fund_id = %s",
-                 [alliance.pk, account.pk, month, as_of, fund.pk]),
-            ):
-                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
-                plan = cursor.fetchone()[0]
-                plan = json.loads(plan) if isinstance(plan, str) else plan
-                total += plan[0]["Planning Time"] + plan[0]["Execution Time"]
-            times.append(total)
+            sql, params = selectors.balance_sql(alliance, account, fund, as_of)
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            times.append(plan[0]["Planning Time"] + plan[0]["Execution Time"])
         out["balance_server_ms"] = dataset.summary(times)
     return out
 
@@ -492,7 +540,9 @@ def main():
     parser.add_argument("--alliances", type=int, default=1)
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--entries", type=int, default=1_000_000)
-    parser.add_argument("--posting", type=int, default=3000, help="entries posted through the services")
+    parser.add_argument("--posting", type=int, default=300, help="entries posted one at a time through the services")
+    parser.add_argument("--posting-batch", type=int, default=10_000, help="entries posted in batches through the services")
+    parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--balance-queries", type=int, default=500)
     parser.add_argument("--report-repeats", type=int, default=15)
     parser.add_argument("--seats", type=int, default=1000)
@@ -525,9 +575,18 @@ def main():
         ok &= item["invariants"]["ok"]
         log(f"  ok={item['invariants']['ok']} {json.dumps({k: v for k, v in item['invariants'].items() if k != 'verify_ledger'})}")
         if index == 0:
-            log(f"posting {args.posting} entries through entry_record + entry_approve")
+            log(f"posting {args.posting_batch} entries through entries_record_batch + entries_approve_batch "
+                f"(batches of {args.batch_size})")
+            item["posting_batch"] = post_batches(ctx, args.posting_batch, args.batch_size, members=args.members)
+            log(f"  {item['posting_batch']['rate']:.0f} entries/s, median batch {item['posting_batch']['latency_ms']['median']:.1f} ms "
+                f"({json.dumps(item['posting_batch']['queries_per_batch'])} queries per batch)")
+            log(f"posting {args.posting} entries through entry_record + entry_approve (one at a time)")
             item["posting"] = post_through_services(ctx, args.posting, warmup=20, members=args.members)
             log(f"  {item['posting']['rate']:.0f} entries/s, median {item['posting']['latency_ms']['median']:.2f} ms")
+            log("invariants after posting")
+            item["invariants_after_posting"] = invariants_after_posting(ctx, start=item["load"]["entries"] + 1)
+            ok &= item["invariants_after_posting"]["ok"]
+            log(f"  {json.dumps(item['invariants_after_posting'])}")
             log("reads")
             item["reads"] = read_latencies(ctx, args.balance_queries, args.report_repeats)
             item["server"] = server_side(ctx, min(args.balance_queries, 200))

@@ -3,7 +3,8 @@
     py-spy record --format raw -o bench/out/posting.txt -- \
         .venv/bin/python bench/profile_phase.py posting --entries 2000 --repeat 200
 
-Phases: posting (entry_record + entry_approve), balance (selectors.balance), statement, motion_close.
+Phases: posting (entry_record + entry_approve), batch (entries_record_batch + entries_approve_batch,
+`--repeat` entries in batches of `--batch`), balance (selectors.balance), statement, motion_close.
 Needs DATABASE_URL pointing at a migrated, empty benchmark database. `bench/profile_summary.py`
 folds the raw stacks into the functions that take the time.
 """
@@ -21,10 +22,11 @@ import lianmeng_bench as lb  # noqa: E402  (sets up Django)
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("phase", choices=["posting", "balance", "statement", "motion_close"])
+    parser.add_argument("phase", choices=["posting", "batch", "balance", "statement", "motion_close"])
     parser.add_argument("--entries", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--seats", type=int, default=1000)
+    parser.add_argument("--batch", type=int, default=1000)
     args = parser.parse_args()
     admin = lb.User.objects.create_superuser(username="prof-admin", email="prof-admin@bench.local", password=None)
     ctx = lb.setup_alliance(0, 200, admin)
@@ -32,6 +34,8 @@ def main():
     t0 = time.perf_counter()
     if args.phase == "posting":
         result = lb.post_through_services(ctx, args.repeat, warmup=5, members=200)
+    elif args.phase == "batch":
+        result = lb.post_batches(ctx, args.repeat, args.batch, members=200)
     elif args.phase == "balance":
         result = lb.read_latencies(ctx, args.repeat, 3)
         result.pop("balance_values")

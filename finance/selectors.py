@@ -5,7 +5,8 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db import connection
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.utils import timezone
 from djmoney.money import Money
 
@@ -23,20 +24,37 @@ def _split(as_of):
     return as_of.replace(day=1)
 
 
-def balance(alliance, account, fund=None, as_of=None, currency: str = "CNY") -> Decimal:
-    """Debit minus credit of `account` (optionally one fund) at the end of `as_of` (fast path)."""
-    as_of = _as_of(as_of)
+def balance_sql(alliance, account, fund, as_of, currency: str = "CNY") -> tuple[str, list]:
+    """The one statement `balance` runs (also EXPLAINed by the benchmark)."""
     month = _split(as_of)
-    rows = LedgerBalance.objects.filter(account=account, currency=currency, month__lt=month)
-    lines = JournalLine.objects.filter(
-        posted=True, account=account, debit_currency=currency, date__gte=month, date__lte=as_of
+    account_id = getattr(account, "pk", account)
+    fund_id = getattr(fund, "pk", fund)
+    alliance_id = getattr(alliance, "pk", None) or Account.objects.filter(pk=account_id).values_list("alliance_id", flat=True).first()
+    by_fund = " AND fund_id = %s" if fund_id is not None else ""
+    fund_param = [fund_id] if fund_id is not None else []
+    sql = (
+        "SELECT COALESCE(SUM(d), 0) - COALESCE(SUM(c), 0) FROM ("
+        f"SELECT SUM(debit) AS d, SUM(credit) AS c FROM {LedgerBalance._meta.db_table} "
+        f"WHERE alliance_id = %s AND account_id = %s AND currency = %s AND month < %s{by_fund} "
+        "UNION ALL "
+        f"SELECT SUM(debit), SUM(credit) FROM {JournalLine._meta.db_table} "
+        f"WHERE alliance_id = %s AND posted AND account_id = %s AND debit_currency = %s AND date >= %s AND date <= %s{by_fund}"
+        ") AS parts"
     )
-    if fund is not None:
-        rows = rows.filter(fund=fund)
-        lines = lines.filter(fund=fund)
-    closed = rows.aggregate(d=Sum("debit"), c=Sum("credit"))
-    partial = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
-    return (closed["d"] or ZERO) - (closed["c"] or ZERO) + (partial["d"] or ZERO) - (partial["c"] or ZERO)
+    return sql, [alliance_id, account_id, currency, month, *fund_param, alliance_id, account_id, currency, month, as_of, *fund_param]
+
+
+def balance(alliance, account, fund=None, as_of=None, currency: str = "CNY") -> Decimal:
+    """Debit minus credit of `account` (optionally one fund) at the end of `as_of` (fast path):
+    ONE statement, the monthly balance table before the month of `as_of` plus the posted lines of
+    that month up to the date (partial index `finance_line_balance_idx`)."""
+    sql, params = balance_sql(alliance, account, fund, _as_of(as_of), currency)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        value = cursor.fetchone()[0]
+    if isinstance(value, float):  # SQLite sums decimals as floats: back to cents
+        return Decimal(repr(value)).quantize(Decimal("0.01"))
+    return Decimal(value) if value is not None else ZERO
 
 
 def balance_recomputed(alliance, account, fund=None, as_of=None, currency: str = "CNY") -> Decimal:
@@ -191,54 +209,77 @@ def budget_vs_actual(alliance, project, budget=None, as_of=None) -> list[dict]:
 def commitments_of(alliance, unit, as_of=None) -> list[dict]:
     as_of = _as_of(as_of)
     commitments = list(Commitment.objects.filter(member_unit=unit, year__lte=as_of.year).order_by("year"))
-    paid = dict(
-        JournalLine.objects.filter(posted=True, commitment__in=commitments, account__code=chart.INCOME_MEMBER, date__lte=as_of)
-        .values("commitment_id").annotate(c=Sum("credit"), d=Sum("debit")).values_list("commitment_id", "c")
-    )
-    debits = dict(
-        JournalLine.objects.filter(posted=True, commitment__in=commitments, account__code=chart.INCOME_MEMBER, date__lte=as_of)
-        .values("commitment_id").annotate(d=Sum("debit")).values_list("commitment_id", "d")
-    )
+    sums = {
+        row[0]: (row[1] or ZERO) - (row[2] or ZERO)
+        for row in JournalLine.objects.filter(
+            posted=True, commitment__in=commitments, account__code=chart.INCOME_MEMBER, date__lte=as_of
+        ).values("commitment_id").annotate(c=Sum("credit"), d=Sum("debit")).values_list("commitment_id", "c", "d").order_by()
+    } if commitments else {}
     out = []
     for c in commitments:
-        paid_amount = (paid.get(c.pk) or ZERO) - (debits.get(c.pk) or ZERO)
+        paid_amount = sums.get(c.pk, ZERO)
         out.append({"commitment": c, "year": c.year, "currency": str(c.amount.currency), "committed": c.amount.amount,
                     "paid": paid_amount, "outstanding": c.amount.amount - paid_amount})
     return out
 
 
-def member_statement(alliance, unit, as_of=None) -> dict:
+STATEMENT_PAGE_SIZE = 50
+
+
+def member_statement(alliance, unit, as_of=None, page: int = 1, page_size: int | None = STATEMENT_PAGE_SIZE) -> dict:
     """Committed, paid, outstanding and revenue shares received by one member unit at `as_of` (CNY
-    totals; per-year detail and every posted line that names the unit)."""
+    totals; per-year detail), with one page of the posted lines that name the unit: receipts and
+    shares, `page_size` rows each (None: every row, for the XLSX/PDF exports; 0: totals only).
+
+    Totals and row counts come from SQL aggregates (one grouped query over the unit's lines), never
+    from iterating the detail rows, so the first page costs the same for 100 or 100,000 entries."""
     as_of = _as_of(as_of)
     years = commitments_of(alliance, unit, as_of)
     committed = sum((y["committed"] for y in years if y["currency"] == "CNY"), ZERO)
     paid = sum((y["paid"] for y in years if y["currency"] == "CNY"), ZERO)
-    unlinked = JournalLine.objects.filter(
-        posted=True, member_unit=unit, account__code=chart.INCOME_MEMBER, commitment__isnull=True, date__lte=as_of,
-        debit_currency="CNY",
-    ).aggregate(c=Sum("credit"), d=Sum("debit"))
-    paid_other = (unlinked["c"] or ZERO) - (unlinked["d"] or ZERO)
-    # Detail rows as tuples, not model instances with Money proxies: a unit named on 100,000
-    # entries is read in a fraction of the time (see docs/bench.md); the output is unchanged.
-    shares = list(
-        JournalLine.objects.filter(
-            posted=True, member_unit=unit, account__code=chart.EXPENSE_REVENUE_SHARE, date__lte=as_of
-        ).order_by("date", "entry__sequence").values_list(
-            "date", "entry__sequence", "entry__description", "memo", "debit_currency", "debit", "credit"
-        )
+    paid_other = share_total = ZERO
+    receipts_count = shares_count = 0
+    unit_lines = JournalLine.objects.filter(
+        posted=True, member_unit=unit, date__lte=as_of, account__code__in=[chart.INCOME_MEMBER, chart.EXPENSE_REVENUE_SHARE],
     )
-    share_total = sum((d - c for _dt, _s, _t, _m, cur, d, c in shares if cur == "CNY"), ZERO)
-    receipts = (
-        JournalLine.objects.filter(posted=True, member_unit=unit, account__code=chart.INCOME_MEMBER, date__lte=as_of)
-        .order_by("date", "entry__sequence")
-        .values_list("date", "entry__sequence", "entry__description", "commitment__year", "debit_currency", "debit", "credit")
+    grouped = (
+        unit_lines.values_list("account__code", "debit_currency")
+        .annotate(unlinked=ExpressionWrapper(Q(commitment__isnull=True), output_field=BooleanField()), d=Sum("debit"), c=Sum("credit"), n=Count("id")).order_by()
     )
+    for code, currency, unlinked, debit, credit, n in grouped:
+        if code == chart.INCOME_MEMBER:
+            receipts_count += n
+            if unlinked and currency == "CNY":
+                paid_other += credit - debit
+        else:
+            shares_count += n
+            if currency == "CNY":
+                share_total += debit - credit
+    pages = 1
+    if page_size:
+        pages = max(1, -(-max(receipts_count, shares_count) // page_size))
+    try:
+        page = min(max(int(page or 1), 1), pages)
+    except (TypeError, ValueError):
+        page = 1
+    receipts, shares = [], []
+    if page_size != 0:
+        window = slice((page - 1) * page_size, page * page_size) if page_size else slice(None)
+        receipts = (
+            unit_lines.filter(account__code=chart.INCOME_MEMBER).order_by("date", "entry__sequence", "pk")
+            .values_list("date", "entry__sequence", "entry__description", "commitment__year", "debit_currency", "debit", "credit")
+        )[window]
+        shares = (
+            unit_lines.filter(account__code=chart.EXPENSE_REVENUE_SHARE).order_by("date", "entry__sequence", "pk")
+            .values_list("date", "entry__sequence", "entry__description", "memo", "debit_currency", "debit", "credit")
+        )[window]
     return {
         "unit": unit, "as_of": as_of, "currency": "CNY",
         "committed": committed, "paid": paid + paid_other, "outstanding": committed - paid,
         "revenue_shares": share_total,
         "years": years,
+        "page": page, "pages": pages, "page_size": page_size,
+        "receipts_count": receipts_count, "shares_count": shares_count,
         "receipts": [{"date": dt, "sequence": seq, "description": text, "year": year, "currency": cur, "amount": c - d}
                      for dt, seq, text, year, cur, d, c in receipts],
         "shares": [{"date": dt, "sequence": seq, "description": text, "memo": memo, "currency": cur, "amount": d - c}
@@ -290,42 +331,84 @@ def _file_digest(attachment) -> str | None:
         return None
 
 
-def verify_chain(alliance) -> dict:
-    """Recompute the hash chain of posted entries: {"ok", "count", "broken": {"sequence", "reason"}|None}."""
-    from finance.services import entry_hash
+VERIFY_CHUNK = 5000
+
+
+def verify_chain(alliance, chunk: int = VERIFY_CHUNK, start: int = 1) -> dict:
+    """Recompute the hash chain of posted entries: {"ok", "count", "broken": {"sequence", "reason"}|None}.
+
+    Reads plain rows (no model instances): the entries in sequence order a chunk at a time (keyset
+    on the sequence), their lines and attachments in one query each per chunk (joined on the same
+    sequence range, ordered by entry and position), accounts and funds once. The hash is
+    `services.content_hash` of `services.entry_content_of_rows`, the same canonical content as
+    `services.entry_hash`. `start` > 1 verifies from that sequence on, trusting the stored hash of
+    the entry before it (the benchmark re-checks what it posted on top of a verified load)."""
+    from finance.models import Attachment, Ledger
+    from finance.services import content_hash, entry_content_of_rows
+
+    codes = dict(Account.objects.values_list("pk", "code"))
+    funds = {pk: (source, project_id) for pk, source, project_id in Fund.objects.values_list("pk", "source", "project_id")}
+    count = 0
+
+    def broken(sequence, pk, reason):
+        return {"ok": False, "count": count, "broken": {"sequence": sequence, "id": pk, "reason": reason}}
 
     previous = ""
-    expected = 1
-    count = 0
-    entries = (
-        JournalEntry.objects.filter(Q(status=JournalEntry.Status.POSTED) | Q(sequence__isnull=False))
-        .order_by("sequence").prefetch_related("lines__account", "lines__fund", "attachments")
-    )
-    for entry in entries.iterator(chunk_size=500):
+    if start > 1:
+        previous = JournalEntry.objects.filter(sequence=start - 1).values_list("hash", flat=True).first() or ""
+    expected = start
+    after = start - 1
+    # Entries that posted, and any row that carries a sequence (a posted row whose status was tampered).
+    rows_of = JournalEntry.objects.filter(Q(status=JournalEntry.Status.POSTED) | Q(sequence__isnull=False))
+    fields = ("pk", "sequence", "status", "alliance_id", "date", "description", "recorded_by_id", "approved_by_id",
+              "reverses_id", "previous_hash", "hash")
+    unsequenced = rows_of.filter(sequence__isnull=True).values_list("pk", flat=True).first()
+    while True:
+        batch = list(rows_of.filter(sequence__gt=after).order_by("sequence").values_list(*fields)[:chunk])
+        if not batch:
+            break
+        last = batch[-1][1]
+        in_range = {"entry__sequence__gt": after, "entry__sequence__lte": last}
+        lines = defaultdict(list)
+        for (entry_id, position, account_id, fund_id, currency, debit, credit, unit_id, project_id, commitment_id,
+             category, memo) in JournalLine.objects.filter(**in_range).order_by("entry__sequence", "position").values_list(
+                "entry_id", "position", "account_id", "fund_id", "debit_currency", "debit", "credit", "member_unit_id",
+                "project_id", "commitment_id", "category", "memo"):
+            source, fund_project_id = funds[fund_id]
+            lines[entry_id].append((position, codes[account_id], fund_id, source, fund_project_id, currency, debit, credit,
+                                    unit_id, project_id, commitment_id, category, memo))
+        attachments = defaultdict(list)
+        for attachment in Attachment.objects.filter(**in_range).order_by("pk"):
+            attachments[attachment.entry_id].append(attachment)
+        for (pk, sequence, status, alliance_id, date, description, recorded_by_id, approved_by_id, reverses_id,
+             previous_hash, digest) in batch:
+            count += 1
+            if status != JournalEntry.Status.POSTED or sequence != expected:
+                return broken(sequence, pk, f"sequence gap or status: expected #{expected}")
+            if previous_hash != previous:
+                return broken(sequence, pk, "previous hash does not match")
+            entry_lines = lines[pk]
+            files = attachments[pk]
+            content = entry_content_of_rows(
+                (alliance_id, sequence, date, description, recorded_by_id, approved_by_id, reverses_id),
+                entry_lines, [(a.name, a.sha256) for a in files],
+            )
+            if content_hash(content, previous) != digest:
+                return broken(sequence, pk, "content does not match its hash")
+            net = defaultdict(Decimal)
+            for line in entry_lines:
+                net[line[5]] += line[6] - line[7]
+            if any(net.values()):
+                return broken(sequence, pk, "entry does not balance")
+            for attachment in files:
+                if _file_digest(attachment) != attachment.sha256:
+                    return broken(sequence, pk, f"attachment {attachment.name} does not match its hash")
+            previous = digest
+            expected += 1
+        after = last
+    if unsequenced is not None:
         count += 1
-        if entry.status != JournalEntry.Status.POSTED or entry.sequence != expected:
-            return {"ok": False, "count": count, "broken": {"sequence": entry.sequence, "id": entry.pk,
-                                                             "reason": f"sequence gap or status: expected #{expected}"}}
-        lines = sorted(entry.lines.all(), key=lambda l: l.position)
-        if entry.previous_hash != previous:
-            return {"ok": False, "count": count, "broken": {"sequence": entry.sequence, "id": entry.pk,
-                                                             "reason": "previous hash does not match"}}
-        if entry_hash(entry, lines, previous) != entry.hash:
-            return {"ok": False, "count": count, "broken": {"sequence": entry.sequence, "id": entry.pk,
-                                                             "reason": "content does not match its hash"}}
-        debit = defaultdict(Decimal)
-        for line in lines:
-            debit[str(line.debit.currency)] += line.debit.amount - line.credit.amount
-        if any(debit.values()):
-            return {"ok": False, "count": count, "broken": {"sequence": entry.sequence, "id": entry.pk,
-                                                             "reason": "entry does not balance"}}
-        for attachment in entry.attachments.all():
-            if _file_digest(attachment) != attachment.sha256:
-                return {"ok": False, "count": count, "broken": {"sequence": entry.sequence, "id": entry.pk,
-                                                                 "reason": f"attachment {attachment.name} does not match its hash"}}
-        previous = entry.hash
-        expected += 1
-    from finance.models import Ledger
+        return broken(None, unsequenced, f"sequence gap or status: expected #{expected}")
 
     ledger = Ledger.objects.filter(alliance=alliance).first()
     if ledger is not None and (ledger.last_sequence != expected - 1 or ledger.last_hash != previous):

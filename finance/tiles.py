@@ -23,6 +23,6 @@ def statement_tile(request, alliance):
     unit = selectors.statement_units_of(request.user, alliance).first()
     if unit is None:
         return None
-    statement = selectors.member_statement(alliance, unit)
+    statement = selectors.member_statement(alliance, unit, page_size=0)
     return Tile(title=_("本单位未缴出资（元）"), value=f"{statement['outstanding']:,.2f}",
                 url=reverse("finance:statement", kwargs={"slug": alliance.slug, "unit_id": unit.pk}), note=unit.name)

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from djmoney.money import Money
 
 from alliances import access
-from alliances.errors import ServiceError
+from alliances.errors import ServiceError, ValidationFailed
 from alliances.pages import AlliancePageMixin
 from finance import exports, forms, selectors, services
 from finance.models import Account, Attachment, Commitment, JournalEntry, Period
@@ -127,6 +127,20 @@ class ApprovalQueueView(FinancePage):
         context = super().get_context_data(**kwargs)
         context["entries"] = selectors.pending_entries(self.alliance)
         return context
+
+    def handle(self, request, *args, **kwargs):
+        """批量审核: post the ticked entries in date order, all or nothing."""
+        ids = [int(pk) for pk in request.POST.getlist("entry") if pk.isdigit()]
+        order = {pk: n for n, pk in enumerate(selectors.pending_entries(self.alliance).filter(pk__in=ids).values_list("pk", flat=True))}
+        try:
+            if not ids:
+                raise ValidationFailed(fields={"entry": [_("请选择要审核的凭证。")]})
+            posted = services.entries_approve_batch(actor=request.user, alliance=self.alliance,
+                                                    entries=sorted(ids, key=lambda pk: order.get(pk, -1)))
+            messages.success(request, _("%(n)s张凭证已审核过账。") % {"n": len(posted)})
+        except ServiceError as exc:
+            self.fail(exc)
+        return self.back("finance:approvals")
 
 
 class EntryDetailView(FinancePage):
@@ -285,7 +299,10 @@ class StatementView(FinancePage):
         return unit
 
     def get(self, request, *args, **kwargs):
-        statement = selectors.member_statement(self.alliance, self.unit(), self.as_of())
+        export = request.GET.get("format") in ("xlsx", "pdf")
+        # The page shows one page of detail lines (totals from SQL); the exports carry every line.
+        statement = selectors.member_statement(self.alliance, self.unit(), self.as_of(), page=request.GET.get("page"),
+                                               page_size=None if export else selectors.STATEMENT_PAGE_SIZE)
         fmt = request.GET.get("format")
         if fmt == "xlsx":
             response = HttpResponse(exports.statement_xlsx(self.alliance, statement),

@@ -35,6 +35,15 @@ class EntryInput(serializers.Serializer):
     lines = LineInput(many=True, allow_empty=False)
 
 
+class EntryBatchInput(serializers.Serializer):
+    entries = EntryInput(many=True, allow_empty=False, max_length=5000)
+
+
+class EntryApproveBatchInput(serializers.Serializer):
+    entries = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=5000,
+                                    help_text="ids of recorded entries, posted in this order")
+
+
 class ReverseInput(serializers.Serializer):
     date = serializers.DateField(required=False)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -185,8 +194,17 @@ class StatementOutput(serializers.Serializer):
     outstanding = serializers.DecimalField(max_digits=20, decimal_places=2)
     revenue_shares = serializers.DecimalField(max_digits=20, decimal_places=2)
     years = AmountsRow(many=True)
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    receipts_count = serializers.IntegerField()
+    shares_count = serializers.IntegerField()
     receipts = MovementRow(many=True)
     shares = MovementRow(many=True)
+
+
+class StatementPageInput(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, required=False, default=1)
+    page_size = serializers.IntegerField(min_value=1, max_value=500, required=False, default=50)
 
 
 class TrialBalanceRow(serializers.Serializer):

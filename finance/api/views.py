@@ -24,6 +24,8 @@ from projects.models import Project
 
 LEDGER_READERS = selectors.LEDGER_READERS
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="report date (default today)")
+STATEMENT_PAGE = OpenApiParameter("page", OpenApiTypes.INT, description="page of the detail lines (default 1)")
+STATEMENT_PAGE_SIZE = OpenApiParameter("page_size", OpenApiTypes.INT, description="detail lines per page (default 50, at most 500)")
 
 
 def _as_of(request):
@@ -84,21 +86,49 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewS
     def get_queryset(self):
         return JournalEntry.objects.select_related("reversed_by").prefetch_related("lines__account", "attachments").order_by("-date", "-id")
 
-    @extend_schema(request=s.EntryInput, responses={201: s.EntryOutput})
-    def create(self, request, slug):
-        data = s.EntryInput(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
+    @staticmethod
+    def _lines(validated):
         lines = []
-        for line in data.validated_data["lines"]:
+        for line in validated:
             currency = line.pop("currency")
             line["debit"] = Money(line["debit"], currency) if line.get("debit") is not None else None
             line["credit"] = Money(line["credit"], currency) if line.get("credit") is not None else None
             lines.append(line)
+        return lines
+
+    @extend_schema(request=s.EntryInput, responses={201: s.EntryOutput})
+    def create(self, request, slug):
+        data = s.EntryInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
         entry = services.entry_record(
             actor=request.user, alliance=self.alliance, date=data.validated_data["date"],
-            description=data.validated_data["description"], lines=lines,
+            description=data.validated_data["description"], lines=self._lines(data.validated_data["lines"]),
         )
         return Response(s.EntryOutput(self.get_queryset().get(pk=entry.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EntryBatchInput, responses={201: s.EntryOutput(many=True)})
+    @action(detail=False, methods=["post"], url_path="batch")
+    def batch(self, request, slug):
+        """Record many entries at once (voucher import): all or nothing; an error names the entry
+        (`entries.<i>.…`). They post when someone else approves them (approve-batch)."""
+        data = s.EntryBatchInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        specs = [{"date": item["date"], "description": item["description"], "lines": self._lines(item["lines"])}
+                 for item in data.validated_data["entries"]]
+        entries = services.entries_record_batch(actor=request.user, alliance=self.alliance, entries=specs)
+        rows = self.get_queryset().filter(pk__in=[e.pk for e in entries]).order_by("id")
+        return Response(s.EntryOutput(rows, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EntryApproveBatchInput, responses=s.EntryOutput(many=True))
+    @action(detail=False, methods=["post"], url_path="approve-batch")
+    def approve_batch(self, request, slug):
+        """Batch approval (批量审核): post recorded entries in the given order, all or nothing."""
+        data = s.EntryApproveBatchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        entries = services.entries_approve_batch(actor=request.user, alliance=self.alliance,
+                                                 entries=data.validated_data["entries"])
+        rows = self.get_queryset().filter(pk__in=[e.pk for e in entries]).order_by("sequence")
+        return Response(s.EntryOutput(rows, many=True).data)
 
     @extend_schema(request=None, responses=s.EntryOutput)
     @action(detail=True, methods=["post"])
@@ -221,15 +251,19 @@ class StatementViewSet(AllianceViewSet):
             raise NotFound()
         return unit
 
-    @extend_schema(parameters=[AS_OF], responses=s.StatementOutput)
+    @extend_schema(parameters=[AS_OF, STATEMENT_PAGE, STATEMENT_PAGE_SIZE], responses=s.StatementOutput)
     def retrieve(self, request, slug, pk):
-        statement = selectors.member_statement(self.alliance, self._unit(request, pk), _as_of(request))
+        """Totals at `as_of` and one page of the unit's receipts and shares (the XLSX/PDF carry every line)."""
+        paging = s.StatementPageInput(data=request.query_params)
+        paging.is_valid(raise_exception=True)
+        statement = selectors.member_statement(self.alliance, self._unit(request, pk), _as_of(request),
+                                               page=paging.validated_data["page"], page_size=paging.validated_data["page_size"])
         return Response(s.StatementOutput(statement).data)
 
     @extend_schema(parameters=[AS_OF], responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def xlsx(self, request, slug, pk):
-        statement = selectors.member_statement(self.alliance, self._unit(request, pk), _as_of(request))
+        statement = selectors.member_statement(self.alliance, self._unit(request, pk), _as_of(request), page_size=None)
         response = HttpResponse(
             exports.statement_xlsx(self.alliance, statement),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -240,7 +274,7 @@ class StatementViewSet(AllianceViewSet):
     @extend_schema(parameters=[AS_OF], responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def pdf(self, request, slug, pk):
-        statement = selectors.member_statement(self.alliance, self._unit(request, pk), _as_of(request))
+        statement = selectors.member_statement(self.alliance, self._unit(request, pk), _as_of(request), page_size=None)
         response = HttpResponse(exports.statement_pdf(self.alliance, statement), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="statement-{pk}-{statement["as_of"]}.pdf"'
         return response
