@@ -1,41 +1,17 @@
 """PostgreSQL: two simultaneous spends that together would overdraw a restricted fund — exactly one posts."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 from django_scopes import scope
 
 from alliances.errors import ServiceError
 from finance import chart, selectors, services
 from finance.models import Account, JournalEntry
+from tests.concurrency import run_together
 from tests.finance.conftest import cny, make_project
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, fn):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = fn()
-        except ServiceError as exc:
-            results[index] = exc
-        except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def test_two_spends_of_the_last_restricted_money_only_one_posts(postgres_only, oe):
@@ -48,7 +24,7 @@ def test_two_spends_of_the_last_restricted_money_only_one_posts(postgres_only, o
                                         amount=cny(60), date=datetime.date(2026, 3, 5), description=f"支出{n}", category="materials")
         for n in range(2)
     ]
-    results = _run_together(
+    results = run_together(
         *[lambda e=e: services.entry_approve(actor=oe.user("sg"), alliance=oe.alliance, entry=e) for e in spends]
     )
     posted = [r for r in results if isinstance(r, JournalEntry)]
@@ -66,7 +42,7 @@ def test_two_approvals_of_the_same_entry_post_it_once(postgres_only, oe):
     entry = services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 3, 1), description="x",
                                   lines=[{"account": "1002", "fund": fund, "debit": cny(5)},
                                          {"account": "4901", "fund": fund, "credit": cny(5)}])
-    results = _run_together(
+    results = run_together(
         lambda: services.entry_approve(actor=oe.user("sg"), alliance=oe.alliance, entry=entry),
         lambda: services.entry_approve(actor=oe.user("sg"), alliance=oe.alliance, entry=entry),
     )

@@ -8,53 +8,27 @@ Double vote by one seat, two spends of the last restricted yuan and two approval
 in tests/governance/test_concurrency.py and tests/finance/test_concurrency.py.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_scopes import scope
 
 from alliances import services as alliance_services
 from alliances.demo import demo_user
-from alliances.errors import Conflict, ServiceError
+from alliances.errors import Conflict
 from alliances.models import Role, RoleGrant, Seat
 from governance import services as governance
 from governance.models import Motion, SealedResult
 from membership import hooks, services
 from membership.models import ExpulsionCase, MemberTransition, MemberUnit
+from tests.concurrency import run_together
 from tests.membership.conftest import complete_fields
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 COUNCIL = ["chair", "council-1", "council-2", "council-3", "council-4"]
 Event = MemberTransition.Event
-
-
-def run_together(*calls):
-    """Start every call at the same moment on its own connection; return each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, fn):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = fn()
-        except Exception as exc:  # noqa: BLE001 - the assertions look at every outcome
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a call never finished (lock wait)"
-    unexpected = [r for r in results if isinstance(r, Exception) and not isinstance(r, ServiceError)]
-    assert not unexpected, unexpected  # a deadlock or an integrity error would be a 500
-    return results
 
 
 def closes():
