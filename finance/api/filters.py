@@ -3,16 +3,8 @@
 
 import django_filters
 
+from alliances.api.filters import NumberFilter
 from finance.models import Account, Commitment, Fund, JournalEntry, Period, Source
-
-
-class NumberFilter(django_filters.NumberFilter):
-    """A number beyond 64 bits overflows the database driver (a 500): such a value is a 400."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", -(2**63))
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
 
 
 class FundFilter(django_filters.FilterSet):

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from alliances import access
 from alliances.api.base import AllianceViewSet
+from alliances.api.filters import NumberFilter
 from alliances.models import Role
 from governance import services
 from governance.api import serializers as s
@@ -27,7 +28,7 @@ class MotionFilter(django_filters.FilterSet):
 
 
 class ResolutionFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter()
+    year = NumberFilter()
 
 
 class ConsultationFilter(django_filters.FilterSet):

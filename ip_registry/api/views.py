@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from alliances.api.base import AllianceViewSet
+from alliances.api.filters import NumberFilter
 from ip_registry import selectors, services
 from ip_registry.api import serializers as s
 from ip_registry.models import IPAsset, Licence, Territory, Transfer
@@ -14,8 +15,8 @@ class AssetFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=IPAsset.Kind.choices)
     status = django_filters.ChoiceFilter(choices=IPAsset.Status.choices)
     origin = django_filters.ChoiceFilter(choices=IPAsset.Origin.choices)
-    project = django_filters.NumberFilter(field_name="project_id")
-    owner = django_filters.NumberFilter(method="filter_owner", label="owner (member unit id, current owners)")
+    project = NumberFilter(field_name="project_id")
+    owner = NumberFilter(method="filter_owner", label="owner (member unit id, current owners)")
     government_funded = django_filters.BooleanFilter(method="filter_funded")
 
     class Meta:
@@ -96,8 +97,8 @@ class LicenceFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Licence.Kind.choices)
     status = django_filters.ChoiceFilter(choices=Licence.Status.choices)
     territory = django_filters.ChoiceFilter(choices=Territory.choices)
-    asset = django_filters.NumberFilter(field_name="asset_id")
-    licensee_unit = django_filters.NumberFilter(field_name="licensee_unit_id")
+    asset = NumberFilter(field_name="asset_id")
+    licensee_unit = NumberFilter(field_name="licensee_unit_id")
     free_internal_rd = django_filters.BooleanFilter()
 
     class Meta:
@@ -106,7 +107,7 @@ class LicenceFilter(django_filters.FilterSet):
 
 
 class TransferFilter(django_filters.FilterSet):
-    asset = django_filters.NumberFilter(field_name="asset_id")
+    asset = NumberFilter(field_name="asset_id")
     status = django_filters.ChoiceFilter(choices=Transfer.Status.choices)
     foreign = django_filters.BooleanFilter()
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from alliances import access
 from alliances.api.base import AllianceViewSet
+from alliances.api.filters import NumberFilter
 from alliances.models import Role
 from projects import selectors, services
 from projects.api import serializers as s
@@ -20,8 +21,8 @@ OK = s.ProjectDetailOutput
 
 class ProjectFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Project.Status.choices)
-    lead_unit = filters.NumberFilter(field_name="lead_unit_id", label="lead unit")
-    unit = filters.NumberFilter(field_name="participants__unit", distinct=True, label="participant unit")
+    lead_unit = NumberFilter(field_name="lead_unit_id", label="lead unit")
+    unit = NumberFilter(field_name="participants__unit", distinct=True, label="participant unit")
     government_programme = filters.BooleanFilter()
     q = filters.CharFilter(method="search", label="code or title")
 
@@ -38,7 +39,7 @@ class ProjectFilter(filters.FilterSet):
 class ExpenseFilter(filters.FilterSet):
     category = filters.ChoiceFilter(choices=BudgetLine.Category.choices)
     source = filters.ChoiceFilter(choices=BudgetLine.Source.choices)
-    participant = filters.NumberFilter(field_name="participant_id")
+    participant = NumberFilter(field_name="participant_id")
 
     class Meta:
         model = Expense

@@ -1,3 +1,5 @@
+import pytest
+
 from django.core.cache import cache
 from django_scopes import scope
 
@@ -127,3 +129,13 @@ def test_an_unmatched_api_url_answers_404_in_the_error_shape(oe, api):
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
     assert response.json()["error"]["message"] == "Not found."
+
+
+@pytest.mark.parametrize("path", [
+    "ip-assets/?owner=-1.5e93", "ip-assets/?project=99999999999999999999", "projects/?lead_unit=1e93",
+    "licences/?asset=-1e40", "roles/?user=99999999999999999999", "ledger/funds/?project=-5.5e200",
+])
+def test_an_out_of_range_number_in_a_filter_is_400_not_500(oe, api, path):
+    response = api(oe.user("sec")).get(f"/api/v1/alliances/ocean-equipment/{path}")
+    assert response.status_code == 400, (path, response.status_code)
+    assert response.json()["error"]["fields"]

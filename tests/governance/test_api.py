@@ -188,8 +188,9 @@ def test_consultation_flow_over_the_api(oe, api):
     body = created.json()
     assert [i["excluded"] for i in body["invitations"]] == [True, False, False]
     cid = body["id"]
+    # A recused expert does not see the consultation at all.
     refused = api(oe.user("expert-1")).post(url(oe, f"consultations/{cid}/opinions/"), {"stance": "support", "text": "好"}, format="json")
-    assert refused.status_code == 403
+    assert refused.status_code == 404
     ok = api(oe.user("expert-2")).post(url(oe, f"consultations/{cid}/opinions/"), {"stance": "support_with_changes", "text": "需修改", "score": 80}, format="json")
     assert ok.status_code == 201
     assert api(oe.user("sec")).post(url(oe, f"consultations/{cid}/opinions/"), {"stance": "support", "text": "x"}, format="json").status_code == 403
