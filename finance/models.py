@@ -9,6 +9,7 @@ per alliance and chained by SHA-256. `LedgerBalance` keeps per-month totals per
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
@@ -74,7 +75,13 @@ class Account(TenantModel):
         constraints = [models.UniqueConstraint(fields=["alliance", "code"], name="finance_account_code_unique")]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The chart template's names are shown in the reader's language; a name the alliance gave
+        an account itself is shown as written."""
+        return gettext(self.name) if self.name else ""
 
     @property
     def debit_normal(self) -> bool:

@@ -103,7 +103,7 @@ def trial_balance(alliance, as_of=None) -> dict:
         account = accounts[account_id]
         net = debit - credit
         rows.append({
-            "account": account, "code": account.code, "name": account.name, "kind": account.kind, "currency": currency,
+            "account": account, "code": account.code, "name": account.display_name, "kind": account.kind, "currency": currency,
             "debit": debit, "credit": credit,
             "balance_debit": net if net > 0 else ZERO, "balance_credit": -net if net < 0 else ZERO,
         })

@@ -115,7 +115,7 @@ class FundOutput(serializers.ModelSerializer):
 
 class LineOutput(serializers.ModelSerializer):
     account = serializers.CharField(source="account.code")
-    account_name = serializers.CharField(source="account.name")
+    account_name = serializers.CharField(source="account.display_name")
     currency = serializers.CharField()
     debit = serializers.DecimalField(source="debit.amount", max_digits=18, decimal_places=2)
     credit = serializers.DecimalField(source="credit.amount", max_digits=18, decimal_places=2)
@@ -238,7 +238,7 @@ class GeneralLedgerLine(serializers.Serializer):
 
 class GeneralLedgerAccount(serializers.Serializer):
     code = serializers.CharField(source="account.code")
-    name = serializers.CharField(source="account.name")
+    name = serializers.CharField(source="account.display_name")
     opening = serializers.DictField(child=serializers.DecimalField(max_digits=20, decimal_places=2))
     closing = serializers.DictField(child=serializers.DecimalField(max_digits=20, decimal_places=2))
     lines = GeneralLedgerLine(many=True)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_scopes import scope
 
 from finance import services
-from finance.models import Commitment, JournalEntry, Period
+from finance.models import Account, Commitment, JournalEntry, Period
 from tests.finance.conftest import cny, make_project, post
 
 
@@ -170,3 +170,15 @@ def test_dashboard_tiles_for_secretariat_and_representative(oe, client):
     login(client, oe.user("rep-1"))
     html = client.get(dashboard).content.decode()
     assert "本单位未缴出资" in html and "1,234.00" in html and "待审核凭证" not in html
+
+
+def test_chart_account_names_follow_the_language_and_own_names_stay_as_written(oe, client):
+    services.chart_install(oe.alliance)
+    login(client, oe.user("sec"))
+    chinese = client.get(page(oe, "accounts")).content.decode()
+    assert "银行存款" in chinese
+    english = client.get(page(oe, "accounts"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Bank deposits" in english and "银行存款" not in english
+    with scope(alliance=oe.alliance):
+        own = Account(alliance=oe.alliance, code="9999", name="联盟自设科目", kind="expense")
+        assert own.display_name == "联盟自设科目"
