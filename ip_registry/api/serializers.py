@@ -19,6 +19,12 @@ class PartyInput(serializers.Serializer):
     member_unit = ScopedRelatedField(model=MemberUnit, required=False, allow_null=True, default=None)
     party_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
+    def validate(self, data):
+        # The service says the same; here a malformed row is named before anything else runs.
+        if (data.get("member_unit") is None) == (not data.get("party_name", "").strip()):
+            raise serializers.ValidationError(_("须填写成员单位或联盟外单位名称之一（不能同时填写）。"))
+        return data
+
 
 class OwnerInput(PartyInput):
     share = serializers.DecimalField(max_digits=7, decimal_places=4, label=_("份额（%）"))

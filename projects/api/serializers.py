@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -265,6 +266,12 @@ class AdjustmentInput(serializers.Serializer):
     tasks = TaskChangeInput(many=True, required=False)
     budget_lines = BudgetLineInput(many=True, required=False, allow_null=True, default=None)
     closes_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate_budget_lines(self, lines):
+        # `allow_null` lets the whole list be null (no budget change), not a row inside it.
+        if lines is not None and any(line is None for line in lines):
+            raise serializers.ValidationError(_("预算行不能为空。"))
+        return lines
 
 
 class WithdrawalInput(serializers.Serializer):
