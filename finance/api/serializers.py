@@ -40,7 +40,8 @@ class EntryBatchInput(serializers.Serializer):
 
 
 class EntryApproveBatchInput(serializers.Serializer):
-    entries = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=5000,
+    entries = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), allow_empty=False,
+                                    max_length=5000,
                                     help_text="ids of recorded entries, posted in this order")
 
 

@@ -37,3 +37,9 @@ def test_a_fund_without_project_is_documented_with_a_nullable_project_code(oe, a
         assert Fund.objects.filter(project__isnull=True).exists()
     rows = client.get(URL + "funds/", {"restricted": "false"}).json()["results"]
     assert rows and all(row["project_code"] is None for row in rows)
+
+
+def test_an_entry_id_beyond_64_bits_in_a_batch_approval_is_a_400(oe, api):
+    response = api(oe.user("sg")).post(URL + "entries/approve-batch/", {"entries": [14, 2**105]}, format="json")
+    assert response.status_code == 400
+    assert any(key.startswith("entries") for key in response.json()["error"]["fields"])

@@ -78,6 +78,8 @@ v1_alliances_ledger_contributions_retrieve             ok       ok       ok     
 v1_alliances_ledger_contributions_receive_create       ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_ledger_entries_list                       ok       ok       ok       ok       403      403      ok       ok       anon     404
 v1_alliances_ledger_entries_create                     ok       ok       403      403      403      403      403      403      anon     404
+v1_alliances_ledger_entries_batch_create               ok       ok       403      403      403      403      403      403      anon     404
+v1_alliances_ledger_entries_approve_batch_create       ok       ok       403      403      403      403      403      403      anon     404  # secretariat; the service refuses self-approval per entry
 v1_alliances_ledger_entries_retrieve                   ok       ok       ok       ok       403      403      ok       ok       anon     404
 v1_alliances_ledger_entries_approve_create             403      ok       403      403      403      403      403      403      anon     404  # only the secretary-general approves (DESIGN 1)
 v1_alliances_ledger_entries_attachments_create         ok       ok       403      403      403      403      403      403      anon     404
