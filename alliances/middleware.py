@@ -8,7 +8,7 @@ Bureau paths run with scopes disabled, behind the bureau-officer check of their 
 
 import re
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
@@ -27,6 +27,13 @@ class AllianceScopeMiddleware:
 
     def __call__(self, request):
         request.alliance = None
+        if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
+            # PostgreSQL text cannot hold NUL: refuse it here rather than let a query fail with a 500.
+            # (Body fields are refused by the serializers' and forms' own NUL validators.)
+            message = _("请求参数含有无效字符。")
+            if request.path_info.startswith("/api/"):
+                return JsonResponse(error_body("invalid", message), status=400)
+            return HttpResponseBadRequest(message)
         match = ALLIANCE_PATH.match(request.path_info)
         if match:
             request.alliance = Alliance.objects.filter(slug=match["slug"]).first()

@@ -139,3 +139,10 @@ def test_an_out_of_range_number_in_a_filter_is_400_not_500(oe, api, path):
     response = api(oe.user("sec")).get(f"/api/v1/alliances/ocean-equipment/{path}")
     assert response.status_code == 400, (path, response.status_code)
     assert response.json()["error"]["fields"]
+
+
+def test_a_nul_character_in_a_query_parameter_is_a_400_on_the_api_and_pages(oe, api, client):
+    response = api(oe.user("sec")).get("/api/v1/alliances/ocean-equipment/ledger/general-ledger/?account=10%0002")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid"
+    client.force_login(oe.user("sec"))
+    assert client.get("/a/ocean-equipment/finance/general-ledger/?account=10%0002").status_code == 400
