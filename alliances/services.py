@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -21,6 +23,15 @@ DEFAULT_ORGANS = (
     (Organ.Kind.EXPERT_COMMITTEE, "专家委员会"),
     (Organ.Kind.SECRETARIAT, "秘书处"),
 )
+
+
+def _is_email(value: str) -> bool:
+    """Django's own address check: the API documents the field as an email and returns it so."""
+    try:
+        validate_email((value or "").strip())
+    except DjangoValidationError:
+        return False
+    return True
 
 
 def _is_platform_admin(user) -> bool:
@@ -51,7 +62,7 @@ def alliance_create(
         errors["name"] = [_("该名称已被使用。")]
     if not code.strip() or len(code.strip()) > 8:
         errors["code"] = [_("请填写不超过8个字符的简称代码。")]
-    if "@" not in secretary_general_email:
+    if not _is_email(secretary_general_email):
         errors["secretary_general_email"] = [_("请填写有效的电子邮箱。")]
     if errors:
         raise ValidationFailed(fields=errors)
@@ -110,7 +121,7 @@ def person_invite(
     their one account; a new person gets a one-time link to set a password."""
     _require_admin(actor, alliance)
     email = (email or "").strip()
-    if "@" not in email:
+    if not _is_email(email):
         raise ValidationFailed(fields={"email": [_("请填写有效的电子邮箱。")]})
     user = User.objects.filter(email__iexact=email).first()
     created = user is None

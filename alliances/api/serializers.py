@@ -30,6 +30,10 @@ class AllianceOutput(serializers.ModelSerializer):
 
 
 class UserBrief(serializers.ModelSerializer):
+    # Stored addresses passed Django's validator, which allows more than JSON Schema's "email"
+    # format (e.g. "admin/@example.org", valid under RFC 5322): document what we return.
+    email = serializers.CharField(read_only=True)
+
     class Meta:
         model = User
         fields = ["id", "username", "display_name", "email"]

@@ -146,3 +146,24 @@ def test_a_nul_character_in_a_query_parameter_is_a_400_on_the_api_and_pages(oe, 
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid"
     client.force_login(oe.user("sec"))
     assert client.get("/a/ocean-equipment/finance/general-ledger/?account=10%0002").status_code == 400
+
+
+def test_an_invitation_to_a_malformed_email_is_a_400_and_invites_nobody(oe, api):
+    with scope(alliance=oe.alliance):
+        before = RoleGrant.objects.count()
+    for address in ("someone@", "@example.org", "a b@example.org"):
+        response = api(oe.user("sg")).post(
+            "/api/v1/alliances/ocean-equipment/roles/", {"email": address, "role": "expert"}, format="json")
+        assert response.status_code == 400 and "email" in response.json()["error"]["fields"], address
+        assert not User.objects.filter(email=address).exists()
+    with scope(alliance=oe.alliance):
+        assert RoleGrant.objects.count() == before
+
+
+def test_an_rfc_valid_address_is_returned_as_a_plain_string_in_the_schema(oe, api):
+    client = api(oe.user("sg"))
+    response = client.post(
+        "/api/v1/alliances/ocean-equipment/roles/", {"email": "admin/@example.org", "role": "expert"}, format="json")
+    assert response.status_code == 201
+    schema = client.get("/api/schema/?format=json").json()
+    assert "format" not in schema["components"]["schemas"]["UserBrief"]["properties"]["email"]
