@@ -1,7 +1,6 @@
 """Governance pages: thin views over services and selectors."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
@@ -10,15 +9,14 @@ from django.views.generic import TemplateView
 
 from alliances import access
 from alliances.errors import ServiceError
-from alliances.models import Organ, Role
+from alliances.models import Role
 from alliances.pages import AlliancePageMixin, add_service_errors
-from governance import forms, services
+from governance import forms, selectors, services
 from governance.models import (
-    Ballot, Consultation, EligibleSeat, ExpertInvitation, Meeting, Motion, Notification, Opinion, Resolution, SealedResult,
+    Consultation, EligibleSeat, ExpertInvitation, Meeting, Motion, Notification, Opinion, Resolution, SealedResult,
 )
 
 COUNCIL_PAPERS = access.SECRETARIAT | {Role.COUNCILLOR, "chair", Role.AUDITOR}
-
 
 
 class PostActionView(AlliancePageMixin, View):
@@ -273,13 +271,7 @@ class ConsultationListView(AlliancePageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        consultations = Consultation.objects.all()
-        if not self.is_secretariat:
-            visible = Q(invitations__expert=self.request.user, invitations__excluded=False)
-            if self.roles & {Role.COUNCILLOR, "chair"}:  # closed ones are council papers; an expert sees only their own
-                visible |= Q(status=Consultation.Status.CLOSED)
-            consultations = consultations.filter(visible).distinct()
-        context["consultations"] = consultations[:200]
+        context["consultations"] = selectors.consultations_visible_to(self.request.user, self.roles)[:200]
         context["answered"] = set(Opinion.objects.filter(expert=self.request.user).values_list("consultation_id", flat=True))
         if self.is_secretariat:
             context["form"] = kwargs.get("form") or forms.ConsultationForm()
@@ -308,11 +300,8 @@ class ConsultationDetailView(AlliancePageMixin, TemplateView):
     page_roles = ConsultationListView.page_roles
 
     def get_consultation(self):
-        consultation = get_object_or_404(Consultation, pk=self.kwargs["pk"])
+        consultation = get_object_or_404(selectors.consultations_visible_to(self.request.user, self.roles), pk=self.kwargs["pk"])
         invited = ExpertInvitation.objects.filter(consultation=consultation, expert=self.request.user, excluded=False).exists()
-        council_paper = consultation.status == Consultation.Status.CLOSED and self.roles & {Role.COUNCILLOR, "chair"}
-        if not (self.is_secretariat or invited or council_paper):
-            raise Http404
         return consultation, invited
 
     def get_context_data(self, **kwargs):

@@ -1,7 +1,6 @@
 """Governance API: thin views, one service call per write."""
 
 import django_filters
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -12,7 +11,7 @@ from alliances import access
 from alliances.api.base import AllianceViewSet
 from alliances.api.filters import NumberFilter
 from alliances.models import Role
-from governance import services
+from governance import selectors, services
 from governance.api import serializers as s
 from governance.models import CharterVersion, Consultation, Meeting, Motion, MotionKind, Notification, Resolution, SealedResult
 
@@ -212,16 +211,7 @@ class ConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Alli
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no tenant
             return Consultation.objects.none()
-        queryset = Consultation.objects.all()
-        roles = self.roles()
-        if roles & access.SECRETARIAT or access.is_bureau_officer(self.request.user):
-            return queryset
-        # Experts: those they were asked in (not recused); councillors: closed ones (the summaries are
-        # council papers).
-        visible = Q(invitations__expert=self.request.user, invitations__excluded=False)
-        if roles & {Role.COUNCILLOR, access.CHAIR}:
-            visible |= Q(status=Consultation.Status.CLOSED)
-        return queryset.filter(visible).distinct()
+        return selectors.consultations_visible_to(self.request.user, self.roles())
 
     def get_serializer_class(self):
         return s.ConsultationDetailOutput if self.action == "retrieve" else s.ConsultationOutput
