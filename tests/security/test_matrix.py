@@ -125,28 +125,34 @@ def test_the_page_table_has_one_row_per_page_route():
 # ------------------------------------------------------------------ every cell
 
 
+def _assert_every_actor_answered_as_reviewed(expected, label, send_as, code_of):
+    """Ask as every actor (`send_as(actor)` returns a zero-argument request) and compare with the row."""
+    got, leaks = {}, {}
+    for actor in matrix.ACTORS:
+        code, writes, response = _ask(send_as(actor), code_of)
+        got[actor] = code
+        if code != "ok" and writes:
+            leaks[actor] = writes
+        assert response.status_code < 500, (actor, label, response.status_code)
+    mismatches = {a: f"expected {expected[a]}, got {got[a]}" for a in matrix.ACTORS if expected[a] != got[a]}
+    assert not mismatches, f"{label}: {mismatches}"
+    assert not leaks, f"refused requests wrote: {leaks}"
+
+
 @pytest.mark.parametrize("operation", sorted(matrix.API))
 def test_api_operation_answers_every_actor_as_reviewed(world, schema_operations, operation):
     if operation not in schema_operations:
         pytest.fail(f"{operation} is in the table but not in the schema")
     method, path, body_format = schema_operations[operation]
     url = concrete(world[OE], path)
-    expected = matrix.API[operation]
-    got, leaks = {}, {}
-    for actor in matrix.ACTORS:
+
+    def send_as(actor):
         client = api_as(actor_user(world, actor))
         if method == "get":
-            send = lambda: client.get(url)  # noqa: E731
-        else:
-            send = lambda: getattr(client, method)(url, {}, format=body_format)  # noqa: E731
-        code, writes, response = _ask(send, api_code)
-        got[actor] = code
-        if code != "ok" and writes:
-            leaks[actor] = writes
-        assert response.status_code < 500, (actor, url, response.status_code)
-    mismatches = {a: f"expected {expected[a]}, got {got[a]}" for a in matrix.ACTORS if expected[a] != got[a]}
-    assert not mismatches, f"{method.upper()} {url}: {mismatches}"
-    assert not leaks, f"refused requests wrote: {leaks}"
+            return lambda: client.get(url)
+        return lambda: getattr(client, method)(url, {}, format=body_format)
+
+    _assert_every_actor_answered_as_reviewed(matrix.API[operation], f"{method.upper()} {url}", send_as, api_code)
 
 
 @pytest.mark.parametrize("route", sorted(matrix.PAGES))
@@ -155,22 +161,16 @@ def test_page_answers_every_actor_as_reviewed(world, route):
     view = resolve(url).func
     view_class = getattr(view, "view_class", None)
     method = "get" if view_class is None or hasattr(view_class, "get") else "post"
-    expected = matrix.PAGES[route]
-    got, leaks = {}, {}
-    for actor in matrix.ACTORS:
+    data = PAGE_POST_DATA.get(route, {}) if method == "post" else {}
+
+    def send_as(actor):
         client = Client()
         user = actor_user(world, actor)
         if user is not None:
             client.force_login(user)
-        data = PAGE_POST_DATA.get(route, {}) if method == "post" else {}
-        code, writes, response = _ask(lambda: getattr(client, method)(url, data), page_code)
-        got[actor] = code
-        if code != "ok" and writes:
-            leaks[actor] = writes
-        assert response.status_code < 500, (actor, url, response.status_code)
-    mismatches = {a: f"expected {expected[a]}, got {got[a]}" for a in matrix.ACTORS if expected[a] != got[a]}
-    assert not mismatches, f"{method.upper()} {url}: {mismatches}"
-    assert not leaks, f"refused requests wrote: {leaks}"
+        return lambda: getattr(client, method)(url, data)
+
+    _assert_every_actor_answered_as_reviewed(matrix.PAGES[route], f"{method.upper()} {url}", send_as, page_code)
 
 
 def _page_path(route: str) -> str:
