@@ -3,6 +3,8 @@
 from django.db import transaction
 from hypothesis import HealthCheck, settings
 
+from alliances.errors import ServiceError
+
 
 class Savepoint:
     """Every example of a state machine starts from the same database state (the demo data of the
@@ -22,3 +24,15 @@ def machine_settings(max_examples: int, steps: int):
         max_examples=max_examples, stateful_step_count=steps, deadline=None, derandomize=True, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
     )
+
+
+def assert_refused(error, call, snapshot) -> None:
+    """`call` must raise the service error `error` and leave `snapshot()` unchanged."""
+    before = snapshot()
+    try:
+        call()
+    except ServiceError as raised:
+        assert isinstance(raised, error), (raised, error)
+    else:
+        raise AssertionError(f"expected {error.__name__}, the service accepted")
+    assert snapshot() == before

@@ -25,14 +25,14 @@ from django.utils import timezone
 from django_scopes import scope
 from djmoney.money import Money
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from alliances.errors import Conflict, Forbidden, ServiceError, ValidationFailed
+from alliances.errors import Conflict, Forbidden, ValidationFailed
 from finance import selectors, services
-from finance.models import Account, Fund, JournalEntry, JournalLine, Ledger, LedgerBalance, Period
+from finance.models import Account, JournalEntry, JournalLine, Ledger, LedgerBalance, Period
 from projects.models import Project
 
-from .support import Savepoint, machine_settings
+from .support import Savepoint, assert_refused, machine_settings
 
 ASSETS = {"1001", "1002", "1122", "1501"}
 # kind -> (debit account, credit account, fund key); "restricted" is the project's government fund
@@ -143,14 +143,7 @@ class FinanceMachine(RuleBasedStateMachine):
 
     def _expect_refused(self, error, call):
         """`call` must raise `error` and change nothing."""
-        before = self._snapshot()
-        try:
-            call()
-        except ServiceError as raised:
-            assert isinstance(raised, error), (raised, error)
-        else:
-            raise AssertionError(f"expected {error.__name__}, the service accepted")
-        assert self._snapshot() == before
+        assert_refused(error, call, self._snapshot)
         self.stats["refused"] += 1
 
     def _date(self, month_pick, day):

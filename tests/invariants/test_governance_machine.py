@@ -26,11 +26,11 @@ from django_scopes import scope
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from alliances.errors import Conflict, Forbidden, ServiceError
+from alliances.errors import Conflict, Forbidden
 from governance import services
 from governance.models import Ballot, EligibleSeat, Motion, Resolution, SealedResult
 
-from .support import Savepoint, machine_settings
+from .support import Savepoint, assert_refused, machine_settings
 
 # The charter defaults, written out independently of governance/services.py.
 RULES = {
@@ -125,14 +125,7 @@ class GovernanceMachine(RuleBasedStateMachine):
             )
 
     def _expect_refused(self, pk, error, call):
-        before = self._snapshot(pk)
-        try:
-            call()
-        except ServiceError as raised:
-            assert isinstance(raised, error), (raised, error)
-        else:
-            raise AssertionError(f"expected {error.__name__}, the service accepted")
-        assert self._snapshot(pk) == before
+        assert_refused(error, call, lambda: self._snapshot(pk))
         self.stats["refused"] += 1
 
     # ------------------------------------------------------------ rules
