@@ -19,6 +19,7 @@ class AllianceCreateForm(forms.Form):
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("电子邮箱"))
     display_name = forms.CharField(label=_("姓名"), max_length=100, required=False)
+    username = forms.CharField(label=_("用户名"), max_length=150, required=False, help_text=_("留空则以电子邮箱为用户名。"))
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     seat = forms.ModelChoiceField(label=_("席位"), queryset=Seat.objects.none(), required=False)
     member_unit = forms.ModelChoiceField(label=_("成员单位"), queryset=MemberUnit.objects.none(), required=False)

@@ -127,6 +127,12 @@ def person_invite(
     created = user is None
     if created:
         username = (username or email).strip()
+        try:
+            User._meta.get_field("username").run_validators(username)
+        except DjangoValidationError:
+            # An address Django accepts (e.g. "admin/@example.org") is not always a valid
+            # user name; the person then needs one chosen explicitly.
+            raise ValidationFailed(fields={"username": [_("用户名只能包含字母、数字和 @/./+/-/_，且不超过150个字符；请另填用户名。")]})
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationFailed(fields={"username": [_("该用户名已被使用。")]})
         user = User(username=username, email=email, display_name=display_name.strip())

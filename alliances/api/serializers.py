@@ -66,6 +66,8 @@ class RoleGrantOutput(serializers.ModelSerializer):
 class InvitationInput(serializers.Serializer):
     email = serializers.EmailField(label=_("电子邮箱"))
     display_name = serializers.CharField(label=_("姓名"), max_length=100, required=False, default="")
+    username = serializers.CharField(
+        label=_("用户名"), max_length=150, required=False, default="", help_text=_("留空则以电子邮箱为用户名。"))
     role = serializers.ChoiceField(label=_("角色"), choices=Role.choices)
     seat = ScopedRelatedField(model=Seat, required=False, allow_null=True, default=None)
     member_unit = ScopedRelatedField(model=None, required=False, allow_null=True, default=None)

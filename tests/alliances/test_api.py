@@ -162,8 +162,15 @@ def test_an_invitation_to_a_malformed_email_is_a_400_and_invites_nobody(oe, api)
 
 def test_an_rfc_valid_address_is_returned_as_a_plain_string_in_the_schema(oe, api):
     client = api(oe.user("sg"))
+    url = "/api/v1/alliances/ocean-equipment/roles/"
+    # The address cannot double as a user name ("/" is not allowed there): one must be chosen.
+    refused = client.post(url, {"email": "admin/@example.org", "role": "expert"}, format="json")
+    assert refused.status_code == 400 and "username" in refused.json()["error"]["fields"]
+    assert not User.objects.filter(email="admin/@example.org").exists()
     response = client.post(
-        "/api/v1/alliances/ocean-equipment/roles/", {"email": "admin/@example.org", "role": "expert"}, format="json")
+        url, {"email": "admin/@example.org", "role": "expert", "username": "admin-example"}, format="json")
     assert response.status_code == 201
+    assert response.json()["user"]["username"] == "admin-example"
+    assert response.json()["user"]["email"] == "admin/@example.org"
     schema = client.get("/api/schema/?format=json").json()
     assert "format" not in schema["components"]["schemas"]["UserBrief"]["properties"]["email"]

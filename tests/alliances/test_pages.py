@@ -37,6 +37,16 @@ def test_people_page_invites_and_reports_field_errors(oe, bm):
         assert RoleGrant.objects.filter(user__email="e@example.com", role="auditor").exists()
 
 
+def test_people_page_asks_for_a_username_when_the_address_cannot_be_one(oe):
+    client = logged_in(oe.user("sec"))
+    refused = client.post("/a/ocean-equipment/people/", {"email": "ops/desk@example.org", "role": "auditor"})
+    assert refused.status_code == 400 and refused.context["form"].errors["username"]
+    ok = client.post(
+        "/a/ocean-equipment/people/", {"email": "ops/desk@example.org", "role": "auditor", "username": "ops-desk"})
+    assert ok.status_code == 302
+    assert User.objects.get(email="ops/desk@example.org").username == "ops-desk"
+
+
 def test_home_lists_alliances_or_goes_straight_in(oe, bm, bureau_user):
     assert logged_in(oe.user("sec")).get("/").url == "/a/ocean-equipment/"
     assert logged_in(bureau_user).get("/").url == "/bureau/"
