@@ -168,8 +168,9 @@ class JournalEntry(TenantModel):
     sequence = models.PositiveBigIntegerField(_("凭证序号"), null=True, blank=True)
     previous_hash = models.CharField(_("上一哈希"), max_length=64, blank=True)
     hash = models.CharField(_("哈希"), max_length=64, blank=True)
-    reverses = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name=_("冲销的凭证")
+    # At most one reversal that is not rejected (constraint below): a rejected one leaves the entry reversible.
+    reverses = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals", verbose_name=_("冲销的凭证")
     )
     rejection_reason = models.TextField(_("退回理由"), blank=True)
 
@@ -182,6 +183,7 @@ class JournalEntry(TenantModel):
         ordering = ["-date", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["alliance", "sequence"], name="finance_entry_sequence_unique"),
+            models.UniqueConstraint(fields=["reverses"], condition=~Q(status="rejected"), name="finance_entry_one_reversal"),
         ]
         indexes = [models.Index(fields=["alliance", "status", "date"])]
 

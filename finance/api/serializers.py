@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from alliances.api.fields import ScopedRelatedField
@@ -149,8 +148,8 @@ class EntryOutput(serializers.ModelSerializer):
                   "attachments"]
 
     def get_reversed_by(self, entry) -> int | None:
-        reversal = getattr(entry, "reversed_by", None)
-        return reversal.pk if reversal is not None else None
+        """The reversal that is recorded or posted (a rejected one does not count)."""
+        return next((r.pk for r in entry.reversals.all() if r.status != JournalEntry.Status.REJECTED), None)
 
 
 class PeriodOutput(serializers.ModelSerializer):

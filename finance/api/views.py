@@ -84,7 +84,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewS
     filterset_class = filters.EntryFilter
 
     def get_queryset(self):
-        return JournalEntry.objects.select_related("reversed_by").prefetch_related("lines__account", "attachments").order_by("-date", "-id")
+        return JournalEntry.objects.prefetch_related("reversals", "lines__account", "attachments").order_by("-date", "-id")
 
     @staticmethod
     def _lines(validated):

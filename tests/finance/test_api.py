@@ -146,6 +146,19 @@ def test_reverse_records_a_linked_reversal_that_posts_on_approval(oe, api, other
     assert all(r["balance_debit"] == "0.00" and r["balance_credit"] == "0.00" for r in tb["rows"])
 
 
+def test_an_entry_whose_reversal_was_rejected_can_be_reversed_again(oe, api, other_fund):
+    entry = post(oe, services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 1, 3),
+                                           description="误记", lines=[{"account": "1002", "fund": other_fund, "debit": cny(5)},
+                                                                    {"account": "4901", "fund": other_fund, "credit": cny(5)}]))
+    first = api(oe.user("sec")).post(url(oe, f"entries/{entry.pk}/reverse/"), {"date": "2026-01-20"}, format="json").json()
+    assert api(oe.user("sg")).post(url(oe, f"entries/{first['id']}/reject/"), {"reason": "日期有误"}, format="json").status_code == 200
+    assert api(oe.user("auditor")).get(url(oe, f"entries/{entry.pk}/")).json()["reversed_by"] is None
+    second = api(oe.user("sec")).post(url(oe, f"entries/{entry.pk}/reverse/"), {"date": "2026-01-21"}, format="json")
+    assert second.status_code == 201, second.json()
+    assert api(oe.user("auditor")).get(url(oe, f"entries/{entry.pk}/")).json()["reversed_by"] == second.json()["id"]
+    assert api(oe.user("sec")).post(url(oe, f"entries/{entry.pk}/reverse/"), {}, format="json").status_code == 409
+
+
 def test_auditor_reads_everything_and_writes_nothing(oe, api, other_fund):
     auditor = api(oe.user("auditor"))
     for path in ["accounts/", "funds/", "funds/balances/", "entries/", "periods/", "contributions/", "trial-balance/",

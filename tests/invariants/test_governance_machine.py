@@ -174,6 +174,20 @@ class GovernanceMachine(RuleBasedStateMachine):
             item["votes"][seat] = choice
             self.stats["votes"] += 1
 
+    @precondition(lambda self: any(m["recused"] is not None and m["status"] == "open" and not m["window_ended"]
+                                   for m in self.motions.values()))
+    @rule(pick=picks, choice=st.sampled_from(CHOICES))
+    def recused_vote(self, pick, choice):
+        """The subject unit's councillor tries to vote (drawn on purpose: a random seat rarely is it)."""
+        candidates = sorted(pk for pk, m in self.motions.items()
+                            if m["recused"] is not None and m["status"] == "open" and not m["window_ended"])
+        pk = candidates[pick % len(candidates)]
+        motion = self._motion(pk)
+        councillor = self.councillors[self.motions[pk]["recused"]]
+        self._expect_refused(pk, Forbidden, lambda: services.vote_cast(
+            actor=councillor, alliance=self.alliance, motion=motion, choice=choice))
+        self.stats["recused_refused"] += 1
+
     @precondition(lambda self: any(m["status"] == "open" for m in self.motions.values()))
     @rule(pick=picks, seat=st.integers(0, len(COUNCIL) - 1), choice=st.sampled_from(CHOICES))
     def vote_on_an_open_motion(self, pick, seat, choice):
