@@ -3,12 +3,14 @@
 Double entry in funds: every journal line carries an account and a fund (unrestricted, or
 restricted to a project and a source). Posted entries are append-only, numbered without gaps
 per alliance and chained by SHA-256. `LedgerBalance` keeps per-month totals per
-(account, fund, currency) so a balance at any date is a few rows plus one partial month.
+(account, fund, currency) so a balance at any date is a few rows plus one partial month;
+`MemberBalance` does the same per member unit for its statement.
 """
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
@@ -294,6 +296,32 @@ class LedgerBalance(TenantModel):
             models.UniqueConstraint(fields=["account", "fund", "currency", "month"], name="finance_balance_unique"),
         ]
         indexes = [models.Index(fields=["fund", "currency"])]
+
+
+class MemberBalance(TenantModel):
+    """Posted totals of the lines that name a member unit, per account, commitment, currency and
+    month, maintained in the posting transaction: a member statement reads these and the open
+    month's lines, never all of the unit's lines."""
+
+    member_unit = models.ForeignKey("membership.MemberUnit", on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    commitment = models.ForeignKey("finance.Commitment", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    currency = models.CharField(max_length=3)
+    month = models.DateField(help_text="first day of the month")
+    debit = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    credit = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    lines = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("成员单位余额")
+        verbose_name_plural = _("成员单位余额")
+        constraints = [
+            # A line without a commitment is keyed as commitment 0 (NULLs never conflict).
+            models.UniqueConstraint(
+                F("member_unit"), F("account"), Coalesce(F("commitment"), Value(0)), F("currency"), F("month"),
+                name="finance_member_balance_unique",
+            ),
+        ]
 
 
 class Commitment(TenantModel):

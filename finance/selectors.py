@@ -6,12 +6,12 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from djmoney.money import Money
 
 from finance import chart
-from finance.models import Account, Commitment, Fund, JournalEntry, JournalLine, LedgerBalance, Source
+from finance.models import Account, Commitment, Fund, JournalEntry, JournalLine, LedgerBalance, MemberBalance, Source
 
 ZERO = Decimal(0)
 
@@ -206,18 +206,45 @@ def budget_vs_actual(alliance, project, budget=None, as_of=None) -> list[dict]:
     return rows
 
 
-def commitments_of(alliance, unit, as_of=None) -> list[dict]:
+def _member_totals(as_of, unit=None) -> dict:
+    """(member_unit_id, account code, commitment_id, currency) -> [debit, credit, lines] of the
+    posted lines that name a member unit (or `unit`) up to `as_of`: the member balance table
+    before the month of `as_of`, plus that month's lines (partial index `finance_line_unit_idx`).
+    Two small reads at any ledger size."""
+    month = _split(as_of)
+    by_unit = {"member_unit": unit} if unit is not None else {"member_unit__isnull": False}
+    out = defaultdict(lambda: [ZERO, ZERO, 0])
+    parts = (
+        MemberBalance.objects.filter(month__lt=month, **by_unit)
+        .values_list("member_unit_id", "account__code", "commitment_id", "currency")
+        .annotate(d=Sum("debit"), c=Sum("credit"), n=Sum("lines")).order_by(),
+        JournalLine.objects.filter(posted=True, date__gte=month, date__lte=as_of, **by_unit)
+        .values_list("member_unit_id", "account__code", "commitment_id", "debit_currency")
+        .annotate(d=Sum("debit"), c=Sum("credit"), n=Count("id")).order_by(),
+    )
+    for rows in parts:
+        for unit_id, code, commitment_id, currency, debit, credit, count in rows:
+            item = out[(unit_id, code, commitment_id, currency)]
+            item[0] += debit
+            item[1] += credit
+            item[2] += count
+    return out
+
+
+def commitments_of(alliance, unit=None, as_of=None, totals=None) -> list[dict]:
+    """Committed, paid and outstanding per commitment of `unit` (None: every unit) up to `as_of`'s year."""
     as_of = _as_of(as_of)
-    commitments = list(Commitment.objects.filter(member_unit=unit, year__lte=as_of.year).order_by("year"))
-    sums = {
-        row[0]: (row[1] or ZERO) - (row[2] or ZERO)
-        for row in JournalLine.objects.filter(
-            posted=True, commitment__in=commitments, account__code=chart.INCOME_MEMBER, date__lte=as_of
-        ).values("commitment_id").annotate(c=Sum("credit"), d=Sum("debit")).values_list("commitment_id", "c", "d").order_by()
-    } if commitments else {}
+    totals = _member_totals(as_of, unit) if totals is None else totals
+    paid = defaultdict(lambda: ZERO)
+    for (_unit, code, commitment_id, _currency), (debit, credit, _count) in totals.items():
+        if code == chart.INCOME_MEMBER and commitment_id is not None:
+            paid[commitment_id] += credit - debit
+    commitments = Commitment.objects.filter(year__lte=as_of.year).order_by("year", "member_unit_id")
+    if unit is not None:
+        commitments = commitments.filter(member_unit=unit)
     out = []
     for c in commitments:
-        paid_amount = sums.get(c.pk, ZERO)
+        paid_amount = paid[c.pk]
         out.append({"commitment": c, "year": c.year, "currency": str(c.amount.currency), "committed": c.amount.amount,
                     "paid": paid_amount, "outstanding": c.amount.amount - paid_amount})
     return out
@@ -231,30 +258,26 @@ def member_statement(alliance, unit, as_of=None, page: int = 1, page_size: int |
     totals; per-year detail), with one page of the posted lines that name the unit: receipts and
     shares, `page_size` rows each (None: every row, for the XLSX/PDF exports; 0: totals only).
 
-    Totals and row counts come from SQL aggregates (one grouped query over the unit's lines), never
-    from iterating the detail rows, so the first page costs the same for 100 or 100,000 entries."""
+    Totals and row counts come from the member balance table and the open month's lines
+    (`_member_totals`), never from the unit's detail rows, so the first page costs the same for
+    100 or 100,000 entries."""
     as_of = _as_of(as_of)
-    years = commitments_of(alliance, unit, as_of)
+    totals = _member_totals(as_of, unit)
+    years = commitments_of(alliance, unit, as_of, totals)
     committed = sum((y["committed"] for y in years if y["currency"] == "CNY"), ZERO)
     paid = sum((y["paid"] for y in years if y["currency"] == "CNY"), ZERO)
     paid_other = share_total = ZERO
     receipts_count = shares_count = 0
-    unit_lines = JournalLine.objects.filter(
-        posted=True, member_unit=unit, date__lte=as_of, account__code__in=[chart.INCOME_MEMBER, chart.EXPENSE_REVENUE_SHARE],
-    )
-    grouped = (
-        unit_lines.values_list("account__code", "debit_currency")
-        .annotate(unlinked=ExpressionWrapper(Q(commitment__isnull=True), output_field=BooleanField()), d=Sum("debit"), c=Sum("credit"), n=Count("id")).order_by()
-    )
-    for code, currency, unlinked, debit, credit, n in grouped:
+    for (_unit, code, commitment_id, currency), (debit, credit, count) in totals.items():
         if code == chart.INCOME_MEMBER:
-            receipts_count += n
-            if unlinked and currency == "CNY":
+            receipts_count += count
+            if commitment_id is None and currency == "CNY":
                 paid_other += credit - debit
-        else:
-            shares_count += n
+        elif code == chart.EXPENSE_REVENUE_SHARE:
+            shares_count += count
             if currency == "CNY":
                 share_total += debit - credit
+    unit_lines = JournalLine.objects.filter(posted=True, member_unit=unit, date__lte=as_of)
     pages = 1
     if page_size:
         pages = max(1, -(-max(receipts_count, shares_count) // page_size))

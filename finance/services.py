@@ -30,7 +30,7 @@ from alliances.models import Role
 from alliances.tenancy import tenant_service
 from finance import chart
 from finance.models import (
-    Account, Attachment, Commitment, Fund, JournalEntry, JournalLine, Ledger, LedgerBalance, Period, Source,
+    Account, Attachment, Commitment, Fund, JournalEntry, JournalLine, Ledger, LedgerBalance, MemberBalance, Period, Source,
 )
 
 CENT = Decimal("0.01")
@@ -216,6 +216,10 @@ def _prepare_lines(alliance, date, lines, accounts=None, check_restricted=True) 
         commitment = raw.get("commitment")
         if commitment is not None and (not isinstance(commitment, Commitment) or commitment.alliance_id != alliance.pk):
             errors.setdefault(f"{prefix}.commitment", []).append(_("出资承诺不属于本联盟。"))
+        elif commitment is not None and unit is None:
+            unit = commitment.member_unit  # a receipt against a commitment is the committing unit's
+        elif commitment is not None and isinstance(unit, MemberUnit) and unit.pk != commitment.member_unit_id:
+            errors.setdefault(f"{prefix}.member_unit", []).append(_("成员单位与出资承诺的单位不一致。"))
         if account is None or fund is None or (debit is None and credit is None):
             continue
         money = debit or credit
@@ -537,33 +541,53 @@ def balance_deltas(lines) -> dict:
     return totals
 
 
-def _apply_balances(alliance, lines) -> None:
-    """Add the lines to the monthly balance table: one upsert per batch (PostgreSQL: arrays through
-    `unnest`; elsewhere one multi-row upsert per 500 keys)."""
-    rows = [
-        (alliance.pk, account_id, fund_id, currency, month, debit, credit)
-        for (account_id, fund_id, currency, month), (debit, credit) in sorted(balance_deltas(lines).items())
-    ]
+def _add_totals(model, keys: list[str], sums: list[str], pg_types: list[str], conflict: str, rows: list[tuple]) -> None:
+    """Add `rows` (the `keys` columns, then the `sums` columns) to a totals table in one upsert
+    (PostgreSQL: one array per column through `unnest`; elsewhere a multi-row upsert per 500 rows)."""
     if not rows:
         return
-    table = LedgerBalance._meta.db_table
-    upsert = (" ON CONFLICT (account_id, fund_id, currency, month) DO UPDATE SET "
-              f"debit = {table}.debit + excluded.debit, credit = {table}.credit + excluded.credit")
-    columns = "alliance_id, account_id, fund_id, currency, month, debit, credit"
+    table = model._meta.db_table
+    names = ", ".join(keys + sums)
+    upsert = f" ON CONFLICT ({conflict}) DO UPDATE SET " + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in sums)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], "
-                f"%s::varchar(3)[], %s::date[], %s::numeric[], %s::numeric[]){upsert}",
-                [list(column) for column in zip(*rows)],
-            )
+            arrays = ", ".join(f"%s::{kind}[]" for kind in pg_types)
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}){upsert}",
+                           [list(column) for column in zip(*rows)])
             return
+        placeholders = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
         for start in range(0, len(rows), 500):
             chunk = rows[start:start + 500]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}{upsert}",
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholders] * len(chunk))}{upsert}",
                            [connection.ops.adapt_datefield_value(v) if isinstance(v, datetime.date) else v
                             for row in chunk for v in row])
+
+
+def _apply_balances(alliance, lines) -> None:
+    """Add posted lines to the monthly balance table and, for lines that name a member unit, to
+    the member balance table."""
+    _add_totals(
+        LedgerBalance, ["alliance_id", "account_id", "fund_id", "currency", "month"], ["debit", "credit"],
+        ["bigint", "bigint", "bigint", "varchar(3)", "date", "numeric", "numeric"],
+        "account_id, fund_id, currency, month",
+        [(alliance.pk, account_id, fund_id, currency, month, debit, credit)
+         for (account_id, fund_id, currency, month), (debit, credit) in sorted(balance_deltas(lines).items())],
+    )
+    per_unit = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
+    for line in lines:
+        if line.member_unit_id is not None:
+            key = (line.member_unit_id, line.account_id, line.commitment_id, str(line.debit.currency), line.date.replace(day=1))
+            per_unit[key][0] += line.debit.amount
+            per_unit[key][1] += line.credit.amount
+            per_unit[key][2] += 1
+    _add_totals(
+        MemberBalance, ["alliance_id", "member_unit_id", "account_id", "commitment_id", "currency", "month"],
+        ["debit", "credit", "lines"],
+        ["bigint", "bigint", "bigint", "bigint", "varchar(3)", "date", "numeric", "numeric", "integer"],
+        "member_unit_id, account_id, COALESCE(commitment_id, 0), currency, month",
+        [(alliance.pk, *key, debit, credit, count)
+         for key, (debit, credit, count) in sorted(per_unit.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or 0))],
+    )
 
 
 def _mark_posted(entries, actor, posted_at) -> None:

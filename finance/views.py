@@ -251,11 +251,7 @@ class ContributionsView(FinancePage):
         rows = []
         for commitment in Commitment.objects.select_related("member_unit").order_by("-year", "member_unit__name"):
             rows.append({"commitment": commitment, "receipt_form": forms.ReceiptForm(prefix=f"c{commitment.pk}")})
-        paid = {}
-        as_of = self.as_of()
-        for unit in {r["commitment"].member_unit for r in rows}:
-            for item in selectors.commitments_of(self.alliance, unit, as_of):
-                paid[item["commitment"].pk] = item
+        paid = {item["commitment"].pk: item for item in selectors.commitments_of(self.alliance, as_of=self.as_of())}
         for row in rows:
             row["paid"] = paid.get(row["commitment"].pk)
         context.update(rows=rows, form=kwargs.get("form") or forms.CommitmentForm(initial={"year": timezone.localdate().year}))

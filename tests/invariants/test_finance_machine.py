@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from alliances.errors import Conflict, Forbidden, ValidationFailed
-from finance import selectors, services
+from finance import chart, selectors, services
 from finance.models import Account, JournalEntry, JournalLine, Ledger, LedgerBalance, Period
 from projects.models import Project
 
@@ -376,6 +376,17 @@ class FinanceMachine(RuleBasedStateMachine):
                         for r in selectors.trial_balance(self.alliance, as_of)["rows"]}
                 assert fast == full, as_of
 
+    @invariant()
+    def member_statements_equal_recount(self):
+        with scope(alliance=self.alliance):
+            for as_of in (self.today, self.today.replace(day=1) - datetime.timedelta(days=1)):
+                for unit in self.units:
+                    statement = selectors.member_statement(self.alliance, unit, as_of, page_size=0)
+                    lines = JournalLine.objects.filter(
+                        posted=True, member_unit=unit, date__lte=as_of, account__code=chart.INCOME_MEMBER)
+                    cny = lines.filter(debit_currency="CNY").aggregate(d=Sum("debit"), c=Sum("credit"))
+                    assert statement["receipts_count"] == lines.count(), (unit, as_of)
+                    assert statement["paid"] == (cny["c"] or 0) - (cny["d"] or 0), (unit, as_of)
 
     def _check_pairs(self, pairs):
         """The fast balance of each (account, fund, currency) = its balance before + what posted here."""
