@@ -44,7 +44,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_scopes import scope, scopes_disabled  # noqa: E402
+from django_scopes import scope  # noqa: E402
 from djmoney.money import Money  # noqa: E402
 
 import dataset  # noqa: E402
@@ -52,7 +52,7 @@ from alliances import services as alliance_services  # noqa: E402
 from alliances.demo import demo_uscc  # noqa: E402
 from alliances.models import Alliance, Organ, Role, RoleGrant, Seat, User  # noqa: E402
 from finance import selectors, services as finance_services  # noqa: E402
-from finance.models import Account, Commitment, Fund, JournalEntry, JournalLine, Ledger, LedgerBalance  # noqa: E402
+from finance.models import Account, Commitment, Fund, JournalEntry, Ledger, LedgerBalance, MemberBalance  # noqa: E402
 from governance import services as governance_services  # noqa: E402
 from governance.models import Ballot, EligibleSeat, Motion  # noqa: E402
 from membership.models import MemberUnit  # noqa: E402
@@ -181,6 +181,7 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float =
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM finance_journalline")
             line_id = cursor.fetchone()[0]
             balances = defaultdict(lambda: [0, 0])  # (account_id, fund_id, currency, month) -> cents
+            per_unit = defaultdict(lambda: [0, 0, 0])  # (unit_id, account_id, commitment_id, currency, month) -> cents, lines
             raw = cursor.cursor
             entry_cols = ("id, alliance_id, date, description, status, recorded_by_id, recorded_at, approved_by_id, "
                           "posted_at, sequence, previous_hash, hash, reverses_id, rejection_reason")
@@ -225,11 +226,12 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float =
                             line_id, alliance.pk, entry_id, line.position, line.account.pk, fund.pk, line.debit.amount,
                             "CNY", line.credit.amount, "CNY", unit_id, line.project_id, "", commitment_id, "", item.date, True,
                         ))
-                        b = balances[(line.account.pk, fund.pk, "CNY", month)]
-                        if line.debit.amount:
-                            b[0] += item.cents
-                        else:
-                            b[1] += item.cents
+                        side = 0 if line.debit.amount else 1
+                        balances[(line.account.pk, fund.pk, "CNY", month)][side] += item.cents
+                        if unit_id is not None:
+                            u = per_unit[(unit_id, line.account.pk, commitment_id, "CNY", month)]
+                            u[side] += item.cents
+                            u[2] += 1
                     previous = digest
                     n += 1
                     if n % 100_000 == 0:
@@ -255,6 +257,20 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float =
                 new.append(LedgerBalance(alliance=alliance, account_id=key[0], fund_id=key[1], currency=key[2],
                                          month=key[3], debit=d, credit=c))
         LedgerBalance.objects.bulk_create(new, batch_size=2000)
+        existing = {
+            (b.member_unit_id, b.account_id, b.commitment_id, b.currency, b.month): b
+            for b in MemberBalance.objects.select_for_update()
+        }
+        new = []
+        for key, (debit, credit, count) in per_unit.items():
+            d, c = Decimal(debit).scaleb(-2), Decimal(credit).scaleb(-2)
+            if key in existing:
+                old = existing[key]
+                MemberBalance.objects.filter(pk=old.pk).update(debit=old.debit + d, credit=old.credit + c, lines=old.lines + count)
+            else:
+                new.append(MemberBalance(alliance=alliance, member_unit_id=key[0], account_id=key[1], commitment_id=key[2],
+                                         currency=key[3], month=key[4], debit=d, credit=c, lines=count))
+        MemberBalance.objects.bulk_create(new, batch_size=2000)
         Ledger.objects.filter(pk=ledger.pk).update(last_sequence=sequence, last_hash=previous)
     seconds = time.perf_counter() - t0
     # What autovacuum does after a bulk insert (PostgreSQL >= 13 vacuums insert-only tables): the
@@ -269,6 +285,7 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float =
 
 
 def balance_table_mismatches(alliance) -> int:
+    """Rows of the two totals tables (ledger and member balances) that differ from a regrouping of the posted lines."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -283,7 +300,23 @@ def balance_table_mismatches(alliance) -> int:
             """,
             [alliance.pk, alliance.pk],
         )
-        return cursor.fetchone()[0]
+        ledger = cursor.fetchone()[0]
+        cursor.execute(
+            """
+            WITH l AS (
+              SELECT member_unit_id, account_id, COALESCE(commitment_id, 0) AS commitment, debit_currency AS currency,
+                     date_trunc('month', date)::date AS month, SUM(debit) AS d, SUM(credit) AS c, COUNT(*) AS n
+              FROM finance_journalline WHERE posted AND alliance_id = %s AND member_unit_id IS NOT NULL
+              GROUP BY 1, 2, 3, 4, 5)
+            SELECT COUNT(*) FROM l FULL OUTER JOIN
+              (SELECT *, COALESCE(commitment_id, 0) AS commitment FROM finance_memberbalance WHERE alliance_id = %s) b
+              ON b.member_unit_id = l.member_unit_id AND b.account_id = l.account_id AND b.commitment = l.commitment
+                 AND b.currency = l.currency AND b.month = l.month
+            WHERE l.d IS DISTINCT FROM b.debit OR l.c IS DISTINCT FROM b.credit OR l.n IS DISTINCT FROM b.lines
+            """,
+            [alliance.pk, alliance.pk],
+        )
+        return ledger + cursor.fetchone()[0]
 
 
 def check_invariants(ctx: dict, full: bool) -> dict:

@@ -7,7 +7,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 from pathlib import Path
 
 TARGETS = {

@@ -47,7 +47,7 @@ def balance_sql(alliance, account, fund, as_of, currency: str = "CNY") -> tuple[
 def balance(alliance, account, fund=None, as_of=None, currency: str = "CNY") -> Decimal:
     """Debit minus credit of `account` (optionally one fund) at the end of `as_of` (fast path):
     ONE statement, the monthly balance table before the month of `as_of` plus the posted lines of
-    that month up to the date (partial index `finance_line_balance_idx`)."""
+    that month up to the date (index `finance_line_account_idx`)."""
     sql, params = balance_sql(alliance, account, fund, _as_of(as_of), currency)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -209,7 +209,7 @@ def budget_vs_actual(alliance, project, budget=None, as_of=None) -> list[dict]:
 def _member_totals(as_of, unit=None) -> dict:
     """(member_unit_id, account code, commitment_id, currency) -> [debit, credit, lines] of the
     posted lines that name a member unit (or `unit`) up to `as_of`: the member balance table
-    before the month of `as_of`, plus that month's lines (partial index `finance_line_unit_idx`).
+    before the month of `as_of`, plus that month's lines (index `finance_line_member_idx`).
     Two small reads at any ledger size."""
     month = _split(as_of)
     by_unit = {"member_unit": unit} if unit is not None else {"member_unit__isnull": False}
