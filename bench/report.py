@@ -120,8 +120,12 @@ def build(ours: dict, hordak: dict | None, hordak_error: str | None, mode: str) 
                    f"{fmt(srv['balance_server_ms'])} | {verdict('balance', srv['balance_server_ms']['median'])} | — | — |")
         out.append(f"| `SELECT 1` round trip on a reused cursor (machine floor) | {fmt(srv['select1_ms'])} | — | — | — |")
     mo = a["motion"]
-    out.append(f"| close a motion with {mo['ballots']:,} ballots (`governance.services.motion_close`, {mo['queries']} queries{mo.get('note', '')}) | "
+    out.append(f"| close a motion with {mo['ballots']:,} ballots: the seal (`governance.services.motion_seal`, one transaction, {mo['queries']} queries{mo.get('note', '')}) | "
                f"{fmt(mo['close_ms'])} | {verdict('motion_close', mo['close_ms']['median'])} | — | — |")
+    if "announce_ms" in mo:
+        out.append(f"| then the result to the {mo['ballots']:,} seat holders (`motion_result_announce`, its own transaction, {mo['announce_queries']} queries) | "
+                   f"{fmt(mo['announce_ms'])} | — | — | — |")
+        out.append(f"| `motion_close` as a whole (seal + announcement) | {fmt(mo['total_ms'])} | — | — | — |")
     for row in a.get("extra_rows", []):
         out.append("| " + " | ".join(row) + " |")
     if hordak:

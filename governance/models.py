@@ -394,7 +394,9 @@ class Notification(TenantModel):
         CONSULTATION_ASKED = "consultation_asked", _("专家咨询邀请")
         CONSULTATION_CLOSED = "consultation_closed", _("专家咨询结束")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: every read is one user's notifications in one alliance, which the
+    # (alliance, user, key) unique index serves; a motion's close writes 1,000 rows into each index.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(_("标题"), max_length=300)
     body = models.TextField(_("内容"), blank=True)
@@ -405,7 +407,7 @@ class Notification(TenantModel):
     emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
-    history = tenant_history()
+    history = tenant_history(no_db_index=["user"])
 
     class Meta:
         verbose_name = _("通知")

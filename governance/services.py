@@ -382,15 +382,25 @@ def sealed_hash(sealed: SealedResult) -> str:
     return hashlib.sha256(_canonical(sealed_payload(sealed)).encode()).hexdigest()
 
 
-@tenant_service
 def motion_close(*, actor, alliance, motion: Motion) -> Motion:
+    """Close and seal the motion (`motion_seal`, one transaction), then tell every seat holder the
+    result (`motion_result_announce`, a second one). The seal does not wait for the notifications:
+    the motion row and the alliance's sealing lock are held only while the result is sealed. The
+    announcement is idempotent (one notification per holder and key), so a failed one is simply
+    run again; the seal stands either way."""
+    closed = motion_seal(actor=actor, alliance=alliance, motion=motion)
+    motion_result_announce(actor=actor, alliance=alliance, motion=closed)
+    return closed
+
+
+@tenant_service
+def motion_seal(*, actor, alliance, motion: Motion) -> Motion:
     """Close and seal. `actor=None` is the scheduled close once the window has ended; the
     secretariat may close earlier only when no remaining vote can change the outcome.
 
     A constant number of statements whatever the council's size: the voter list and the ballots
-    are each read once as plain rows (the tally is counted from those rows), the sealed hash is
-    computed from plain values, and the closing notifications with their history rows are two
-    INSERT ... SELECT statements (see `_notify_motion_seats`)."""
+    are each read once as plain rows (the tally is counted from those rows) and the sealed hash is
+    computed from plain values."""
     now = timezone.now()
     locked = _locked_motion(alliance, motion)
     if locked.status != Motion.Status.OPEN:
@@ -447,11 +457,22 @@ def motion_close(*, actor, alliance, motion: Motion) -> Motion:
     sealed.save()
     for handler in outcomes.handlers_for(locked.kind):
         handler(locked)
-    _notify_motion_seats(
-        alliance, locked, Notification.Kind.MOTION_CLOSED, f"motion:{locked.pk}:closed",
-        _("表决结果：%(t)s") % {"t": locked.title}, locked.get_result_display(), _motion_url(alliance, locked), now,
-    )
     return locked
+
+
+@tenant_service
+def motion_result_announce(*, actor, alliance, motion: Motion) -> int:
+    """Notify every holder of the closed motion's eligible seats of its result, in two statements
+    whatever the council's size (`_notify_motion_seats`). Returns how many notifications were new."""
+    if actor is not None:
+        access.require_secretariat(actor, alliance)
+    if motion.status != Motion.Status.CLOSED:
+        raise Conflict(_("只能公布已结束议案的表决结果。"))
+    return _notify_motion_seats(
+        alliance, motion, Notification.Kind.MOTION_CLOSED, f"motion:{motion.pk}:closed",
+        _("表决结果：%(t)s") % {"t": motion.title}, motion.get_result_display(), _motion_url(alliance, motion),
+        motion.closed_at,
+    )
 
 
 def _tally_of(eligible: int, choices) -> Tally:

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 
 from alliances import services as alliance_services
+from alliances.errors import Conflict, Forbidden
 from alliances.models import Organ, Role, User
 from governance import services
 from governance.models import EligibleSeat, Motion, Notification, SealedResult
@@ -110,6 +111,26 @@ def test_secretariat_close_attributes_notification_history_to_the_actor(oe):
         history = Notification.history.filter(key=f"motion:{motion.pk}:closed")
         assert history.count() == 5
         assert set(history.values_list("history_user_id", flat=True)) == {oe.user("sec").pk}
+
+
+def test_the_seal_does_not_wait_for_the_announcement(oe):
+    motion = open_motion(oe, title="先封存后通知")
+    vote(oe, motion, councillors(oe, [])[:5], "for")
+    key = f"motion:{motion.pk}:closed"
+    with pytest.raises(Conflict):  # an open motion has no result to announce
+        services.motion_result_announce(actor=oe.user("sec"), alliance=oe.alliance, motion=motion)
+    end_window(oe, motion)
+    sealed = services.motion_seal(actor=None, alliance=oe.alliance, motion=motion)
+    with scope(alliance=oe.alliance):
+        assert sealed.status == Motion.Status.CLOSED and SealedResult.objects.filter(motion=motion).exists()
+        assert not Notification.objects.filter(key=key).exists()
+        holders = EligibleSeat.objects.filter(motion=motion).values("holder_id").distinct().count()
+    with pytest.raises(Forbidden):
+        services.motion_result_announce(actor=oe.user("council-1"), alliance=oe.alliance, motion=sealed)
+    assert services.motion_result_announce(actor=None, alliance=oe.alliance, motion=sealed) == holders
+    assert services.motion_result_announce(actor=oe.user("sec"), alliance=oe.alliance, motion=sealed) == 0  # idempotent
+    with scope(alliance=oe.alliance):
+        assert Notification.objects.filter(key=key).count() == Notification.history.filter(key=key).count() == holders
 
 
 def test_sealed_hash_definition_is_unchanged():
