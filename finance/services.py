@@ -268,8 +268,8 @@ def _prepare_lines(alliance, date, lines, accounts=None, check_restricted=True) 
                 % {"fund": fund, "currency": currency}
             )
     if not errors and check_restricted:
-        for messages in _check_restricted_running([prepared]).get(0, {}).items():
-            errors.setdefault(messages[0], []).extend(messages[1])
+        for field, messages in _check_restricted_running([prepared]).get(0, {}).items():
+            errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationFailed(fields=errors)
     return prepared
@@ -464,25 +464,16 @@ def entries_record_batch(*, actor, alliance, entries) -> list[JournalEntry]:
 
 
 def entry_content(entry, lines) -> dict:
-    """The canonical content an entry's hash covers (see docs/finance.md)."""
-    return {
-        "alliance": entry.alliance_id,
-        "sequence": entry.sequence,
-        "date": entry.date.isoformat(),
-        "description": entry.description,
-        "recorded_by": entry.recorded_by_id,
-        "approved_by": entry.approved_by_id,
-        "reverses": entry.reverses_id,
-        "attachments": sorted([a.name, a.sha256] for a in entry.attachments.all()),
-        "lines": [
-            [
-                line.position, line.account.code, line.fund_id, line.fund.source, line.fund.project_id,
-                str(line.debit.currency), f"{line.debit.amount:.2f}", f"{line.credit.amount:.2f}",
-                line.member_unit_id, line.project_id, line.commitment_id, line.category, line.memo,
-            ]
-            for line in lines
-        ],
-    }
+    """The canonical content an entry's hash covers (see docs/finance.md), from model instances;
+    defined once, by `entry_content_of_rows`."""
+    return entry_content_of_rows(
+        (entry.alliance_id, entry.sequence, entry.date, entry.description, entry.recorded_by_id,
+         entry.approved_by_id, entry.reverses_id),
+        [(line.position, line.account.code, line.fund_id, line.fund.source, line.fund.project_id,
+          str(line.debit.currency), line.debit.amount, line.credit.amount, line.member_unit_id, line.project_id,
+          line.commitment_id, line.category, line.memo) for line in lines],
+        [(a.name, a.sha256) for a in entry.attachments.all()],
+    )
 
 
 def content_hash(content: dict, previous_hash: str) -> str:
@@ -496,9 +487,9 @@ def entry_hash(entry, lines, previous_hash: str) -> str:
 
 
 def entry_content_of_rows(entry_row: tuple, line_rows: list, attachments: list) -> dict:
-    """`entry_content` from plain rows (for verification at scale): the same dict, built without
-    model instances. `entry_row` = (alliance_id, sequence, date, description, recorded_by_id,
-    approved_by_id, reverses_id); each line row = (position, account code, fund_id, fund source,
+    """The canonical content an entry's hash covers, from plain rows (what verification at scale
+    reads; `entry_content` adapts model instances to it). `entry_row` = (alliance_id, sequence,
+    date, description, recorded_by_id, approved_by_id, reverses_id); each line row = (position, account code, fund_id, fund source,
     fund project_id, currency, debit, credit, member_unit_id, project_id, commitment_id, category, memo);
     `attachments` = [(name, sha256)]."""
     alliance_id, sequence, date, description, recorded_by_id, approved_by_id, reverses_id = entry_row

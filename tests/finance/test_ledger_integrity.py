@@ -1,6 +1,7 @@
 """Append-only ledger: immutability at model, service and admin level, the hash chain, verify_ledger."""
 
 import datetime
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -167,3 +168,32 @@ def test_verify_ledger_detects_a_renumbered_entry(oe, three_posted):
         cursor.execute("UPDATE finance_journalentry SET sequence = 7 WHERE id = %s", [three_posted[2].pk])
     with pytest.raises(SystemExit):
         call_command("verify_ledger", oe.alliance.slug, stdout=StringIO())
+
+
+def test_the_entry_hash_definition_is_unchanged():
+    """The canonical content and hash of an entry, pinned: a change here would break every stored
+    chain. Model instances (`entry_hash`) and plain rows (what `verify_ledger` reads) give the same."""
+    from types import SimpleNamespace as NS
+
+    from djmoney.money import Money
+
+    class Attachments:
+        def all(self):
+            return [NS(name="发票.pdf", sha256="ab" * 32)]
+
+    entry = NS(alliance_id=7, sequence=42, date=D(2026, 3, 5), description="成员出资", recorded_by_id=3,
+               approved_by_id=4, reverses_id=None, attachments=Attachments())
+    fund = NS(source="member_contribution", project_id=None)
+    lines = [
+        NS(position=0, account=NS(code="1002"), fund_id=9, fund=fund, debit=Money("1200.50", "CNY"),
+           credit=Money(0, "CNY"), member_unit_id=11, project_id=None, commitment_id=13, category="", memo="银行到账"),
+        NS(position=1, account=NS(code="4101"), fund_id=9, fund=fund, debit=Money(0, "CNY"),
+           credit=Money("1200.50", "CNY"), member_unit_id=11, project_id=None, commitment_id=13, category="", memo=""),
+    ]
+    pinned = "c91224c8bd4a0f8eaa989088f62ca96c0da1fbea4446b3e9ceb999a2dcee3480"
+    assert services.entry_hash(entry, lines, "f" * 64) == pinned
+    amount, zero = Decimal("1200.50"), Decimal("0")
+    rows = [(0, "1002", 9, "member_contribution", None, "CNY", amount, zero, 11, None, 13, "", "银行到账"),
+            (1, "4101", 9, "member_contribution", None, "CNY", zero, amount, 11, None, 13, "", "")]
+    content = services.entry_content_of_rows((7, 42, D(2026, 3, 5), "成员出资", 3, 4, None), rows, [("发票.pdf", "ab" * 32)])
+    assert services.content_hash(content, "f" * 64) == pinned
