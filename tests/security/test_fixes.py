@@ -61,17 +61,22 @@ def test_the_bureau_does_not_open_the_new_entry_form_but_still_reads_the_ledger_
     assert client.get(base).status_code == 200
 
 
-def test_an_alliance_admin_cannot_read_another_alliances_row_history_in_the_admin(oe, bm):
+def _admin_viewer(user) -> Client:
+    """`user` made staff with every view permission, logged in to the admin."""
     from django.contrib.auth.models import Permission
 
-    from alliances.models import Organ
-
-    user = bm.user("sg")
     user.is_staff = True
     user.save()
     user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
     client = Client()
     client.force_login(user)
+    return client
+
+
+def test_an_alliance_admin_cannot_read_another_alliances_row_history_in_the_admin(oe, bm):
+    from alliances.models import Organ
+
+    client = _admin_viewer(bm.user("sg"))
     with scope(alliance=oe.alliance):
         theirs = Organ.objects.order_by("pk").first()
     with scope(alliance=bm.alliance):
@@ -81,13 +86,6 @@ def test_an_alliance_admin_cannot_read_another_alliances_row_history_in_the_admi
 
 
 def test_the_admin_alliance_filter_names_only_the_admins_own_alliances(oe, bm):
-    from django.contrib.auth.models import Permission
-
-    user = bm.user("sg")
-    user.is_staff = True
-    user.save()
-    user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
-    client = Client()
-    client.force_login(user)
+    client = _admin_viewer(bm.user("sg"))
     page = client.get("/admin/membership/memberunit/").content.decode()
     assert bm.alliance.name in page and oe.alliance.name not in page
