@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AlliancesConfig(AppConfig):
     name = "alliances"
     verbose_name = _("联盟")
+
+    def ready(self):
+        from alliances import login  # noqa: F401 - counts failed logins per address

@@ -44,3 +44,11 @@ class Conflict(ServiceError):
     status = 409
     code = "conflict"
     default_message = _("当前状态不允许此操作。")
+
+
+class TooManyAttempts(ServiceError):
+    """Too many failed logins: the account is locked for a while, or the address is throttled."""
+
+    status = 429
+    code = "locked_out"
+    default_message = _("登录失败次数过多，请稍后再试。")

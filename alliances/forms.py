@@ -33,22 +33,18 @@ class InviteForm(forms.Form):
         self.fields["member_unit"].queryset = MemberUnit.objects.all()
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Counts failed logins per username and address; past the limit, refuses for a while."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _("登录失败次数过多，请15分钟后再试。"),
-    }
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing with a clear message an address past its failed-login ceiling
+    and an account that axes has locked (alliances/login.py)."""
 
     def clean(self):
-        from alliances.throttle import login_blocked, record_login_failure
+        from alliances import login
 
-        username = self.data.get("username", "")
-        if login_blocked(self.request, username):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        if not login.LoginFailureThrottle().allow_request(self.request, None):
+            raise forms.ValidationError(login.address_throttled_message(), code="throttled")
         try:
             return super().clean()
         except forms.ValidationError:
-            record_login_failure(self.request, username)
+            if login.is_locked_out(self.request):
+                raise forms.ValidationError(login.locked_out_message(), code="locked_out")
             raise

@@ -1,5 +1,6 @@
 """Alliance, people and role services: the only writers of the tenant's core tables."""
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,6 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
+from rest_framework.authtoken.models import Token
 
 from alliances import access
 from alliances.errors import Conflict, Forbidden, ValidationFailed
@@ -110,6 +112,31 @@ def invitation_link(user) -> str:
     token = default_token_generator.make_token(user)
     path = reverse("set_password", kwargs={"uidb64": uid, "token": token})
     return settings.SITE_URL.rstrip("/") + path
+
+
+# ---------------------------------------------------------------- accounts (no alliance: a person's own)
+
+
+@platform_service
+def api_token_issue(*, actor: User) -> Token:
+    """The person's API token (one per account), made on first login through the API."""
+    token, _created = Token.objects.get_or_create(user=actor)
+    return token
+
+
+@platform_service
+def api_token_revoke(*, actor: User) -> int:
+    """Revoke the person's API token: every client holding it gets 401 until it logs in again."""
+    deleted, _rows = Token.objects.filter(user=actor).delete()
+    return deleted
+
+
+@platform_service
+def password_reset_complete(*, actor: User) -> None:
+    """After a password set through an emailed link: the login lockout of the account ends, and its
+    API token is revoked (whoever knew the old password may hold it)."""
+    axes_reset(username=actor.get_username())
+    api_token_revoke(actor=actor)
 
 
 @tenant_service

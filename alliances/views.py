@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -13,23 +14,52 @@ from django.views.generic import FormView, TemplateView
 from alliances import access, services
 from alliances.dashboard import tiles_for
 from alliances.errors import ServiceError
-from alliances.forms import AllianceCreateForm, InviteForm, ThrottledAuthenticationForm
+from alliances.forms import AllianceCreateForm, InviteForm, LoginForm
 from alliances.models import Alliance, RoleGrant, User
 from alliances.pages import AlliancePageMixin, add_service_errors
 
 
 class LoginView(auth_views.LoginView):
-    form_class = ThrottledAuthenticationForm
+    form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if {"throttled", "locked_out"} & {e.code for e in form.non_field_errors().as_data()}:
+            response.status_code = 429
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a password link by e-mail. The answer is the same whether or not the address is known
+    (Django's form mails only active accounts with that address); the link is SetPasswordView's."""
+
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        return {"site_url": settings.SITE_URL.rstrip("/")}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):
-    """The one-time link of an invitation: set a password, then log in."""
+    """The one-time link of an invitation or a password reset: set a password, then log in."""
 
     template_name = "registration/set_password.html"
     success_url = reverse_lazy("login")
     post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_reset_complete(actor=self.user)
+        return response
 
 
 @login_required

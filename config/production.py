@@ -18,6 +18,9 @@ if "DATABASE_URL" not in os.environ:
     raise RuntimeError("config.production needs DATABASE_URL (PostgreSQL)")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The front proxy appends the client's address to X-Forwarded-For: the failed-login ceiling counts
+# per that address (NUM_PROXIES=0 if the application is reached directly).
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "1"))}  # noqa: F405
 SECURE_SSL_REDIRECT = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

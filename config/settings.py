@@ -5,6 +5,7 @@ DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS. The defaults are safe for develo
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "projects",
     "ip_registry",
     "bureau",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "alliances.middleware.AllianceScopeMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +97,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "alliances.User"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked account is refused before its password is checked
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -133,8 +137,9 @@ CURRENCY_DECIMAL_PLACES = 2
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous call then answers 401 with `WWW-Authenticate: Token`, not 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "alliances.api.pagination.Pagination",
@@ -142,7 +147,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "alliances.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min")},
+    # Failed logins per address (alliances/login.py); successful ones are never counted.
+    "DEFAULT_THROTTLE_RATES": {"login_failures": os.environ.get("LOGIN_FAILURE_RATE", "30/min")},
+    # Proxies in front of the application: the client address is read from X-Forwarded-For only
+    # past them (0: REMOTE_ADDR, so a client cannot choose its own address).
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
 }
 # Many apps have a `kind` or a `status`: each choice set gets its own name in the OpenAPI schema.
 ENUM_NAME_OVERRIDES = {
@@ -223,9 +232,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Failed page logins allowed per username and address in LOGIN_LOCKOUT_SECONDS.
-LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
-LOGIN_LOCKOUT_SECONDS = 15 * 60
+# Login lockout (django-axes), shared by the login page and the token endpoint: an account is
+# locked after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME, counted per account only (never per
+# address: one attacker must not lock out a whole office behind one NAT; the per-address ceiling is
+# the failed-login throttle above). A success clears the count; `manage.py axes_reset_username` unlocks.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock ends COOLOFF after the last counted failure
+AXES_LOCKOUT_CALLABLE = "alliances.login.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # failures are what the lockout needs; no row (nor session) per success
+AXES_ENABLE_ADMIN = False  # the admin stays read-only
+AXES_VERBOSE = False
+# axes.W006 asks for ip_address among the lockout parameters: deliberately not (see above).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

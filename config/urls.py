@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/login/", alliance_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/set-password/<uidb64>/<token>/", alliance_views.SetPasswordView.as_view(), name="set_password"),
+    path("accounts/password-reset/", alliance_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password-reset/done/", alliance_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("platform/alliances/new/", alliance_views.PlatformAllianceCreateView.as_view(), name="platform_alliance_create"),
     path("a/<slug:slug>/", include(alliance_pages)),

@@ -9,6 +9,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from rest_framework.test import APIClient
@@ -38,6 +39,13 @@ def _fast_passwords(settings, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.EMAIL_BACKEND = LOCMEM_EMAIL
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Failed logins per address are counted in the cache, which a test's rollback does not undo
+    (axes' per-account counts are rows, rolled back with the test)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,9 @@
 would (no tenant, scopes off: introspection reads no rows).
 
 Every operation also documents the error bodies `alliances.api.errors.exception_handler` returns
-(400 invalid input, 403 refused, 404 unknown or outsider, 409 refused by the object's state), all
-in the one `Error` shape, so clients and schema checks know them."""
+(400 invalid input, 401 not signed in, 403 refused, 404 unknown or outsider, 409 refused by the
+object's state, and any other error an operation declares), all in the one `Error` shape, so
+clients and schema checks know them."""
 
 from django_scopes import scopes_disabled
 from drf_spectacular.generators import SchemaGenerator
@@ -26,7 +27,8 @@ ERROR_SCHEMA = {
 }
 ERROR_STATUSES = {
     "400": "Invalid input (`fields` names each field and its messages)",
-    "403": "Not signed in, or the role may not do this",
+    "401": "Not signed in (the answer carries `WWW-Authenticate: Token`)",
+    "403": "The role may not do this",
     "404": "No such object, or not visible to this user",
     "409": "Refused by the object's current state",
 }
@@ -41,7 +43,12 @@ def add_error_responses(schema: dict) -> dict:
             for status, description in ERROR_STATUSES.items():
                 if status == "409" and method not in WRITE_METHODS:
                     continue
+                if status == "401" and not operation.get("security"):  # open to anonymous callers
+                    continue
                 operation["responses"].setdefault(status, {"content": ref, "description": description})
+            for status, response in operation["responses"].items():
+                if status.startswith("4") and "content" not in response:  # declared by the view (e.g. 429)
+                    response["content"] = ref
     return schema
 
 

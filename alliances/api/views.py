@@ -1,13 +1,14 @@
+from django.contrib.auth.signals import user_logged_in
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
-from alliances import access, services
+from alliances import access, login, services
 from alliances.api.base import AllianceViewMixin, AllianceViewSet
 from alliances.api.serializers import (
     AllianceOutput,
@@ -17,22 +18,52 @@ from alliances.api.serializers import (
     SeatInput,
     SeatOutput,
 )
+from alliances.errors import TooManyAttempts
+from alliances.login import LoginFailureThrottle
 from alliances.models import Alliance, RoleGrant, Seat, User
 
 
 class TokenView(ObtainAuthToken):
-    """POST username and password, get {"token": "..."}; use as `Authorization: Token <token>`."""
+    """POST username and password, get {"token": "..."}; use as `Authorization: Token <token>`.
+    DELETE (with the token) revokes it. Failed logins count towards the account's lockout, shared
+    with the login page, and towards the address's ceiling; successful ones are never throttled."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [LoginFailureThrottle]
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else []
+
+    def get_throttles(self):
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    def perform_authentication(self, request):
+        if request.method != "POST":  # logging in takes only the posted credentials (a stale token is no reason to refuse)
+            super().perform_authentication(request)
 
     @extend_schema(
         request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}),
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            429: OpenApiResponse(description="Too many failed logins: the account is locked (`locked_out`) or the address throttled (`throttled`)"),
+        },
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        # AuthTokenSerializer calls authenticate(request=request, ...): axes sees the attempt.
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if login.is_locked_out(request):
+                raise TooManyAttempts(login.locked_out_message())
+            raise exceptions.ValidationError(serializer.errors)
+        user = serializer.validated_data["user"]
+        token = services.api_token_issue(actor=user)
+        user_logged_in.send(sender=user.__class__, request=request, user=user)  # axes: a success clears the count
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, *args, **kwargs):
+        services.api_token_revoke(actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MyAlliancesView(ListAPIView):

@@ -13,7 +13,7 @@ Codes:
          a GET; POST-only pages get an empty POST)
   403    refused for the role
   404    hidden: the object (or the whole alliance) does not exist for this actor
-  anon   anonymous API call: 401 or 403 with the "not_authenticated" code
+  anon   anonymous API call: 401 with `WWW-Authenticate: Token` and the "not_authenticated" code
   login  anonymous page: redirect to the login page
 
 The objects behind path ids are chosen in tests/security/objects.py: unit-scoped objects belong to
@@ -201,6 +201,7 @@ v1_alliances_submissions_partial_update                ok       ok       403    
 v1_alliances_submissions_document_retrieve             ok       ok       ok       ok       403      403      ok       ok       anon     404
 v1_alliances_submissions_submit_create                 403      ok       403      403      403      403      403      403      anon     404
 v1_auth_token_create                                   ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
+v1_auth_token_destroy                                  ok       ok       ok       ok       ok       ok       ok       ok       anon     ok       # every person revokes their own token
 v1_bureau_alliances_list                               403      403      403      403      403      403      403      ok       anon     403
 v1_bureau_submissions_list                             403      403      403      403      403      403      403      ok       anon     403
 v1_bureau_submissions_retrieve                         403      403      403      403      403      403      403      ok       anon     403
@@ -215,6 +216,8 @@ route                                                                    sec    
 /                                                                        ok       ok       ok       ok       ok       ok       ok       ok       login    ok
 accounts/login/                                                          ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
 accounts/logout/                                                         ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
+accounts/password-reset/                                                 ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
+accounts/password-reset/done/                                            ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
 accounts/set-password/<uidb64>/<token>/                                  ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
 platform/alliances/new/                                                  403      403      403      403      403      403      403      403      login    403
 a/<slug:slug>/                                                           ok       ok       ok       ok       ok       ok       ok       ok       login    404

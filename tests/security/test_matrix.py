@@ -72,7 +72,7 @@ def api_code(response) -> str:
     status = response.status_code
     if 200 <= status < 300 or status in (400, 409):
         return "ok"
-    if status in (401, 403) and _error_code(response) == "not_authenticated":
+    if status == 401 and _error_code(response) == "not_authenticated" and response.get("WWW-Authenticate") == "Token":
         return "anon"
     return str(status)
 

@@ -1,0 +1,67 @@
+"""Login protection shared by the login page and the API token endpoint.
+
+- Per account: django-axes counts every failed `authenticate()` (page and API alike) and locks the
+  account after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_TIME (settings). Both login views call
+  `authenticate(request=...)`, so one count covers both.
+- Per address: a generous ceiling on *failed* logins (`LoginFailureThrottle`, rate `login_failures`),
+  against password spraying from one address. Successes are never counted: a whole office behind one
+  NAT can log in at once.
+"""
+
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+
+def is_locked_out(request) -> bool:
+    """Whether axes refused (or has just locked) the account of this request's login attempt."""
+    return bool(getattr(request, "axes_locked_out", False))
+
+
+def locked_out_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _("该账号登录失败次数过多，已暂时锁定，请%(minutes)d分钟后再试，或通过“忘记密码”重新设置密码。") % {"minutes": minutes}
+
+
+def address_throttled_message() -> str:
+    return _("此网络地址登录失败次数过多，请稍后再试。")
+
+
+def lockout_response(request, original_response, credentials=None):
+    """Axes' answer for a locked account: the login view's own, which already says so in the
+    request's language (the page re-shows its form, the API answers its JSON error)."""
+    original_response.status_code = 429
+    return original_response
+
+
+class LoginFailureThrottle(SimpleRateThrottle):
+    """Refuses login attempts from an address past its failures per period; checking never counts,
+    only a failed `authenticate()` does (`record_failure`, wired to Django's user_login_failed)."""
+
+    scope = "login_failures"
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # read per use: settings may change
+
+    def get_cache_key(self, request, view=None):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def throttle_success(self):
+        return True
+
+    def record_failure(self, request) -> None:
+        if self.rate is None:
+            return
+        key = self.get_cache_key(request)
+        now = self.timer()
+        history = [t for t in self.cache.get(key, []) if t > now - self.duration]
+        self.cache.set(key, [now, *history], self.duration)
+
+
+@receiver(user_login_failed, dispatch_uid="alliances.login.count_failure_per_address")
+def _count_failure_per_address(sender, credentials, request=None, **kwargs):
+    if request is not None:
+        LoginFailureThrottle().record_failure(request)
