@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,7 +66,7 @@ class Spreadsheet:
     def widths(self, widths) -> None:
         """Column widths, in order from column A."""
         for index, width in enumerate(widths):
-            self._sheet.column_dimensions[chr(ord("A") + index)].width = width
+            self._sheet.column_dimensions[get_column_letter(index + 1)].width = width
 
     def to_bytes(self) -> bytes:
         out = io.BytesIO()
