@@ -1,56 +1,43 @@
 """Files: the member statement as XLSX and PDF, and the auditor's ZIP."""
 
-import csv
 import io
 import json
 import zipfile
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from alliances.exports import CsvTable, Spreadsheet
 from finance import selectors
 from finance.models import JournalEntry
 
 
 def statement_xlsx(alliance, statement) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("对账单")
-    bold = Font(bold=True)
-    ws.append([alliance.name])
-    ws.append([_("成员单位对账单"), statement["unit"].name])
-    ws.append([_("截至日期"), statement["as_of"].isoformat()])
-    ws.append([])
-    ws.append([_("承诺出资"), statement["committed"]])
-    ws.append([_("已缴"), statement["paid"]])
-    ws.append([_("未缴"), statement["outstanding"]])
-    ws.append([_("已获收益分成"), statement["revenue_shares"]])
-    ws.append([])
-    ws.append([_("年度"), _("币种"), _("承诺"), _("已缴"), _("未缴")])
-    for cell in ws[ws.max_row]:
-        cell.font = bold
+    book = Spreadsheet(_("对账单"))
+    book.row([alliance.name])
+    book.row([_("成员单位对账单"), statement["unit"].name])
+    book.row([_("截至日期"), statement["as_of"].isoformat()])
+    book.row()
+    book.row([_("承诺出资"), statement["committed"]])
+    book.row([_("已缴"), statement["paid"]])
+    book.row([_("未缴"), statement["outstanding"]])
+    book.row([_("已获收益分成"), statement["revenue_shares"]])
+    book.row()
+    book.row([_("年度"), _("币种"), _("承诺"), _("已缴"), _("未缴")], bold=True)
     for y in statement["years"]:
-        ws.append([y["year"], y["currency"], y["committed"], y["paid"], y["outstanding"]])
-    ws.append([])
-    ws.append([_("日期"), _("凭证号"), _("摘要"), _("币种"), _("金额")])
-    for cell in ws[ws.max_row]:
-        cell.font = bold
+        book.row([y["year"], y["currency"], y["committed"], y["paid"], y["outstanding"]])
+    book.row()
+    book.row([_("日期"), _("凭证号"), _("摘要"), _("币种"), _("金额")], bold=True)
     for r in statement["receipts"]:
-        ws.append([r["date"], r["sequence"], r["description"], r["currency"], r["amount"]])
-    ws.append([])
-    ws.append([_("收益分成"), _("凭证号"), _("摘要"), _("币种"), _("金额")])
-    for cell in ws[ws.max_row]:
-        cell.font = bold
+        book.row([r["date"], r["sequence"], r["description"], r["currency"], r["amount"]])
+    book.row()
+    book.row([_("收益分成"), _("凭证号"), _("摘要"), _("币种"), _("金额")], bold=True)
     for s in statement["shares"]:
-        ws.append([s["date"], s["sequence"], s["description"], s["currency"], s["amount"]])
-    for column, width in zip("ABCDE", (18, 10, 40, 8, 16)):
-        ws.column_dimensions[column].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        book.row([s["date"], s["sequence"], s["description"], s["currency"], s["amount"]])
+    book.widths((18, 10, 40, 8, 16))
+    return book.to_bytes()
 
 
 def statement_pdf(alliance, statement) -> bytes:
@@ -60,15 +47,16 @@ def statement_pdf(alliance, statement) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+CENT = Decimal("0.01")
+
 JOURNAL_HEADER = ["sequence", "date", "description", "status", "recorded_by", "approved_by", "posted_at", "reverses",
                   "previous_hash", "hash", "line", "account", "account_name", "fund", "currency", "debit", "credit",
                   "member_unit", "project", "category", "memo"]
 
 
 def journal_csv(alliance, as_of) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(JOURNAL_HEADER)
+    table = CsvTable()
+    table.row(JOURNAL_HEADER)
     entries = (
         JournalEntry.objects.filter(status=JournalEntry.Status.POSTED, date__lte=as_of)
         .select_related("recorded_by", "approved_by", "reverses")
@@ -77,30 +65,33 @@ def journal_csv(alliance, as_of) -> str:
     )
     for entry in entries:
         for line in sorted(entry.lines.all(), key=lambda l: l.position):
-            writer.writerow([
+            table.row([
                 entry.sequence, entry.date.isoformat(), entry.description, entry.status,
                 entry.recorded_by.username, entry.approved_by.username if entry.approved_by else "",
                 entry.posted_at.isoformat() if entry.posted_at else "",
                 entry.reverses.sequence if entry.reverses_id else "", entry.previous_hash, entry.hash,
                 line.position, line.account.code, line.account.name, str(line.fund), str(line.debit.currency),
-                f"{line.debit.amount:.2f}", f"{line.credit.amount:.2f}",
+                _cents(line.debit.amount), _cents(line.credit.amount),
                 line.member_unit.name if line.member_unit_id else "", line.project.code if line.project_id else "",
                 line.category, line.memo,
             ])
-    return out.getvalue()
+    return table.text()
+
+
+def _cents(amount) -> Decimal:
+    return Decimal(amount).quantize(CENT)
 
 
 def trial_balance_csv(alliance, as_of) -> str:
     tb = selectors.trial_balance(alliance, as_of)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["code", "name", "currency", "debit", "credit", "balance_debit", "balance_credit"])
+    table = CsvTable()
+    table.row(["code", "name", "currency", "debit", "credit", "balance_debit", "balance_credit"])
     for row in tb["rows"]:
-        writer.writerow([row["code"], row["name"], row["currency"], f"{row['debit']:.2f}", f"{row['credit']:.2f}",
-                         f"{row['balance_debit']:.2f}", f"{row['balance_credit']:.2f}"])
+        table.row([row["code"], row["name"], row["currency"], _cents(row["debit"]), _cents(row["credit"]),
+                   _cents(row["balance_debit"]), _cents(row["balance_credit"])])
     for currency, t in sorted(tb["totals"].items()):
-        writer.writerow(["TOTAL", "", currency, "", "", f"{t['debit']:.2f}", f"{t['credit']:.2f}"])
-    return out.getvalue()
+        table.row(["TOTAL", "", currency, "", "", _cents(t["debit"]), _cents(t["credit"])])
+    return table.text()
 
 
 def auditor_zip(alliance, as_of) -> bytes:

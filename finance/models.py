@@ -9,6 +9,7 @@ per alliance and chained by SHA-256. `LedgerBalance` keeps per-month totals per
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
 from alliances.tenancy import TenantModel, tenant_history
+from alliances.uploads import validate_upload
 from django_scopes import ScopedManager
 
 
@@ -359,7 +361,7 @@ class Attachment(TenantModel):
     is part of the entry's hash, so the file cannot be swapped afterwards unnoticed."""
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("凭证"))
-    file = models.FileField(_("附件"), upload_to="finance/vouchers/%Y/%m/")
+    file = models.FileField(_("附件"), upload_to="finance/vouchers/%Y/%m/", validators=[validate_upload])
     name = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("大小"))
@@ -370,6 +372,10 @@ class Attachment(TenantModel):
         verbose_name = _("原始凭证")
         verbose_name_plural = _("原始凭证")
         ordering = ["entry_id", "id"]
+
+    def get_absolute_url(self) -> str:
+        """The access-checked download (files are never served from /media/)."""
+        return reverse("finance:attachment", kwargs={"slug": self.alliance.slug, "pk": self.entry_id, "attachment_id": self.pk})
 
     def _entry_posted(self) -> bool:
         return JournalEntry.objects.with_scopes_disabled().filter(pk=self.entry_id, status=JournalEntry.Status.POSTED).exists()

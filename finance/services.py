@@ -24,7 +24,7 @@ from django_scopes import scope
 from djmoney.money import Money
 from simple_history.utils import get_history_manager_for_model
 
-from alliances import access
+from alliances import access, uploads
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Role
 from alliances.tenancy import tenant_service
@@ -713,9 +713,6 @@ def entries_approve_batch(*, actor, alliance, entries) -> list[JournalEntry]:
     return _approve_many(actor=actor, alliance=alliance, entries=list(entries))
 
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
-
 @tenant_service
 def attachment_add(*, actor, alliance, entry, upload) -> Attachment:
     """Attach a voucher file to an entry that has not posted yet."""
@@ -723,10 +720,9 @@ def attachment_add(*, actor, alliance, entry, upload) -> Attachment:
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status != JournalEntry.Status.RECORDED:
         raise Conflict(_("只能为待审核的凭证添加附件。"))
-    if upload is None or not getattr(upload, "size", 0):
-        raise ValidationFailed(fields={"file": [_("请选择文件。")]})
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed(fields={"file": [_("附件不能超过20MB。")]})
+    errors = uploads.upload_errors(upload)
+    if errors:
+        raise ValidationFailed(fields={"file": errors})
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from djmoney.money import Money
 
-from alliances import access
+from alliances import access, uploads
 from alliances.errors import ServiceError, ValidationFailed
 from alliances.pages import AlliancePageMixin
 from finance import exports, forms, selectors, services
@@ -185,10 +185,8 @@ class AttachmentView(FinancePage):
     """Download a voucher file (ledger readers only)."""
 
     def get(self, request, *args, **kwargs):
-        from django.http import FileResponse
-
         attachment = get_object_or_404(Attachment, pk=kwargs["attachment_id"], entry_id=kwargs["pk"])
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+        return uploads.download(attachment.file, attachment.name)
 
 
 class AccountsView(FinancePage):

@@ -10,11 +10,13 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
 from alliances.tenancy import SealedTenantModel, TenantModel, tenant_history
+from alliances.uploads import validate_upload
 
 
 class MotionKind(models.TextChoices):
@@ -133,7 +135,7 @@ class Motion(TenantModel):
 class MotionAttachment(TenantModel):
     motion = models.ForeignKey(Motion, on_delete=models.PROTECT, related_name="attachments")
     name = models.CharField(_("名称"), max_length=200)
-    file = models.FileField(_("文件"), upload_to="governance/motions/%Y/")
+    file = models.FileField(_("文件"), upload_to="governance/motions/%Y/", validators=[validate_upload])
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -145,6 +147,11 @@ class MotionAttachment(TenantModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The access-checked download (files are never served from /media/)."""
+        return reverse("governance:motion_attachment",
+                       kwargs={"slug": self.alliance.slug, "pk": self.motion_id, "attachment_id": self.pk})
 
 
 class EligibleSeat(TenantModel):
@@ -343,10 +350,15 @@ class Consultation(TenantModel):
 class ConsultationDocument(TenantModel):
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="documents")
     name = models.CharField(_("名称"), max_length=200)
-    file = models.FileField(_("文件"), upload_to="governance/consultations/%Y/")
+    file = models.FileField(_("文件"), upload_to="governance/consultations/%Y/", validators=[validate_upload])
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     history = tenant_history()
+
+    def get_absolute_url(self) -> str:
+        """The access-checked download (files are never served from /media/)."""
+        return reverse("governance:consultation_document",
+                       kwargs={"slug": self.alliance.slug, "pk": self.consultation_id, "document_id": self.pk})
 
 
 class ExpertInvitation(TenantModel):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from django_scopes import scope
 
-from alliances import access
+from alliances import access, uploads
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Organ, Role, RoleGrant
 from alliances.tenancy import history_user, tenant_service
@@ -202,17 +202,13 @@ def motion_update(*, actor, alliance, motion: Motion, **changes) -> Motion:
     return motion
 
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
-
 def _check_upload(name: str, file) -> dict:
     errors = {}
     if not (name or "").strip():
         errors["name"] = [_("请填写名称。")]
-    if file is None or not getattr(file, "size", 0):
-        errors["file"] = [_("请选择文件。")]
-    elif file.size > MAX_ATTACHMENT_BYTES:
-        errors["file"] = [_("文件不能超过20MB。")]
+    file_errors = uploads.upload_errors(file)
+    if file_errors:
+        errors["file"] = file_errors
     return errors
 
 

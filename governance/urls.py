@@ -11,6 +11,7 @@ urlpatterns = [
     path("motions/<int:pk>/", views.MotionDetailView.as_view(), name="motion"),
     path("motions/<int:pk>/vote/", views.MotionVoteView.as_view(), name="motion_vote"),
     path("motions/<int:pk>/attach/", views.MotionAttachView.as_view(), name="motion_attach"),
+    path("motions/<int:pk>/attachments/<int:attachment_id>/", views.MotionAttachmentView.as_view(), name="motion_attachment"),
     path("motions/<int:pk>/open/", views.MotionOpenView.as_view(), name="motion_open"),
     path("motions/<int:pk>/close/", views.MotionCloseView.as_view(), name="motion_close"),
     path("results/", views.ResultsView.as_view(), name="results"),
@@ -19,5 +20,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
     path("consultations/", views.ConsultationListView.as_view(), name="consultations"),
     path("consultations/<int:pk>/", views.ConsultationDetailView.as_view(), name="consultation"),
+    path("consultations/<int:pk>/documents/<int:document_id>/", views.ConsultationDocumentView.as_view(),
+         name="consultation_document"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
 ]

@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from alliances import access
+from alliances import access, uploads
 from alliances.errors import ServiceError
 from alliances.models import Role
 from alliances.pages import AlliancePageMixin, add_service_errors
 from governance import forms, selectors, services
 from governance.models import (
-    Consultation, EligibleSeat, ExpertInvitation, Meeting, Motion, Notification, Opinion, Resolution, SealedResult,
+    Consultation, ConsultationDocument, EligibleSeat, ExpertInvitation, Meeting, Motion, MotionAttachment, Notification,
+    Opinion, Resolution, SealedResult,
 )
 
 COUNCIL_PAPERS = access.SECRETARIAT | {Role.COUNCILLOR, "chair", Role.AUDITOR}
@@ -84,17 +85,26 @@ class MotionCreateView(AlliancePageMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class MotionDetailView(AlliancePageMixin, TemplateView):
-    """The voting page: papers, expert summaries, the vote form; after close the sealed result."""
+class MotionPapersMixin(AlliancePageMixin):
+    """Who may read a motion and its papers: council papers' readers; a draft only the secretariat."""
 
-    template_name = "governance/motion.html"
     page_roles = COUNCIL_PAPERS
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_motion(self) -> Motion:
         motion = get_object_or_404(Motion.objects.select_related("charter", "subject_unit"), pk=self.kwargs["pk"])
         if motion.status == Motion.Status.DRAFT and not self.is_secretariat:
             raise Http404
+        return motion
+
+
+class MotionDetailView(MotionPapersMixin, TemplateView):
+    """The voting page: papers, expert summaries, the vote form; after close the sealed result."""
+
+    template_name = "governance/motion.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        motion = self.get_motion()
         entry = EligibleSeat.objects.filter(motion=motion, holder=self.request.user).first()
         context.update(
             motion=motion,
@@ -108,9 +118,17 @@ class MotionDetailView(AlliancePageMixin, TemplateView):
             sealed=getattr(motion, "sealed_result", None),
             resolution=motion.resolution,
             can_close_early=motion.status == Motion.Status.OPEN and services.can_close_early(motion),
-            attachments=motion.attachments.all(),
+            attachments=motion.attachments.select_related("alliance"),
         )
         return context
+
+
+class MotionAttachmentView(MotionPapersMixin, View):
+    """Download one of a motion's papers (whoever may read the motion)."""
+
+    def get(self, request, slug, pk, attachment_id):
+        attachment = get_object_or_404(MotionAttachment, pk=attachment_id, motion=self.get_motion())
+        return uploads.download(attachment.file, attachment.name)
 
 
 class MotionVoteView(AlliancePageMixin, View):
@@ -293,14 +311,28 @@ class ConsultationListView(AlliancePageMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class ConsultationDetailView(AlliancePageMixin, TemplateView):
+class ConsultationMixin(AlliancePageMixin):
+    page_roles = ConsultationListView.page_roles
+
+    def get_visible_consultation(self) -> Consultation:
+        return get_object_or_404(selectors.consultations_visible_to(self.request.user, self.roles), pk=self.kwargs["pk"])
+
+
+class ConsultationDocumentView(ConsultationMixin, View):
+    """Download one of a consultation's documents (whoever may read the consultation)."""
+
+    def get(self, request, slug, pk, document_id):
+        document = get_object_or_404(ConsultationDocument, pk=document_id, consultation=self.get_visible_consultation())
+        return uploads.download(document.file, document.name)
+
+
+class ConsultationDetailView(ConsultationMixin, TemplateView):
     """The expert's opinion form; the secretariat's view of all opinions and the close form."""
 
     template_name = "governance/consultation.html"
-    page_roles = ConsultationListView.page_roles
 
     def get_consultation(self):
-        consultation = get_object_or_404(selectors.consultations_visible_to(self.request.user, self.roles), pk=self.kwargs["pk"])
+        consultation = self.get_visible_consultation()
         invited = ExpertInvitation.objects.filter(consultation=consultation, expert=self.request.user, excluded=False).exists()
         return consultation, invited
 

@@ -1,19 +1,17 @@
 """Pages of the IP register: the list with filters, an asset's page, the XLSX export."""
 
-from io import BytesIO
-
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
-from openpyxl import Workbook
 
 from alliances import access
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
+from alliances.exports import Spreadsheet
 from alliances.pages import AlliancePageMixin, add_service_errors
 from ip_registry import selectors, services
 from ip_registry.forms import AssetForm, LicenceForm, ReceiptForm
@@ -80,16 +78,14 @@ class AssetListView(RegisterMixin, TemplateView):
 
 class AssetExportView(RegisterMixin, View):
     def get(self, request, slug):
-        book = Workbook()
-        sheet = book.active
-        sheet.title = _("知识产权登记簿")
-        sheet.append([
+        book = Spreadsheet(_("知识产权登记簿"))
+        book.row([
             _("编号"), _("类型"), _("名称"), _("来源"), _("来源项目"), _("申请号"), _("专利号"), _("登记号"), _("申请日"),
             _("授权日"), _("届满日"), _("状态"), _("权利人及份额"), _("政府资助"), _("本市许可义务"),
         ])
         for row in self.rows():
             asset = row["asset"]
-            sheet.append([
+            book.row([
                 asset.pk, asset.get_kind_display(), asset.title, asset.get_origin_display(),
                 str(asset.project) if asset.project_id else "", asset.application_number, asset.patent_number,
                 asset.registration_number, asset.filing_date, asset.grant_date, asset.expiry_date,
@@ -97,13 +93,7 @@ class AssetExportView(RegisterMixin, View):
                 "; ".join(f"{s.party_label} {s.share_text}%" for s in row["owners"]),
                 _("是") if row["government_funded"] else _("否"), _("是") if row["city_duty"] else _("否"),
             ])
-        buffer = BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="ip-register-{self.alliance.slug}.xlsx"'
-        return response
+        return book.response(f"ip-register-{self.alliance.slug}.xlsx")
 
 
 class AssetDetailView(AlliancePageMixin, TemplateView):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from alliances import access
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
+from alliances.exports import Spreadsheet
 from alliances.pages import AlliancePageMixin, add_service_errors
 from membership import forms, selectors, services
 from membership.models import AccessionAgreement, ApplicationForm, MemberUnit
@@ -226,31 +227,23 @@ class ExportView(DirectoryMixin, View):
     """The directory (with the same filters) as an XLSX workbook."""
 
     def get(self, request, slug):
-        from openpyxl import Workbook
-
         if not self.whole_directory:
             raise PermissionDenied
         params = {k: request.GET.get(k, "") for k in ("kind", "status", "role", "q")}
         units = selectors.member_list(self.alliance, user=request.user, **params)
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = _("成员单位")[:31]
-        sheet.append([str(MemberUnit._meta.get_field(name).verbose_name) for name, _label in EXPORT_COLUMNS])
+        book = Spreadsheet(_("成员单位"))
+        book.row([MemberUnit._meta.get_field(name).verbose_name for name, _label in EXPORT_COLUMNS])
         for unit in units:
             row = []
             for name, _label in EXPORT_COLUMNS:
                 display = getattr(unit, f"get_{name}_display", None)
                 row.append(str(display()) if display else getattr(unit, name))
-            sheet.append(row)
-        counts = workbook.create_sheet(_("按类型统计")[:31])
+            book.row(row)
+        book.add_sheet(_("按类型统计"))
+        counts = selectors.member_counts_by_kind(self.alliance)
         for kind, label in MemberUnit.Kind.choices:
-            counts.append([str(label), selectors.member_counts_by_kind(self.alliance)[kind]])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="members-{self.alliance.slug}-{stamp}.xlsx"'
-        return response
+            book.row([label, counts[kind]])
+        return book.response(f"members-{self.alliance.slug}-{timezone.localdate().isoformat()}.xlsx")
 
 
 class ImportView(AlliancePageMixin, TemplateView):

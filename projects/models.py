@@ -9,10 +9,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
 from alliances.tenancy import TenantModel, tenant_history
+from alliances.uploads import validate_upload
 
 
 class Project(TenantModel):
@@ -334,7 +336,7 @@ class Document(TenantModel):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="documents", verbose_name=_("项目"))
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("标题"), max_length=200)
-    file = models.FileField(_("文件"), upload_to="projects/%Y/%m/")
+    file = models.FileField(_("文件"), upload_to="projects/%Y/%m/", validators=[validate_upload])
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人"))
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
@@ -345,6 +347,10 @@ class Document(TenantModel):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """The access-checked download (files are never served from /media/)."""
+        return reverse("projects:document", kwargs={"slug": self.alliance.slug, "pk": self.project_id, "document_id": self.pk})
 
 
 class Event(TenantModel):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
+from alliances import uploads
 from alliances.access import SECRETARIAT, has_role, require_secretariat
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Role, RoleGrant
@@ -299,8 +300,12 @@ def document_add(*, actor, alliance, project: Project, title: str, file, kind: s
     require_secretariat(actor, alliance)
     if kind not in Document.Kind.values:
         raise ValidationFailed(fields={"kind": [_("未知的文件类型。")]})
-    if not title.strip():
-        raise ValidationFailed(fields={"title": [_("请填写标题。")]})
+    errors = {"title": [_("请填写标题。")]} if not (title or "").strip() else {}
+    file_errors = uploads.upload_errors(file)
+    if file_errors:
+        errors["file"] = file_errors
+    if errors:
+        raise ValidationFailed(fields=errors)
     document = Document.objects.create(alliance=alliance, project=project, kind=kind, title=title.strip(), file=file,
                                        uploaded_by=actor)
     _event(project, actor, _("上传文件：%(title)s") % {"title": document.title})

@@ -9,6 +9,7 @@ urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="list"),
     path("projects/new/", views.ProposalCreateView.as_view(), name="create"),
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="detail"),
+    path("projects/<int:pk>/documents/<int:document_id>/", views.DocumentView.as_view(), name="document"),
     path("projects/<int:pk>/act/", views.ProjectActionView.as_view(), name="act"),
     path("projects/<int:pk>/acceptance/", views.AcceptanceView.as_view(), name="acceptance"),
 ]

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from alliances import access
+from alliances import access, uploads
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
 from alliances.pages import AlliancePageMixin, add_service_errors
 from projects import forms, selectors, services
-from projects.models import EXECUTING, BudgetLine, IPAgreement, IPShare, Project
+from projects.models import EXECUTING, BudgetLine, Document, IPAgreement, IPShare, Project
 
 
 def projects_tile(request, alliance):
@@ -59,11 +59,13 @@ class ProjectListView(AlliancePageMixin, TemplateView):
         return context
 
 
-class ProjectDetailView(AlliancePageMixin, TemplateView):
-    template_name = "projects/detail.html"
-
+class ProjectMixin(AlliancePageMixin):
     def get_project(self):
         return get_object_or_404(selectors.projects_for(self.request.user, self.alliance), pk=self.kwargs["pk"])
+
+
+class ProjectDetailView(ProjectMixin, TemplateView):
+    template_name = "projects/detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -83,7 +85,7 @@ class ProjectDetailView(AlliancePageMixin, TemplateView):
             agreement=agreement,
             shares=agreement.shares.select_related("participant__unit") if agreement else [],
             gaps=selectors.ip_agreement_gaps(project),
-            documents=project.documents.select_related("uploaded_by"),
+            documents=project.documents.select_related("uploaded_by", "alliance"),
             events=project.events.select_related("actor"),
             versions=project.versions.all(),
             adjustments=project.adjustments.select_related("participant__unit", "reassign_to__unit"),
@@ -94,6 +96,14 @@ class ProjectDetailView(AlliancePageMixin, TemplateView):
             rep_units=set(selectors.representative_units(self.request.user, self.alliance)),
         )
         return context
+
+
+class DocumentView(ProjectMixin, View):
+    """Download one of a project's documents (whoever may see the project)."""
+
+    def get(self, request, slug, pk, document_id):
+        document = get_object_or_404(Document, pk=document_id, project=self.get_project())
+        return uploads.download(document.file, document.title)
 
 
 class ProposalCreateView(AlliancePageMixin, FormView):

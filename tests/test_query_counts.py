@@ -139,7 +139,7 @@ def _seed_thin_lists(ctx) -> None:
                       received_on=timezone.localdate(), gross=Money(300, "CNY"))
     for n in range(2):
         projects.document_add(actor=sec, alliance=alliance, project=project, title=f"查询计数文件{n}",
-                              file=SimpleUploadedFile(f"qc{n}.txt", b"query count"))
+                              file=SimpleUploadedFile(f"qc{n}.pdf", b"%PDF-1.4 query count"))
     lead = next(p for p in active if p.role == Participant.Role.LEAD)
     for leaving in [p for p in active if p.role != Participant.Role.LEAD][:2]:
         projects.withdrawal_request(actor=sec, alliance=alliance, participant=leaving, reason="退出", reassign_to=lead)

@@ -69,7 +69,7 @@ class MotionDetailOutput(MotionOutput):
         fields = MotionOutput.Meta.fields + ["my_choice", "eligible_seats", "voted", "consultation_summaries", "attachments"]
 
     def get_attachments(self, motion) -> list[dict]:
-        return [{"id": a.pk, "name": a.name, "url": a.file.url} for a in motion.attachments.all()]
+        return [{"id": a.pk, "name": a.name, "url": a.get_absolute_url()} for a in motion.attachments.select_related("alliance")]
 
     def get_my_choice(self, motion) -> str | None:
         from governance.services import my_choice
@@ -282,4 +282,5 @@ class UploadOutput(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, obj) -> str:
-        return obj.file.url
+        """The access-checked download page."""
+        return obj.get_absolute_url()

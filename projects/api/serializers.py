@@ -102,6 +102,8 @@ class ExpenseOutput(serializers.ModelSerializer):
 
 
 class DocumentOutput(serializers.ModelSerializer):
+    file = serializers.CharField(source="get_absolute_url", read_only=True, help_text="The access-checked download.")
+
     class Meta:
         model = Document
         fields = ["id", "kind", "title", "file", "uploaded_by", "uploaded_at"]

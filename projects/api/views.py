@@ -281,6 +281,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectC
     serializer_class = s.DocumentOutput
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("alliance")
+
     @extend_schema(request={"multipart/form-data": s.DocumentInput}, responses={201: s.DocumentOutput})
     def create(self, request, slug, project_pk):
         document = self._call(services.document_add, project=self.get_project(), **self._input(s.DocumentInput))

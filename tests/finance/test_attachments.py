@@ -26,7 +26,7 @@ def recorded(oe):
 
 
 def test_voucher_uploaded_before_posting_is_hashed_into_the_entry(oe, api, recorded):
-    content = "发票 No.12345".encode()
+    content = b"%PDF-1.4 " + "发票 No.12345".encode()
     response = api(oe.user("sec")).post(URL.format(slug=oe.alliance.slug, pk=recorded.pk),
                                         {"file": SimpleUploadedFile("invoice.pdf", content)}, format="multipart")
     assert response.status_code == 201
@@ -68,11 +68,11 @@ def test_auditor_cannot_upload(oe, api, recorded):
 def test_page_upload_and_download(oe, client, recorded):
     client.force_login(oe.user("sec"))
     url = f"/a/{oe.alliance.slug}/finance/entries/{recorded.pk}/"
-    client.post(url, {"action": "attach", "file": SimpleUploadedFile("receipt.png", b"\x89PNG...")})
+    client.post(url, {"action": "attach", "file": SimpleUploadedFile("receipt.png", b"\x89PNG\r\n\x1a\n...")})
     with scope(alliance=oe.alliance):
         attachment = Attachment.objects.get()
     client.force_login(oe.user("auditor"))
     response = client.get(f"{url}attachments/{attachment.pk}/")
-    assert response.status_code == 200 and b"".join(response.streaming_content) == b"\x89PNG..."
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"\x89PNG\r\n\x1a\n..."
     client.force_login(oe.user("rep-1"))
     assert client.get(f"{url}attachments/{attachment.pk}/").status_code == 403

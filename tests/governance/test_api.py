@@ -253,7 +253,7 @@ def test_motion_papers_upload_before_opening_only(oe, api):
                                closes_at=timezone.now() + timedelta(days=2))
     sec = api(oe.user("sec"))
     path = url(oe, f"motions/{motion.pk}/attachments/")
-    ok = sec.post(path, {"name": "预算表", "file": SimpleUploadedFile("b.txt", "预算".encode())}, format="multipart")
+    ok = sec.post(path, {"name": "预算表", "file": SimpleUploadedFile("b.pdf", b"%PDF-1.4 " + "预算".encode())}, format="multipart")
     assert ok.status_code == 201, ok.json()
     assert api(oe.user("chair")).post(path, {"name": "x", "file": SimpleUploadedFile("x.txt", b"x")}, format="multipart").status_code == 403
     gov.motion_open(actor=oe.user("sec"), alliance=oe.alliance, motion=motion)

@@ -159,5 +159,5 @@ def test_secretariat_attaches_papers_to_a_draft_on_the_page(oe):
     motion = services.motion_create(actor=oe.user("sec"), alliance=oe.alliance, kind="rules", title="制度", body="",
                                     closes_at=timezone.now() + timedelta(days=1))
     client = client_for(oe.user("sec"))
-    client.post(page(oe, f"motions/{motion.pk}/attach/"), {"name": "制度全文", "file": SimpleUploadedFile("r.txt", b"rules")})
+    client.post(page(oe, f"motions/{motion.pk}/attach/"), {"name": "制度全文", "file": SimpleUploadedFile("r.pdf", b"%PDF-1.4 rules")})
     assert "制度全文" in client.get(page(oe, f"motions/{motion.pk}/")).content.decode()

@@ -202,7 +202,7 @@ def test_documents_upload(oe, api, draft):
 
     client = api(oe.user("sec"))
     response = client.post(url(oe, f"{draft.pk}/documents/"), {
-        "title": "项目建议书", "kind": "proposal", "file": SimpleUploadedFile("p.txt", "建议书".encode()),
+        "title": "项目建议书", "kind": "proposal", "file": SimpleUploadedFile("p.pdf", b"%PDF-1.4 " + "建议书".encode()),
     }, format="multipart")
     assert response.status_code == 201, response.json()
     assert [d["title"] for d in client.get(url(oe, f"{draft.pk}/documents/")).json()["results"]] == ["项目建议书"]

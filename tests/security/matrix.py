@@ -237,6 +237,7 @@ a/<slug:slug>/join/                                                      ok     
 a/<slug:slug>/motions/                                                   ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/motions/new/                                               ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/motions/<int:pk>/                                          ok       ok       ok       ok       403      403      ok       403      login    404
+a/<slug:slug>/motions/<int:pk>/attachments/<int:attachment_id>/        ok       ok       ok       ok       403      403      ok       403      login    404  # a motion's papers: whoever reads the motion
 a/<slug:slug>/motions/<int:pk>/vote/                                     403      403      ok       ok       403      403      403      403      login    404
 a/<slug:slug>/motions/<int:pk>/attach/                                   ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/motions/<int:pk>/open/                                     ok       ok       403      403      403      403      403      403      login    404
@@ -247,6 +248,7 @@ a/<slug:slug>/meetings/                                                  ok     
 a/<slug:slug>/meetings/<int:pk>/                                         ok       ok       ok       ok       403      403      ok       403      login    404
 a/<slug:slug>/consultations/                                             ok       ok       ok       ok       ok       403      403      403      login    404
 a/<slug:slug>/consultations/<int:pk>/                                    ok       ok       ok       ok       404      403      403      403      login    404
+a/<slug:slug>/consultations/<int:pk>/documents/<int:document_id>/      ok       ok       ok       ok       404      403      403      403      login    404  # whoever reads the consultation
 a/<slug:slug>/inbox/                                                     ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/finance/                                                   ok       ok       ok       ok       403      ok       ok       ok       login    404
 a/<slug:slug>/finance/entries/                                           ok       ok       ok       ok       403      403      ok       ok       login    404
@@ -264,6 +266,7 @@ a/<slug:slug>/finance/auditor-export/                                    ok     
 a/<slug:slug>/projects/                                                  ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/projects/new/                                              ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/projects/<int:pk>/                                         ok       ok       ok       ok       ok       404      ok       ok       login    404
+a/<slug:slug>/projects/<int:pk>/documents/<int:document_id>/           ok       ok       ok       ok       ok       404      ok       ok       login    404  # whoever sees the project
 a/<slug:slug>/projects/<int:pk>/act/                                     ok       ok       403      403      403      404      403      403      login    404
 a/<slug:slug>/projects/<int:pk>/acceptance/                              ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/ip/                                                        ok       ok       ok       ok       ok       ok       ok       ok       login    404

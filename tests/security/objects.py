@@ -24,7 +24,10 @@ from djmoney.money import Money
 from finance import chart
 from finance import services as finance_services
 from finance.models import Account, Attachment, Commitment, Fund, JournalEntry, Period
-from governance.models import CharterVersion, Consultation, Meeting, Motion, Notification, Resolution, SealedResult
+from governance.models import (
+    CharterVersion, Consultation, ConsultationDocument, Meeting, Motion, MotionAttachment, Notification, Resolution,
+    SealedResult,
+)
 from ip_registry import services as ip_services
 from ip_registry.models import IPAsset, Licence, OwnershipShare, Transfer
 from membership.models import MemberUnit
@@ -36,7 +39,8 @@ REP_UNIT = 5  # `rep-1` represents ctx.units[5]
 
 def complete(ctx) -> None:
     """Add the few kinds of rows the demo does not create (a transfer, an adjustment, a project
-    document, a voucher attachment), through the services, so every path has a real object."""
+    document, a voucher attachment, a motion paper, a consultation document), through the services
+    where they allow it, so every path has a real object."""
     sec = ctx.user("sec")
     alliance = ctx.alliance
     with scope(alliance=alliance):
@@ -64,6 +68,15 @@ def complete(ctx) -> None:
             if entry is not None:
                 finance_services.attachment_add(actor=sec, alliance=alliance, entry=entry,
                                                 upload=SimpleUploadedFile("v.pdf", b"%PDF-1.4 voucher", "application/pdf"))
+        # The demo's motions have left the draft and its chosen consultation is closed: the services no
+        # longer take papers for them, so the rows are as the services would have left them.
+        if not MotionAttachment.objects.exists():
+            motion = Motion.objects.exclude(status=Motion.Status.DRAFT).order_by("pk").first()
+            MotionAttachment.objects.create(alliance=alliance, motion=motion, name="矩阵测试议案附件", uploaded_by=sec,
+                                            file=ContentFile(b"%PDF-1.4 paper", name="paper.pdf"))
+        if not ConsultationDocument.objects.exists():
+            ConsultationDocument.objects.create(alliance=alliance, consultation=_consultation(ctx), name="矩阵测试咨询材料",
+                                                file=ContentFile(b"%PDF-1.4 matter", name="matter.pdf"))
         if not Transfer.objects.exists():
             asset = IPAsset.objects.exclude(pk=_asset(ctx).pk).order_by("pk").last()
             if asset is not None:
@@ -167,6 +180,13 @@ def object_for(ctx, path: str, name: str, start: int):
         child = re.search(r"\{project_pk\}/([\w-]+)/\{id\}", path)
         if child:
             return RESOURCES[child.group(1)](ctx).project
+    if name == "document_id":  # a consultation's document or a project's
+        if "consultations" in path:
+            return ConsultationDocument.objects.filter(consultation=_consultation(ctx)).order_by("pk").first()
+        return _child(Document, ctx)
+    if "motions" in path and "attachment" in path[start:]:  # a motion's paper, or the motion that has it
+        paper = MotionAttachment.objects.order_by("pk").first()
+        return paper if name == "attachment_id" else paper.motion
     if name in PARAMETERS:
         return PARAMETERS[name](ctx)
     segments = [s for s in path[:start].split("/") if s and not PARAM.fullmatch(s)]
