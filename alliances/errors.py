@@ -44,3 +44,10 @@ class Conflict(ServiceError):
     status = 409
     code = "conflict"
     default_message = _("当前状态不允许此操作。")
+
+
+class AllianceReadOnly(Conflict):
+    """A dissolved alliance is an archive: readable and verifiable, never written again."""
+
+    code = "alliance_read_only"
+    default_message = _("联盟已解散，数据只读。")
