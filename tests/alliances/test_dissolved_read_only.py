@@ -112,6 +112,9 @@ def test_dissolved_alliance_stays_readable_and_verifiable(oe, api, archive, bure
     assert page.get(f"/a/{oe.alliance.slug}/members/export.xlsx").status_code == 200
     html = page.get(f"/a/{oe.alliance.slug}/motions/").content.decode()
     assert 'data-testid="read-only"' in html and 'class="read-only"' in html
+    # A page write (forms are hidden, but a stale one may be sent) is refused cleanly, with the reason.
+    refused = page.post(f"/a/{oe.alliance.slug}/finance/periods/", {"action": "close", "year": 2026, "month": 1}, follow=True)
+    assert refused.status_code == 200 and refused.content.decode().count("联盟已解散，数据只读。") == 2
 
 
 def test_dissolved_alliance_open_motions_are_left_to_the_archive(oe, archive):
