@@ -52,3 +52,10 @@ class TooManyAttempts(ServiceError):
     status = 429
     code = "locked_out"
     default_message = _("登录失败次数过多，请稍后再试。")
+
+
+class AllianceReadOnly(Conflict):
+    """A dissolved alliance is an archive: readable and verifiable, never written again."""
+
+    code = "alliance_read_only"
+    default_message = _("联盟已解散，数据只读。")

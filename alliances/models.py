@@ -73,6 +73,11 @@ class Alliance(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_read_only(self) -> bool:
+        """Dissolved: an archive that is read and verified, never written (every tenant service refuses)."""
+        return self.status == self.Status.DISSOLVED
+
 
 class Organ(TenantModel):
     """The organs of DESIGN §1: the council decides, the expert committee advises, the secretariat executes."""

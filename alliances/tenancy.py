@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_scopes import ScopedManager, scope
 from simple_history.models import HistoricalRecords
 
-from alliances.errors import Conflict
+from alliances.errors import AllianceReadOnly, Conflict
 
 _actor: ContextVar = ContextVar("lianmeng_actor", default=None)
 
@@ -93,22 +93,33 @@ def global_history(**kwargs) -> HistoricalRecords:
     return HistoricalRecords(get_user=history_user, **kwargs)
 
 
-def tenant_service(fn):
+def tenant_service(fn=None, *, when_dissolved: bool = False):
     """Run a service for one alliance: keyword-only `actor` and `alliance`, one transaction,
-    the tenant scope of that alliance, and history rows attributed to the actor."""
+    the tenant scope of that alliance, and history rows attributed to the actor.
 
-    @functools.wraps(fn)
-    def wrapper(*args, actor, alliance, **kwargs):
-        if alliance is None or alliance.pk is None:
-            raise ValueError("a tenant service needs a saved alliance")
-        token = _actor.set(actor)
-        try:
-            with scope(alliance=alliance), transaction.atomic():
-                return fn(*args, actor=actor, alliance=alliance, **kwargs)
-        finally:
-            _actor.reset(token)
+    Every service writes, so a dissolved alliance (an archive, DESIGN §3 Bureau) refuses them all
+    here with `AllianceReadOnly` (409), before any check or write. `when_dissolved=True` marks the
+    rare service that stays allowed on the archive (a user's own notification marked read).
+    A dissolving alliance (liquidation) is still fully writable."""
 
-    return wrapper
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, actor, alliance, **kwargs):
+            if alliance is None or alliance.pk is None:
+                raise ValueError("a tenant service needs a saved alliance")
+            if not when_dissolved and alliance.is_read_only:
+                raise AllianceReadOnly()
+            token = _actor.set(actor)
+            try:
+                with scope(alliance=alliance), transaction.atomic():
+                    return fn(*args, actor=actor, alliance=alliance, **kwargs)
+            finally:
+                _actor.reset(token)
+
+        wrapper.tenant_service = True
+        return wrapper
+
+    return decorate(fn) if fn is not None else decorate
 
 
 def platform_service(fn):

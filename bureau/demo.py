@@ -51,27 +51,35 @@ def _drafted(ctx, kind: str, title: str, payload=None, **narrative) -> Submissio
     return submission
 
 
-def load(ctx) -> None:
-    slug = ctx.alliance.slug
-    officer = foundation_demo.bureau_officer()
-    narrative = NARRATIVES.get(slug)
+def recognise(ctx) -> Submission | None:
+    """The recognition application (附件1): ocean-equipment's approved, biomed's waiting. Idempotent.
+    The projects demo calls it first: only a recognised alliance proposes projects to the bureau (第十七条)."""
+    narrative = NARRATIVES.get(ctx.alliance.slug)
     if narrative is None:
-        return
+        return None
     application = _drafted(
         ctx, Kind.RECOGNITION_APPLICATION, f"{ctx.alliance.name}认定申请书",
         form={"lead_unit": ctx.units[0].name, "supervising_department": "青岛市科学技术局", "postcode": "266000",
               "fax": "0532-80000001"},
         **narrative,
     )
-    if slug == "ocean-equipment":
-        if application.status == Submission.Status.SUBMITTED:
-            services.submission_decide(
-                actor=officer, submission=application, decision=Outcome.APPROVED,
-                necessity_opinion="联盟技术创新目标明确，符合我市海洋经济重点领域，具备组建必要性和技术可行性。",
-                necessity_office="市科技局高新技术处", necessity_date=datetime.date(2026, 3, 10),
-                organisation_opinion="联盟协议具有法律约束力，组织机构健全，同意确认为市级联盟。",
-                organisation_office="市科技局政策法规处", organisation_date=datetime.date(2026, 3, 20),
-            )
+    if ctx.alliance.slug == "ocean-equipment" and application.status == Submission.Status.SUBMITTED:
+        services.submission_decide(
+            actor=foundation_demo.bureau_officer(), submission=application, decision=Outcome.APPROVED,
+            necessity_opinion="联盟技术创新目标明确，符合我市海洋经济重点领域，具备组建必要性和技术可行性。",
+            necessity_office="市科技局高新技术处", necessity_date=datetime.date(2026, 3, 10),
+            organisation_opinion="联盟协议具有法律约束力，组织机构健全，同意确认为市级联盟。",
+            organisation_office="市科技局政策法规处", organisation_date=datetime.date(2026, 3, 20),
+        )
+    ctx.alliance.refresh_from_db()
+    return application
+
+
+def load(ctx) -> None:
+    narrative = NARRATIVES.get(ctx.alliance.slug)
+    if recognise(ctx) is None:
+        return
+    if ctx.alliance.slug == "ocean-equipment":
         last_year = timezone.localdate().year - 1
         _drafted(ctx, Kind.ANNUAL_REPORT, f"{last_year}年度报告", payload={"year": last_year},
                  body="本年度联盟运行平稳，成员单位稳定，重点项目按计划推进。")

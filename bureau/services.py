@@ -32,6 +32,18 @@ REQUIRED_NARRATIVE = {
     Kind.RECOGNITION_APPLICATION: ("innovation_goals", "industry_status", "technology_trends", "policy_fit", "alliance_role"),
     Kind.NECESSITY_STATEMENT: ("industry_status", "technology_trends", "policy_fit", "alliance_role"),
 }
+# Matters only a recognised alliance reports, with the statuses in which it may: a project proposal
+# (第十七条: a city-level alliance proposes programme projects; not one that is forming or dissolving).
+RECOGNISED_ONLY = {
+    Kind.PROJECT_PROPOSAL: (Alliance.Status.RECOGNISED,),
+}
+
+
+def _require_standing(alliance, kind: str) -> None:
+    allowed = RECOGNISED_ONLY.get(kind)
+    if allowed and alliance.status not in allowed:
+        raise Conflict(_("只有经市科技局认定的联盟可以报送“%(kind)s”；本联盟当前状态为“%(status)s”。") % {
+            "kind": Kind(kind).label, "status": alliance.get_status_display()}, code="not_recognised")
 
 
 def _validate_narrative(values: dict) -> None:
@@ -79,6 +91,7 @@ def approval_request(*, actor, alliance, kind: str, title: str, subject=None, pa
     if kind in (Kind.RECOGNITION_APPLICATION, Kind.DISSOLUTION):
         if Submission.objects.filter(kind=kind, status__in=OPEN_STATUSES).exists():
             raise Conflict(_("已有一份未办结的同类报送。"))
+    _require_standing(alliance, kind)
     if kind == Kind.RECOGNITION_APPLICATION and alliance.status not in (Alliance.Status.FORMING, Alliance.Status.APPLYING):
         raise Conflict(_("只有筹建中的联盟可以申请认定。"))
     if kind == Kind.DISSOLUTION and alliance.status in (Alliance.Status.DISSOLVING, Alliance.Status.DISSOLVED):
@@ -131,6 +144,7 @@ def submission_submit(*, actor, alliance, submission: Submission) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not submission.is_editable:
         raise Conflict(_("该材料已报送或已办结。"))
+    _require_standing(alliance, submission.kind)  # the status may have changed since the draft
     _validate_narrative({"innovation_goals": submission.innovation_goals})
     missing = [name for name in REQUIRED_NARRATIVE.get(submission.kind, ()) if not getattr(submission, name).strip()]
     if missing:

@@ -81,6 +81,8 @@ class CommitmentForm(forms.Form):
 class ReceiptForm(forms.Form):
     amount = forms.DecimalField(label=_("到账金额（元）"), max_digits=18, decimal_places=2, min_value=0)
     date = forms.DateField(label=_("到账日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    prepayment_year = forms.IntegerField(label=_("预缴年度"), min_value=2000, max_value=2200, required=False,
+                                         widget=forms.NumberInput(attrs={"placeholder": _("预缴年度（可选）")}))
 
 
 class AsOfForm(forms.Form):

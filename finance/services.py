@@ -34,6 +34,7 @@ from finance.models import (
 )
 
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
 APPROVER_ROLES = (Role.STAFF, Role.SECRETARY_GENERAL)
 RECORDER_ROLES = (Role.STAFF, Role.SECRETARY_GENERAL)
 
@@ -882,6 +883,27 @@ def _period(alliance, year, month) -> Period:
     return period or Period.objects.create(alliance=alliance, year=year, month=month)
 
 
+PENDING_LISTED = 20  # entries named in a refusal; the count says how many there are in all
+
+
+def _refuse_pending_entries(year: int, month: int) -> None:
+    """A month closes only once every entry dated in it is approved or rejected: one still awaiting
+    approval could never post afterwards. The refusal lists them (id, date, description)."""
+    first = datetime.date(year, month, 1)
+    end = datetime.date(year + month // 12, month % 12 + 1, 1)
+    pending = JournalEntry.objects.filter(status=JournalEntry.Status.RECORDED, date__gte=first, date__lt=end).order_by("date", "id")
+    rows = list(pending.values_list("id", "date", "description")[:PENDING_LISTED])
+    if not rows:
+        return
+    total = pending.count() if len(rows) == PENDING_LISTED else len(rows)
+    listed = [_("凭证ID %(id)s（%(date)s）%(text)s") % {"id": pk, "date": date.isoformat(), "text": text} for pk, date, text in rows]
+    raise Conflict(
+        _("%(year)s年%(month)s月尚有%(n)s张待审核的凭证，审核过账或退回后方可结账：%(list)s") % {
+            "year": year, "month": month, "n": total, "list": "；".join(listed)},
+        code="pending_entries", fields={"pending_entries": listed},
+    )
+
+
 @tenant_service
 def period_close(*, actor, alliance, year: int, month: int) -> Period:
     access.require_secretariat(actor, alliance)
@@ -891,6 +913,7 @@ def period_close(*, actor, alliance, year: int, month: int) -> Period:
     period = _period(alliance, year, month)
     if period.status == Period.Status.CLOSED:
         raise Conflict(_("该期间已结账。"))
+    _refuse_pending_entries(int(year), int(month))
     period.status = Period.Status.CLOSED
     period.closed_at = timezone.now()
     period.closed_by = actor
@@ -937,22 +960,60 @@ def commitment_set(*, actor, alliance, member_unit, year: int, amount, committed
     return commitment
 
 
+def _contribution_received(commitment) -> Decimal:
+    """What is paid, or on its way, against a commitment: posted receipts net of posted reversals, plus
+    receipts still awaiting approval (a pending reversal frees nothing until it posts)."""
+    lines = JournalLine.objects.filter(commitment=commitment, account__code=chart.INCOME_MEMBER)
+    posted = lines.filter(posted=True).aggregate(c=Sum("credit"), d=Sum("debit"))
+    pending = lines.filter(entry__status=JournalEntry.Status.RECORDED).aggregate(c=Sum("credit"))
+    return (posted["c"] or ZERO) - (posted["d"] or ZERO) + (pending["c"] or ZERO)
+
+
 @tenant_service
-def contribution_receive(*, actor, alliance, commitment, amount, date, description: str = "") -> JournalEntry:
-    """Record a receipt against a commitment: bank / member contribution income (unrestricted)."""
+def contribution_receive(*, actor, alliance, commitment, amount, date, description: str = "",
+                         prepayment_year: int | None = None) -> JournalEntry:
+    """Record a receipt against a commitment: bank / member contribution income (unrestricted).
+
+    A receipt never exceeds what is outstanding on the commitment it pays. Money beyond that is a
+    prepayment only when the treasurer says so: `prepayment_year` names the later year, and the
+    receipt is then recorded against that year's commitment (which must be set first)."""
     _require_recorder(actor, alliance)
     if not isinstance(commitment, Commitment) or commitment.alliance_id != alliance.pk:
         raise ValidationFailed(fields={"commitment": [_("出资承诺不属于本联盟。")]})
     money = _positive(amount)
     if money.currency != commitment.amount.currency:
         raise ValidationFailed(fields={"amount": [_("币种必须与承诺一致。")]})
-    fund = fund_for(alliance=alliance, source=Source.MEMBER_CONTRIBUTION)
     unit = commitment.member_unit
+    if prepayment_year not in (None, ""):
+        if int(prepayment_year) <= commitment.year:
+            raise ValidationFailed(fields={"prepayment_year": [_("预缴年度须晚于%(year)s年。") % {"year": commitment.year}]})
+        later = Commitment.objects.filter(member_unit=unit, year=int(prepayment_year)).first()
+        if later is None:
+            raise ValidationFailed(fields={"prepayment_year": [
+                _("请先设定%(unit)s %(year)s年度的出资承诺，再录入预缴。") % {"unit": unit.name, "year": prepayment_year}]})
+        if later.amount.currency != money.currency:
+            raise ValidationFailed(fields={"amount": [_("币种必须与承诺一致。")]})
+        commitment = later
+    # Locked: two receipts recorded at once cannot both fit into the same outstanding amount.
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    outstanding = commitment.amount.amount - _contribution_received(commitment)
+    if money.amount > outstanding:
+        if outstanding <= 0:
+            message = _("%(unit)s %(year)s年度出资已缴清（含待审核的到账）；如为以后年度预缴，请注明预缴年度。")
+        else:
+            message = _("到账金额超过%(unit)s %(year)s年度尚未缴纳的%(outstanding)s元；超出部分如为以后年度预缴，请分笔录入并注明预缴年度。")
+        raise ValidationFailed(fields={"amount": [message % {
+            "unit": unit.name, "year": commitment.year, "outstanding": f"{max(outstanding, ZERO):,.2f}"}]})
+    fund = fund_for(alliance=alliance, source=Source.MEMBER_CONTRIBUTION)
     lines = [
         {"account": chart.BANK, "fund": fund, "debit": money, "member_unit": unit, "commitment": commitment},
         {"account": chart.INCOME_MEMBER, "fund": fund, "credit": money, "member_unit": unit, "commitment": commitment},
     ]
-    description = description or _("%(unit)s %(year)s年度出资") % {"unit": unit.name, "year": commitment.year}
+    if prepayment_year not in (None, ""):
+        default = _("%(unit)s 预缴%(year)s年度出资") % {"unit": unit.name, "year": commitment.year}
+    else:
+        default = _("%(unit)s %(year)s年度出资") % {"unit": unit.name, "year": commitment.year}
+    description = description or default
     return _record(actor=actor, alliance=alliance, date=date, description=description[:300], lines=lines)
 
 

@@ -265,7 +265,8 @@ class ContributionsView(FinancePage):
                     return self.back("finance:contributions")
                 services.contribution_receive(actor=request.user, alliance=self.alliance, commitment=commitment,
                                               amount=Money(form.cleaned_data["amount"], commitment.amount.currency),
-                                              date=form.cleaned_data["date"])
+                                              date=form.cleaned_data["date"],
+                                              prepayment_year=form.cleaned_data["prepayment_year"])
                 messages.success(request, _("到账已录入，等待审核。"))
             else:
                 form = forms.CommitmentForm(request.POST)

@@ -499,14 +499,16 @@ def _seat_rows(motion: Motion) -> list[dict]:
 def motions_due(now=None):
     """Open motions of every alliance whose window has ended (the scheduled close)."""
     now = now or timezone.now()
-    return Motion.objects.with_scopes_disabled().filter(status=Motion.Status.OPEN, closes_at__lte=now)
+    # A dissolved alliance is an archive: a motion left open there is never closed (nothing is written).
+    return Motion.objects.with_scopes_disabled().filter(status=Motion.Status.OPEN, closes_at__lte=now).exclude(
+        alliance__status=Alliance.Status.DISSOLVED)
 
 
 def motions_due_soon(now=None):
     now = now or timezone.now()
     return Motion.objects.with_scopes_disabled().filter(
         status=Motion.Status.OPEN, closes_at__gt=now, closes_at__lte=now + timedelta(hours=24)
-    )
+    ).exclude(alliance__status=Alliance.Status.DISSOLVED)
 
 
 def verify_chain(alliance) -> tuple[int, SealedResult | None, str]:
@@ -622,7 +624,7 @@ def motion_reminders_send(*, actor, alliance, now=None) -> int:
     return sent
 
 
-@tenant_service
+@tenant_service(when_dissolved=True)  # the reader's own marker, not the alliance's data
 def notification_read(*, actor, alliance, notification: Notification) -> Notification:
     if notification.user_id != actor.pk:
         raise Forbidden()

@@ -409,7 +409,7 @@ def _refuse_while_blocked(unit) -> None:
     blockers = hooks.blockers_for(unit)
     if blockers:
         raise Conflict(
-            _("该单位尚有未调整的项目任务（第十九条），须先经理事会书面意见并报市科技局核准调整：%(list)s")
+            _("该单位尚有未调整的项目任务（第十九条），须先经理事会书面意见（政府科技计划项目并报市科技局核准）调整：%(list)s")
             % {"list": "；".join(blockers)},
             fields={"blockers": blockers},
         )

@@ -3,7 +3,7 @@
 - P01 a draft whose IP agreement is still incomplete;
 - P02 under expert review;
 - P03 an ordinary project in progress, with a reported milestone and an expense;
-- P04 a government programme waiting for the bureau;
+- P04 a government programme waiting for the bureau (P04 and P05 only in a recognised alliance);
 - P05 a government programme, approved by the council and the bureau, funded, executed, accepted,
   with its results registered in the IP register under the agreement's shares.
 
@@ -183,6 +183,11 @@ def load(ctx):
     build("P03", p03)
     if not bureau:
         return
+    from bureau import demo as bureau_demo
+
+    bureau_demo.recognise(ctx)
+    if ctx.alliance.status != "recognised":
+        return  # only a recognised alliance proposes programme projects to the bureau (第十七条)
     build("P04", lambda c: b.bureau(b.council(b.review(b.proposal(
         c, "港口起重装备远程运维平台", 0, [(6, "起重机械状态监测"), (8, "平台测试")], government=True,
         goals=("平台上线", "覆盖全市主要港口")))), decide=False))

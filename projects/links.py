@@ -78,6 +78,15 @@ def clawback_record(**kwargs):
     return record(**kwargs)
 
 
+def has_government_money(project) -> bool:
+    """Whether the ledger holds government money restricted to the project (a government fund)."""
+    try:
+        from finance.models import Fund, Source
+    except ImportError:
+        return False
+    return Fund.objects.filter(project=project, source=Source.GOVERNMENT).exists()
+
+
 def project_actuals(alliance, project) -> dict | None:
     """Actual spending per (category, source) from the ledger; None while finance is not available."""
     try:

@@ -234,7 +234,8 @@ class ProjectVersion(TenantModel):
 
 class Adjustment(TenantModel):
     """A change to a running project that needs a council resolution (第十九条):
-    a change of tasks or budget, a revocation, or a participant's withdrawal (which also needs the bureau)."""
+    a change of tasks or budget, a revocation, or a participant's withdrawal (which also needs the bureau
+    when the project is a government programme or holds government money)."""
 
     class Kind(models.TextChoices):
         CHANGE = "change", _("调整任务或预算")

@@ -560,6 +560,13 @@ def adjustment_propose(*, actor, alliance, project: Project, kind: str, reason: 
     return adjustment
 
 
+def withdrawal_needs_bureau(project: Project) -> bool:
+    """第十九条 asks the bureau's approval when a participant leaves a government programme project; a
+    project with government money restricted to it is treated alike. Otherwise the council's written
+    opinion (its resolution) suffices."""
+    return project.government_programme or links.has_government_money(project)
+
+
 @tenant_service
 def withdrawal_request(*, actor, alliance, participant: Participant, reason: str, reassign_to: Participant, clawback=None,
                        closes_at=None) -> Adjustment:
@@ -614,7 +621,9 @@ def on_adjustment_decided(motion) -> None:
     if adjustment.kind == Adjustment.Kind.WITHDRAWAL:
         adjustment.status = Adjustment.Status.COUNCIL_PASSED
         adjustment.save()
-        _event(project, None, _("理事会同意%(unit)s退出项目，待报市科技局核准") % {"unit": adjustment.participant.unit}, reference=number)
+        message = (_("理事会同意%(unit)s退出项目，待报市科技局核准") if withdrawal_needs_bureau(project)
+                   else _("理事会同意%(unit)s退出项目，可执行"))
+        _event(project, None, message % {"unit": adjustment.participant.unit}, reference=number)
         return
     if project.status not in EXECUTING:
         adjustment.status = Adjustment.Status.FAILED
@@ -657,6 +666,9 @@ def withdrawal_bureau_refer(*, actor, alliance, adjustment: Adjustment) -> Adjus
     adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
     if adjustment.kind != Adjustment.Kind.WITHDRAWAL or adjustment.status != Adjustment.Status.COUNCIL_PASSED:
         raise Conflict(_("须先经理事会决议同意退出。"), code="council_opinion_required")
+    if not withdrawal_needs_bureau(adjustment.project):
+        raise Conflict(_("该项目不是政府科技计划项目，也无政府资助经费：理事会书面意见即可执行退出，无需报市科技局。"),
+                       code="not_government")
     participant = adjustment.participant
     submission = links.approval_request(
         actor=actor, alliance=alliance, kind="participant_withdrawal",
@@ -702,9 +714,12 @@ def withdrawal_execute(*, actor, alliance, adjustment: Adjustment, date=None) ->
     adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
     if adjustment.kind != Adjustment.Kind.WITHDRAWAL:
         raise ValidationFailed(fields={"adjustment": [_("不是退出申请。")]})
-    if adjustment.status != Adjustment.Status.BUREAU_APPROVED:
-        raise Conflict(_("退出须经理事会书面意见和市科技局核准后方可执行（第十九条）。"), code="bureau_approval_required")
     project = _lock(adjustment.project)
+    if withdrawal_needs_bureau(project):
+        if adjustment.status != Adjustment.Status.BUREAU_APPROVED:
+            raise Conflict(_("退出须经理事会书面意见和市科技局核准后方可执行（第十九条）。"), code="bureau_approval_required")
+    elif adjustment.status != Adjustment.Status.COUNCIL_PASSED:
+        raise Conflict(_("退出须经理事会书面意见同意后方可执行。"), code="council_opinion_required")
     leaving = Participant.objects.select_for_update().get(pk=adjustment.participant_id)
     taker = Participant.objects.select_for_update().get(pk=adjustment.reassign_to_id)
     date = date or timezone.localdate()

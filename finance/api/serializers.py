@@ -81,6 +81,10 @@ class ReceiptInput(serializers.Serializer):
     currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, default="CNY")
     date = serializers.DateField()
     description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    prepayment_year = serializers.IntegerField(
+        min_value=2000, max_value=2200, required=False, allow_null=True, default=None,
+        help_text="A later year this receipt prepays: it is recorded against that year's commitment (set it first).",
+    )
 
 
 class ReleaseInput(serializers.Serializer):

@@ -232,6 +232,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ledg
         entry = services.contribution_receive(
             actor=request.user, alliance=self.alliance, commitment=self.get_object(),
             amount=Money(v["amount"], v["currency"]), date=v["date"], description=v["description"],
+            prepayment_year=v["prepayment_year"],
         )
         entry = JournalEntry.objects.prefetch_related("lines__account").get(pk=entry.pk)
         return Response(s.EntryOutput(entry).data, status=status.HTTP_201_CREATED)

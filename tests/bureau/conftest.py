@@ -44,6 +44,13 @@ def current_version(ctx, submission):
 OPINION = {"necessity_opinion": "具备组建必要性。", "organisation_opinion": "组织形式符合要求。"}
 
 
+def recognise(ctx, officer):
+    """The real route to a recognised alliance: the application submitted, the bureau approves it."""
+    services.submission_decide(actor=officer, submission=submitted(ctx), decision="approved", **OPINION)
+    ctx.alliance.refresh_from_db()
+    assert ctx.alliance.status == "recognised"
+
+
 @pytest.fixture
 def recognition(oe):
     return submitted(oe)

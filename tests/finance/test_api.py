@@ -89,16 +89,38 @@ def test_entry_balanced_per_currency_is_accepted_even_with_two_currencies(oe, ap
     assert response.status_code == 400 and "USD" in response.json()["error"]["fields"]["lines"][0]
 
 
-def test_closed_period_refuses_recording_and_approval(oe, api, other_fund):
+def test_closed_period_refuses_recording(oe, api, other_fund):
     sec, sg = api(oe.user("sec")), api(oe.user("sg"))
     recorded = sec.post(url(oe, "entries/"), entry_payload(other_fund.pk), format="json").json()
+    assert sg.post(url(oe, f"entries/{recorded['id']}/approve/")).status_code == 200
     assert sec.post(url(oe, "periods/close/"), {"year": 2026, "month": 2}, format="json").status_code == 200
     before = counts(oe)
     response = sec.post(url(oe, "entries/"), entry_payload(other_fund.pk), format="json")
     assert response.status_code == 400 and "date" in response.json()["error"]["fields"]
-    response = sg.post(url(oe, f"entries/{recorded['id']}/approve/"))
-    assert response.status_code == 400 and "date" in response.json()["error"]["fields"]
     assert counts(oe) == before
+
+
+def test_month_with_entries_awaiting_approval_cannot_be_closed(oe, api, other_fund):
+    """Closing would strand them (nothing posts into a closed month): the refusal lists each one."""
+    sec, sg = api(oe.user("sec")), api(oe.user("sg"))
+    first = sec.post(url(oe, "entries/"), entry_payload(other_fund.pk, description="二月其他收入"), format="json").json()
+    second = sec.post(url(oe, "entries/"), entry_payload(other_fund.pk, description="二月捐赠"), format="json").json()
+    march = sec.post(url(oe, "entries/"), entry_payload(other_fund.pk, date="2026-03-02"), format="json").json()
+    response = sec.post(url(oe, "periods/close/"), {"year": 2026, "month": 2}, format="json")
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "pending_entries"
+    listed = error["fields"]["pending_entries"]
+    assert len(listed) == 2 and f"ID {first['id']}" in listed[0] and "二月其他收入" in listed[0]
+    assert f"ID {second['id']}" in listed[1] and "二月捐赠" in error["message"]
+    assert f"ID {march['id']}" not in error["message"]
+    english = api(oe.user("sec"), language="en").post(url(oe, "periods/close/"), {"year": 2026, "month": 2}, format="json")
+    assert "awaiting approval" in english.json()["error"]["message"]
+    with scope(alliance=oe.alliance):
+        assert not Period.objects.filter(year=2026, month=2, status="closed").exists()
+    assert sg.post(url(oe, f"entries/{first['id']}/approve/")).status_code == 200
+    assert sg.post(url(oe, f"entries/{second['id']}/reject/"), {"reason": "重复"}, format="json").status_code == 200
+    assert sec.post(url(oe, "periods/close/"), {"year": 2026, "month": 2}, format="json").status_code == 200
 
 
 def test_reopen_needs_the_secretary_general_and_a_reason_and_is_recorded(oe, api):
@@ -274,6 +296,54 @@ def test_contributions_commit_receive_and_statement(oe, api):
     assert earlier["paid"] == "0.00" and earlier["outstanding"] == "50000.00"
     bad = sec.post(url(oe, f"contributions/{commitment}/receive/"), {"amount": "-1", "date": "2026-03-15"}, format="json")
     assert bad.status_code == 400
+
+
+def test_receipt_beyond_the_outstanding_contribution_is_refused(oe, api):
+    sec, sg = api(oe.user("sec")), api(oe.user("sg"))
+    unit = oe.units[5]
+    commitment = sec.post(url(oe, "contributions/"), {"member_unit": unit.pk, "year": 2026, "amount": "50000.00"},
+                          format="json").json()["id"]
+    path = url(oe, f"contributions/{commitment}/receive/")
+    paid = sec.post(path, {"amount": "30000.00", "date": "2026-03-15"}, format="json").json()
+    assert sg.post(url(oe, f"entries/{paid['id']}/approve/")).status_code == 200
+    pending = sec.post(path, {"amount": "15000.00", "date": "2026-03-16"}, format="json")
+    assert pending.status_code == 201  # awaiting approval, yet it counts: 5,000 left
+    before = counts(oe)
+    response = sec.post(path, {"amount": "5000.01", "date": "2026-03-17"}, format="json")
+    assert response.status_code == 400
+    assert "5,000.00" in response.json()["error"]["fields"]["amount"][0]
+    assert sec.post(path, {"amount": "5000.00", "date": "2026-03-17"}, format="json").status_code == 201
+    again = api(oe.user("sec"), language="en").post(path, {"amount": "1.00", "date": "2026-03-18"}, format="json")
+    assert again.status_code == 400 and "fully paid" in again.json()["error"]["fields"]["amount"][0]
+    assert counts(oe)[0] == before[0] + 1
+
+
+def test_receipt_recorded_explicitly_as_prepayment_of_a_later_year(oe, api):
+    sec, sg = api(oe.user("sec")), api(oe.user("sg"))
+    unit = oe.units[5]
+    this_year = sec.post(url(oe, "contributions/"), {"member_unit": unit.pk, "year": 2026, "amount": "1000.00"},
+                         format="json").json()["id"]
+    path = url(oe, f"contributions/{this_year}/receive/")
+    first = sec.post(path, {"amount": "1000.00", "date": "2026-03-15"}, format="json").json()
+    assert sg.post(url(oe, f"entries/{first['id']}/approve/")).status_code == 200
+    no_commitment = sec.post(path, {"amount": "1000.00", "date": "2026-11-01", "prepayment_year": 2027}, format="json")
+    assert no_commitment.status_code == 400 and "prepayment_year" in no_commitment.json()["error"]["fields"]
+    earlier = sec.post(path, {"amount": "1000.00", "date": "2026-11-01", "prepayment_year": 2026}, format="json")
+    assert earlier.status_code == 400 and "prepayment_year" in earlier.json()["error"]["fields"]
+    next_year = sec.post(url(oe, "contributions/"), {"member_unit": unit.pk, "year": 2027, "amount": "1200.00"},
+                         format="json").json()["id"]
+    prepaid = sec.post(path, {"amount": "1000.00", "date": "2026-11-01", "prepayment_year": 2027}, format="json")
+    assert prepaid.status_code == 201, prepaid.json()
+    body = prepaid.json()
+    assert "预缴2027年度出资" in body["description"]
+    assert {line["commitment"] for line in body["lines"]} == {next_year}
+    assert sg.post(url(oe, f"entries/{body['id']}/approve/")).status_code == 200
+    beyond = sec.post(path, {"amount": "200.01", "date": "2026-11-02", "prepayment_year": 2027}, format="json")
+    assert beyond.status_code == 400 and "amount" in beyond.json()["error"]["fields"]
+    statement = api(oe.user("sg")).get(url(oe, f"statements/{unit.pk}/"), {"as_of": "2027-01-31"}).json()
+    years = {row["year"]: row for row in statement["years"]}
+    assert (years[2026]["paid"], years[2026]["outstanding"]) == ("1000.00", "0.00")
+    assert (years[2027]["paid"], years[2027]["outstanding"]) == ("1000.00", "200.00")
 
 
 def test_statement_xlsx_and_auditor_zip(oe, api, other_fund):

@@ -9,7 +9,7 @@ from django_scopes import scope
 
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from finance import chart, selectors, services
-from finance.models import Account, JournalEntry, JournalLine, Ledger, LedgerBalance
+from finance.models import Account, JournalEntry, JournalLine, Ledger, LedgerBalance, Period
 from tests.finance.conftest import cny, simple_lines
 
 D = datetime.date
@@ -143,7 +143,11 @@ def test_a_batch_refuses_a_posted_or_repeated_entry_and_a_closed_month(oe):
     with pytest.raises(ValidationFailed) as repeated:
         services.entries_approve_batch(actor=oe.user("sg"), alliance=oe.alliance, entries=[fresh[0], fresh[0]])
     assert "entries.1.entry" in repeated.value.fields
-    services.period_close(actor=oe.user("sec"), alliance=oe.alliance, year=2026, month=5)
+    with pytest.raises(Conflict) as pending:  # entries awaiting approval keep the month open
+        services.period_close(actor=oe.user("sec"), alliance=oe.alliance, year=2026, month=5)
+    assert pending.value.code == "pending_entries"
+    with scope(alliance=oe.alliance):  # a month closed before that rule existed, with entries still pending
+        Period.objects.update_or_create(alliance=oe.alliance, year=2026, month=5, defaults={"status": Period.Status.CLOSED})
     before = state(oe)
     with pytest.raises(ValidationFailed) as closed:
         services.entries_approve_batch(actor=oe.user("sg"), alliance=oe.alliance, entries=fresh)

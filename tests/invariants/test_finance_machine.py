@@ -306,7 +306,9 @@ class FinanceMachine(RuleBasedStateMachine):
         if len(self.closed & set(self.months)) >= 3 and (year, month) not in self.closed:
             return  # keep most months open so the other rules keep writing
         call = lambda: services.period_close(actor=self.people["sec"], alliance=self.alliance, year=year, month=month)  # noqa: E731
-        if (year, month) in self.closed:
+        pending = any(e["status"] == "recorded" and (e["date"].year, e["date"].month) == (year, month)
+                      for e in self.entries.values())
+        if (year, month) in self.closed or pending:  # a month with entries awaiting approval stays open
             self._expect_refused(Conflict, call)
         else:
             call()

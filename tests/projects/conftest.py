@@ -110,6 +110,15 @@ def approved(ctx, project) -> Project:
 
 # ---- bureau drivers -------------------------------------------------------------------------------
 
+@pytest.fixture
+def recognised(oe, bureau_user):
+    """oe recognised by the bureau: only then may it propose programme projects to it (第十七条)."""
+    from tests.bureau.conftest import recognise
+
+    recognise(oe, bureau_user)
+    return oe
+
+
 def bureau_decide(ctx, submission_pk, decision, officer):
     from bureau import services as bureau
     from bureau.models import Submission

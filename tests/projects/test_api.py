@@ -232,7 +232,7 @@ def test_review_with_a_non_expert_gives_400(oe, api, draft):
     assert response.status_code == 400 and refresh(oe, draft).status == "submitted"
 
 
-def test_government_project_from_proposal_to_registered_results(oe, api, bureau_user):
+def test_government_project_from_proposal_to_registered_results(oe, recognised, api, bureau_user):
     """The whole way through the API: review, council, bureau, funds, expense, milestones, withdrawal, acceptance, IP."""
     project = make_draft(oe, government=True)
     client = api(oe.user("sec"))

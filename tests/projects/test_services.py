@@ -234,7 +234,7 @@ def test_ordinary_project_starts_after_council_approval(oe, draft):
     assert call(oe, services.project_start, project=project).status == "in_progress"
 
 
-def test_government_programme_waits_for_the_bureau_art17(oe, bureau_user):
+def test_government_programme_waits_for_the_bureau_art17(oe, recognised, bureau_user):
     project = approved(oe, make_draft(oe, government=True))
     with pytest.raises(Conflict):
         call(oe, services.project_start, project=project)
@@ -250,13 +250,13 @@ def test_government_programme_waits_for_the_bureau_art17(oe, bureau_user):
     assert status_of(oe, project) == "in_progress"
 
 
-def test_bureau_rejection_revokes_the_government_programme(oe, bureau_user):
+def test_bureau_rejection_revokes_the_government_programme(oe, recognised, bureau_user):
     project = call(oe, services.project_bureau_refer, project=approved(oe, make_draft(oe, government=True)))
     bureau_decide(oe, project.bureau_submission_id, "rejected", bureau_user)
     assert status_of(oe, project) == "revoked"
 
 
-def test_bureau_return_keeps_the_project_waiting(oe, bureau_user):
+def test_bureau_return_keeps_the_project_waiting(oe, recognised, bureau_user):
     project = call(oe, services.project_bureau_refer, project=approved(oe, make_draft(oe, government=True)))
     bureau_decide(oe, project.bureau_submission_id, "returned", bureau_user)
     assert status_of(oe, project) == "awaiting_bureau"
@@ -407,8 +407,8 @@ def _withdrawal(oe, project, **extra):
 
 def test_withdrawal_needs_council_opinion_and_bureau_approval_before_it_takes_effect_art19(oe, draft, bureau_user):
     project = running(oe, draft)
-    fund(oe, project, "50000", source="member_contribution")
-    call(oe, services.expense_record, project=project, category="testing", source="member_contribution", amount="8000",
+    fund(oe, project, "50000")  # government money: the bureau's approval is needed (第十九条)
+    call(oe, services.expense_record, project=project, category="materials", source="government", amount="8000",
          date=TODAY, description="水池测试", participant=participant(oe, project, oe.units[5]))
     adjustment, leaving, taker = _withdrawal(oe, project)
     assert adjustment.clawback.amount == Decimal("8000") and refresh(oe, leaving).status == "withdrawing"
@@ -444,6 +444,7 @@ def test_withdrawal_needs_council_opinion_and_bureau_approval_before_it_takes_ef
 
 def test_bureau_refusing_a_withdrawal_keeps_the_participant(oe, draft, bureau_user):
     project = running(oe, draft)
+    fund(oe, project, "1000")
     adjustment, leaving, taker = _withdrawal(oe, project)
     decide_motion(oe, adjustment.motion_id)
     adjustment = call(oe, services.withdrawal_bureau_refer, adjustment=adjustment)
@@ -452,6 +453,38 @@ def test_bureau_refusing_a_withdrawal_keeps_the_participant(oe, draft, bureau_us
     with pytest.raises(Conflict):
         call(oe, services.withdrawal_execute, adjustment=adjustment)
     assert refresh(oe, taker).tasks == "传感器材料研究"
+
+
+def test_internal_project_withdrawal_takes_effect_on_the_council_opinion_without_the_bureau_art19(oe, draft):
+    """No government programme, no government money: the council's written opinion suffices."""
+    project = running(oe, draft)
+    fund(oe, project, "50000", source="member_contribution")
+    adjustment, leaving, taker = _withdrawal(oe, project)
+    with pytest.raises(Conflict):  # not before the council's opinion
+        call(oe, services.withdrawal_execute, adjustment=adjustment)
+    decide_motion(oe, adjustment.motion_id)
+    with pytest.raises(Conflict) as refused:  # nothing to refer
+        call(oe, services.withdrawal_bureau_refer, adjustment=adjustment)
+    assert refused.value.code == "not_government"
+    adjustment = call(oe, services.withdrawal_execute, adjustment=refresh(oe, adjustment))
+    assert adjustment.status == "applied" and adjustment.submission_id is None
+    assert refresh(oe, leaving).status == "withdrawn" and "水下测试" in refresh(oe, taker).tasks
+    from bureau.models import Submission
+
+    with scope(alliance=oe.alliance):
+        assert not Submission.objects.filter(kind="participant_withdrawal").exists()
+
+
+def test_withdrawal_from_a_government_programme_still_waits_for_the_bureau_art19(oe, recognised, bureau_user):
+    """The programme alone (no money received yet) asks for the bureau's approval."""
+    project = call(oe, services.project_bureau_refer, project=approved(oe, make_draft(oe, government=True)))
+    bureau_decide(oe, project.bureau_submission_id, "approved", bureau_user)
+    adjustment, _leaving, _taker = _withdrawal(oe, project)
+    decide_motion(oe, adjustment.motion_id)
+    with pytest.raises(Conflict) as refused:
+        call(oe, services.withdrawal_execute, adjustment=refresh(oe, adjustment))
+    assert refused.value.code == "bureau_approval_required"
+    assert call(oe, services.withdrawal_bureau_refer, adjustment=refresh(oe, adjustment)).status == "awaiting_bureau"
 
 
 def test_council_refusing_a_withdrawal_keeps_the_participant(oe, draft):

@@ -10,5 +10,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         today = timezone.localdate()
-        total = sum(services.licences_expire(actor=None, alliance=alliance, today=today) for alliance in Alliance.objects.all())
+        total = sum(services.licences_expire(actor=None, alliance=alliance, today=today) for alliance in Alliance.objects.exclude(status=Alliance.Status.DISSOLVED))
         self.stdout.write(f"{total} licence(s) expired")
