@@ -45,6 +45,11 @@ class AllianceViewMixin:
         context["alliance"] = self.request.alliance
         return context
 
+    def paginated(self, rows, serializer_class):
+        """A list served by an action answers like every list: one page with count and links."""
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(serializer_class(page, many=True, context=self.get_serializer_context()).data)
+
 
 class AllianceViewSet(AllianceViewMixin, viewsets.GenericViewSet):
     """Subclass and add mixins/actions; writes call services, never `serializer.save()`."""

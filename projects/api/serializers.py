@@ -1,11 +1,10 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from alliances.api.fields import ScopedRelatedField
+from alliances.api.fields import ExpertField, ScopedRelatedField
+from alliances.api.inputs import Input
 from alliances.api.serializers import MoneyOutput
-from alliances.models import User
 from membership.models import MemberUnit
 from projects.models import (
     Adjustment, BudgetLine, Document, Event, Expense, IPAgreement, IPShare, Milestone, Participant, Project,
@@ -161,7 +160,7 @@ class BudgetVsActualOutput(serializers.Serializer):
 
 # ---- input ----------------------------------------------------------------------------------------
 
-class ProjectInput(serializers.Serializer):
+class ProjectInput(Input):
     code = serializers.CharField(max_length=40, required=False, allow_blank=True)
     title = serializers.CharField(max_length=200)
     lead_unit = ScopedRelatedField(model=MemberUnit)
@@ -175,7 +174,7 @@ class ProjectInput(serializers.Serializer):
     lead_tasks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class ProjectUpdateInput(serializers.Serializer):
+class ProjectUpdateInput(Input):
     title = serializers.CharField(max_length=200, required=False)
     lead_unit = ScopedRelatedField(model=MemberUnit, required=False)
     technology_field = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -187,16 +186,16 @@ class ProjectUpdateInput(serializers.Serializer):
     end_date = serializers.DateField(required=False, allow_null=True)
 
 
-class ParticipantInput(serializers.Serializer):
+class ParticipantInput(Input):
     unit = ScopedRelatedField(model=MemberUnit)
     tasks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class ParticipantUpdateInput(serializers.Serializer):
+class ParticipantUpdateInput(Input):
     tasks = serializers.CharField(allow_blank=True, max_length=5000)
 
 
-class BudgetLineInput(serializers.Serializer):
+class BudgetLineInput(Input):
     category = serializers.ChoiceField(choices=BudgetLine.Category.choices)
     source = serializers.ChoiceField(choices=BudgetLine.Source.choices)
     amount = serializers.DecimalField(**AMOUNT)
@@ -204,21 +203,21 @@ class BudgetLineInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class MilestoneInput(serializers.Serializer):
+class MilestoneInput(Input):
     due = serializers.DateField()
     description = serializers.CharField(max_length=300)
 
 
-class ReportInput(serializers.Serializer):
+class ReportInput(Input):
     report = serializers.CharField(max_length=20000)
 
 
-class ShareInput(serializers.Serializer):
+class ShareInput(Input):
     participant = ScopedRelatedField(model=Participant)
     share = serializers.DecimalField(max_digits=5, decimal_places=2)
 
 
-class IPAgreementInput(serializers.Serializer):
+class IPAgreementInput(Input):
     licensing = serializers.CharField(allow_blank=True, max_length=10000)
     revenue_sharing = serializers.CharField(allow_blank=True, max_length=10000)
     on_dissolution = serializers.CharField(allow_blank=True, max_length=10000)
@@ -226,27 +225,21 @@ class IPAgreementInput(serializers.Serializer):
     shares = ShareInput(many=True)
 
 
-class ReturnInput(serializers.Serializer):
+class ReturnInput(Input):
     reason = serializers.CharField(max_length=2000)
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class ExpertField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return User.objects.filter(is_active=True)
-
-
-class ReviewInput(serializers.Serializer):
-    experts = ExpertField(many=True)
+class ReviewInput(Input):
+    experts = serializers.ListField(child=ExpertField(), min_length=1, max_length=50)
     deadline = serializers.DateTimeField()
     question = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class CouncilReferInput(serializers.Serializer):
+class CouncilReferInput(Input):
     closes_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class ExpenseInput(serializers.Serializer):
+class ExpenseInput(Input):
     category = serializers.ChoiceField(choices=BudgetLine.Category.choices)
     source = serializers.ChoiceField(choices=BudgetLine.Source.choices)
     amount = serializers.DecimalField(**AMOUNT)
@@ -255,12 +248,12 @@ class ExpenseInput(serializers.Serializer):
     participant = ScopedRelatedField(model=Participant, required=False, allow_null=True)
 
 
-class TaskChangeInput(serializers.Serializer):
+class TaskChangeInput(Input):
     participant = ScopedRelatedField(model=Participant)
     tasks = serializers.CharField(allow_blank=True, max_length=5000)
 
 
-class AdjustmentInput(serializers.Serializer):
+class AdjustmentInput(Input):
     kind = serializers.ChoiceField(choices=[Adjustment.Kind.CHANGE, Adjustment.Kind.REVOKE])
     reason = serializers.CharField(max_length=5000)
     tasks = TaskChangeInput(many=True, required=False)
@@ -274,14 +267,14 @@ class AdjustmentInput(serializers.Serializer):
         return lines
 
 
-class WithdrawalInput(serializers.Serializer):
+class WithdrawalInput(Input):
     reason = serializers.CharField(max_length=5000)
     reassign_to = ScopedRelatedField(model=Participant)
     clawback = serializers.DecimalField(required=False, allow_null=True, **AMOUNT)
     closes_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class AcceptanceRequestInput(serializers.Serializer):
+class AcceptanceRequestInput(Input):
     deliverables = serializers.CharField(max_length=20000)
 
 
@@ -291,21 +284,21 @@ RESULT_KINDS = [
 ]
 
 
-class ResultInput(serializers.Serializer):
+class ResultInput(Input):
     kind = serializers.ChoiceField(choices=RESULT_KINDS)
     title = serializers.CharField(max_length=300)
     application_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
     filing_date = serializers.DateField(required=False, allow_null=True)
 
 
-class AcceptanceInput(serializers.Serializer):
+class AcceptanceInput(Input):
     accepted = serializers.BooleanField()
     opinion = serializers.CharField(max_length=20000)
     results = ResultInput(many=True, required=False)
     date = serializers.DateField(required=False, allow_null=True)
 
 
-class DocumentInput(serializers.Serializer):
+class DocumentInput(Input):
     kind = serializers.ChoiceField(choices=Document.Kind.choices, required=False, default=Document.Kind.OTHER)
     title = serializers.CharField(max_length=200)
     file = serializers.FileField()
