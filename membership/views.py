@@ -114,6 +114,7 @@ def _unit_context(unit) -> dict:
 class MemberCreateView(AlliancePageMixin, TemplateView):
     template_name = "membership/form.html"
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -137,6 +138,7 @@ class MemberCreateView(AlliancePageMixin, TemplateView):
 class MemberEditView(AlliancePageMixin, TemplateView):
     template_name = "membership/form.html"
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def unit(self):
         return get_object_or_404(MemberUnit, pk=self.kwargs["pk"])
@@ -258,6 +260,7 @@ class ImportView(AlliancePageMixin, TemplateView):
 
     template_name = "membership/import.html"
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -295,6 +298,7 @@ class ImportView(AlliancePageMixin, TemplateView):
 class ApplicationFormSettingsView(AlliancePageMixin, TemplateView):
     template_name = "membership/form_settings.html"
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -6,6 +6,7 @@ from alliances.api.fields import ExpertField, ScopedRelatedField
 from alliances.api.inputs import Input
 from alliances.api.serializers import MoneyOutput
 from membership.models import MemberUnit
+from projects import links
 from projects.models import (
     Adjustment, BudgetLine, Document, Event, Expense, IPAgreement, IPShare, Milestone, Participant, Project,
     ProjectVersion, Result,
@@ -160,10 +161,32 @@ class BudgetVsActualOutput(serializers.Serializer):
 
 # ---- input ----------------------------------------------------------------------------------------
 
+class ParticipantUnitField(ScopedRelatedField):
+    """A unit that may take part in alliance projects today: the pickers offer no other, and naming
+    one that may not (barred under 第十六条(二), not active, facing expulsion) answers why."""
+
+    def __init__(self, **kwargs):
+        super().__init__(model=MemberUnit, **kwargs)
+
+    def get_queryset(self):
+        return links.project_eligible_units()
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            pk = int(data) if (isinstance(data, int) and not isinstance(data, bool)) or (isinstance(data, str) and data.isdigit()) else 0
+            unit = MemberUnit.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+            reason = links.participation_refusal(unit) if unit is not None else None
+            if reason:
+                raise serializers.ValidationError(reason) from None
+            raise
+
+
 class ProjectInput(Input):
     code = serializers.CharField(max_length=40, required=False, allow_blank=True)
     title = serializers.CharField(max_length=200)
-    lead_unit = ScopedRelatedField(model=MemberUnit)
+    lead_unit = ParticipantUnitField()
     technology_field = serializers.CharField(max_length=200, required=False, allow_blank=True)
     goals_near = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     goals_long = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -176,7 +199,7 @@ class ProjectInput(Input):
 
 class ProjectUpdateInput(Input):
     title = serializers.CharField(max_length=200, required=False)
-    lead_unit = ScopedRelatedField(model=MemberUnit, required=False)
+    lead_unit = ParticipantUnitField(required=False)
     technology_field = serializers.CharField(max_length=200, required=False, allow_blank=True)
     goals_near = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     goals_long = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -187,7 +210,7 @@ class ProjectUpdateInput(Input):
 
 
 class ParticipantInput(Input):
-    unit = ScopedRelatedField(model=MemberUnit)
+    unit = ParticipantUnitField()
     tasks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
