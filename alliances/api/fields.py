@@ -24,7 +24,11 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         # The database would read 1.5 or true as row 1: an id is a whole number, nothing else.
         if isinstance(data, bool) or (isinstance(data, float) and not data.is_integer()):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        return super().to_internal_value(data)
+        return self.to_value(super().to_internal_value(data))
+
+    def to_value(self, row):
+        """The validated value for the row found (the row itself, unless a subclass names another)."""
+        return row
 
 
 class ExpertField(ScopedRelatedField):
@@ -45,8 +49,8 @@ class ExpertField(ScopedRelatedField):
     def get_queryset(self):
         return super().get_queryset().select_related("user")
 
-    def to_internal_value(self, data):
-        return super().to_internal_value(data).user
+    def to_value(self, grant):
+        return grant.user
 
 
 class ScopedRelatedFieldSchema(OpenApiSerializerFieldExtension):

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from alliances.api.inputs import Input
-from bureau.models import FORM_FIELDS, INNOVATION_GOALS_MAX, Decision, Kind, Outcome, Submission, SubmissionVersion
+from bureau.models import INNOVATION_GOALS_MAX, Decision, Kind, Outcome, Submission, SubmissionVersion
 
 
 class VersionOutput(serializers.ModelSerializer):
@@ -85,10 +85,7 @@ class SubmissionEditInput(Input):
     policy_fit = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     alliance_role = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     body = serializers.CharField(required=False, allow_blank=True, max_length=50000)
-    form = FormInput(required=False)
-
-    def validate_form(self, value):
-        return {k: v for k, v in value.items() if k in FORM_FIELDS}
+    form = FormInput(required=False)  # another key answers 400 (Input), no longer dropped here
 
 
 class DecideInput(Input):
