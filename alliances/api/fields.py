@@ -1,7 +1,7 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 

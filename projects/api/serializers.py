@@ -175,8 +175,9 @@ class ParticipantUnitField(ScopedRelatedField):
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError:
-            pk = int(data) if (isinstance(data, int) and not isinstance(data, bool)) or (isinstance(data, str) and data.isdigit()) else 0
-            unit = MemberUnit.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+            whole = (isinstance(data, int) and not isinstance(data, bool)) or (isinstance(data, str) and data.isdigit())
+            pk = int(data) if whole else 0
+            unit = MemberUnit.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None  # this alliance's only
             reason = links.participation_refusal(unit) if unit is not None else None
             if reason:
                 raise serializers.ValidationError(reason) from None
