@@ -51,6 +51,15 @@ def can_view_alliance(user, alliance) -> bool:
     return bool(roles_of(user, alliance)) or is_bureau_officer(user)
 
 
+def may_read(user, alliance, read_roles=None, *, bureau_reads: bool = True) -> bool:
+    """The one reading rule of the API and the pages: a holder of one of `read_roles` (None: any role
+    in the alliance), or a bureau officer where the bureau reads that kind of record (DESIGN 1: it
+    sees every alliance's records, never edits them). Writing is never granted by this."""
+    if read_roles is None:
+        return can_view_alliance(user, alliance)
+    return bool(roles_of(user, alliance) & set(read_roles)) or (bureau_reads and is_bureau_officer(user))
+
+
 def has_role(user, alliance, *roles) -> bool:
     return bool(roles_of(user, alliance) & set(roles))
 

@@ -9,9 +9,15 @@ from alliances.errors import ServiceError
 
 
 class AlliancePageMixin(LoginRequiredMixin):
-    """For class-based views under /a/<slug>/. `page_roles` (None: every role and the bureau)."""
+    """For class-based views under /a/<slug>/.
+
+    `page_roles` (None: every role): who may open the page, by the API's reading rule
+    (`access.may_read`), so a page and the endpoint of the same records admit the same people: the
+    bureau reads unless `bureau_reads` is False, which the secretariat's forms (new, edit, import)
+    declare. A POST needs one of `page_roles` (None: any role) itself: the bureau never writes alliance data."""
 
     page_roles = None
+    bureau_reads = True
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -20,7 +26,11 @@ class AlliancePageMixin(LoginRequiredMixin):
         if not access.can_view_alliance(request.user, self.alliance):
             raise Http404
         self.roles = access.roles_of(request.user, self.alliance)
-        if self.page_roles is not None and not (self.roles & set(self.page_roles)):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            allowed = access.may_read(request.user, self.alliance, self.page_roles, bureau_reads=self.bureau_reads)
+        else:
+            allowed = bool(self.roles) if self.page_roles is None else bool(self.roles & set(self.page_roles))
+        if not allowed:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

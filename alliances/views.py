@@ -93,6 +93,7 @@ class PeopleView(AlliancePageMixin, TemplateView):
 
     template_name = "alliances/people.html"
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

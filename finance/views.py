@@ -23,15 +23,8 @@ READERS = selectors.LEDGER_READERS
 
 
 class FinancePage(AlliancePageMixin, TemplateView):
-    page_roles = READERS  # the bureau also passes (AlliancePageMixin lets it through only if page_roles is None)
+    page_roles = READERS
     write_roles = access.SECRETARIAT
-
-    def dispatch(self, request, *args, **kwargs):
-        # Only pages every ledger reader may open: not the secretariat's own (the new-entry form).
-        if (request.user.is_authenticated and access.is_bureau_officer(request.user) and request.method == "GET"
-                and READERS <= set(self.page_roles)):
-            self.page_roles = None
-        return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         if not (self.roles & set(self.write_roles)):
@@ -83,6 +76,7 @@ class HomeView(FinancePage):
 class EntryNewView(FinancePage):
     template_name = "finance/entry_form.html"
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,6 +120,8 @@ class ApprovalQueueView(FinancePage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["entries"] = selectors.pending_entries(self.alliance)
+        # Only the roles the service lets approve see the batch form (the auditor reads this page).
+        context["may_approve"] = bool(self.roles & set(services.APPROVER_ROLES))
         return context
 
     def handle(self, request, *args, **kwargs):

@@ -66,6 +66,7 @@ class MotionListView(AlliancePageMixin, TemplateView):
 class MotionCreateView(AlliancePageMixin, TemplateView):
     template_name = "governance/motion_form.html"
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

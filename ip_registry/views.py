@@ -16,7 +16,6 @@ from alliances.pages import AlliancePageMixin, add_service_errors
 from ip_registry import selectors, services
 from ip_registry.forms import AssetForm, LicenceForm, ReceiptForm
 from ip_registry.models import IPAsset, Licence
-from membership.models import MemberUnit
 
 
 def dashboard_tile(request, alliance):
@@ -65,12 +64,17 @@ class AssetListView(RegisterMixin, TemplateView):
     template_name = "ip_registry/list.html"
 
     def get_context_data(self, **kwargs):
-        from projects.models import Project
+        from membership.selectors import visible_units
+        from projects.selectors import projects_for
 
         context = super().get_context_data(**kwargs)
+        user = self.request.user
+        # The filter choices are what the API shows this user (a representative: their own unit and
+        # the projects it takes part in), never the whole directory.
         context.update(
             rows=self.rows(), filters=self.filters(), kinds=IPAsset.Kind.choices, statuses=IPAsset.Status.choices,
-            origins=IPAsset.Origin.choices, units=MemberUnit.objects.all(), projects=Project.objects.all(),
+            origins=IPAsset.Origin.choices, units=visible_units(user, self.alliance).order_by("name", "id"),
+            projects=projects_for(user, self.alliance).order_by("code", "id"),
             query=self.request.GET.urlencode(),
         )
         return context
@@ -127,6 +131,7 @@ class AssetCreateView(AlliancePageMixin, TemplateView):
 
     template_name = "ip_registry/asset_form.html"
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -153,6 +158,7 @@ class AssetCreateView(AlliancePageMixin, TemplateView):
 
 class LicenceCreateView(AssetDetailView):
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def post(self, request, slug, pk):
         asset = get_object_or_404(IPAsset, pk=pk)
@@ -170,6 +176,7 @@ class LicenceCreateView(AssetDetailView):
 
 class ReceiptCreateView(AssetDetailView):
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def post(self, request, slug, pk):
         asset = get_object_or_404(IPAsset, pk=pk)

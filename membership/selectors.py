@@ -85,6 +85,15 @@ def active_bar(unit, on=None) -> ProjectBar | None:
     return ProjectBar.objects.filter(alliance_id=unit.alliance_id, unit=unit, start__lte=day, end__gte=day).order_by("-end").first()
 
 
+def project_eligible_units(on=None):
+    """The units `participation_refusal` lets into an alliance project on `on` (default today), as
+    the queryset every participant or lead-unit picker offers (pages and API alike)."""
+    day = on or timezone.localdate()
+    barred = ProjectBar.objects.filter(start__lte=day, end__gte=day).values("unit_id")
+    return (MemberUnit.objects.filter(status=MemberUnit.Status.ACTIVE).exclude(pending_motion_kind="expulsion")
+            .exclude(pk__in=barred).order_by("name", "id"))
+
+
 def participation_refusal(unit, on=None) -> str | None:
     """None if `unit` may be added to an alliance project on `on` (default today), else the reason.
 

@@ -115,6 +115,7 @@ def _unit_context(unit) -> dict:
 class MemberCreateView(AlliancePageMixin, TemplateView):
     template_name = "membership/form.html"
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -138,6 +139,7 @@ class MemberCreateView(AlliancePageMixin, TemplateView):
 class MemberEditView(AlliancePageMixin, TemplateView):
     template_name = "membership/form.html"
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def unit(self):
         return get_object_or_404(MemberUnit, pk=self.kwargs["pk"])
@@ -251,6 +253,7 @@ class ImportView(AlliancePageMixin, TemplateView):
 
     template_name = "membership/import.html"
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -288,6 +291,7 @@ class ImportView(AlliancePageMixin, TemplateView):
 class ApplicationFormSettingsView(AlliancePageMixin, TemplateView):
     template_name = "membership/form_settings.html"
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from membership.models import MemberUnit
+from projects import links
 from projects.api.serializers import RESULT_KINDS
 from projects.models import Project
 
@@ -15,9 +16,9 @@ class ProjectFilterForm(forms.Form):
     )
     unit = forms.ModelChoiceField(label=_("参与单位"), required=False, queryset=MemberUnit.objects.none())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = MemberUnit.objects.all()
+        self.fields["unit"].queryset = units  # what the user may see (a representative: their own unit)
 
 
 class ProposalForm(forms.Form):
@@ -37,7 +38,7 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = MemberUnit.objects.filter(status=MemberUnit.Status.ACTIVE)
+        self.fields["lead_unit"].queryset = links.project_eligible_units()
 
 
 class ParticipantForm(forms.Form):
@@ -46,7 +47,7 @@ class ParticipantForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = MemberUnit.objects.all()
+        self.fields["unit"].queryset = links.project_eligible_units()
 
 
 class AcceptanceForm(forms.Form):

@@ -17,6 +17,20 @@ def participation_refusal(unit, on=None) -> str | None:
     return None
 
 
+def project_eligible_units():
+    """The units a participant or lead-unit picker offers: those participation_refusal lets in today."""
+    from membership.selectors import project_eligible_units as eligible
+
+    return eligible()
+
+
+def visible_units(user, alliance):
+    """The member units `user` may read (the filter choices of the project list)."""
+    from membership.selectors import visible_units as visible
+
+    return visible(user, alliance).order_by("name", "id")
+
+
 # ---- governance ---------------------------------------------------------------------------------
 
 def consultation_create(**kwargs):

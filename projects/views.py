@@ -14,7 +14,7 @@ from alliances import access, uploads
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
 from alliances.pages import AlliancePageMixin, add_service_errors
-from projects import forms, selectors, services
+from projects import forms, links, selectors, services
 from projects.models import EXECUTING, BudgetLine, Document, IPAgreement, IPShare, Project
 
 
@@ -41,7 +41,7 @@ class ProjectListView(AlliancePageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = forms.ProjectFilterForm(self.request.GET or None)
+        form = forms.ProjectFilterForm(self.request.GET or None, units=links.visible_units(self.request.user, self.alliance))
         projects = selectors.projects_for(self.request.user, self.alliance)
         if form.is_valid():
             data = form.cleaned_data
@@ -110,6 +110,7 @@ class ProposalCreateView(AlliancePageMixin, FormView):
     template_name = "projects/proposal_form.html"
     form_class = forms.ProposalForm
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def get_initial(self):
         return {"technology_field": self.alliance.technology_field}
@@ -131,6 +132,7 @@ class AcceptanceView(AlliancePageMixin, FormView):
     template_name = "projects/acceptance_form.html"
     form_class = forms.AcceptanceForm
     page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's form
 
     def get_project(self):
         return get_object_or_404(Project, pk=self.kwargs["pk"])

@@ -109,7 +109,7 @@ def _seed_transfers(ctx) -> None:
 
 def _seed_thin_lists(ctx) -> None:
     """Second rows, through the services, for the lists the demo leaves with one row or none:
-    charter versions, meetings, a licence's receipts, a running project's documents and adjustments."""
+    charter versions, meetings, a licence's receipts, a running project's documents, adjustments and versions."""
     from datetime import timedelta
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -121,6 +121,7 @@ def _seed_thin_lists(ctx) -> None:
     from ip_registry.models import Licence
     from projects import services as projects
     from projects.models import Participant, Project
+    from tests.projects.conftest import decide_motion
 
     alliance, sec = ctx.alliance, ctx.user("sec")
     governance.charter_amend(actor=sec, alliance=alliance, note="查询计数")
@@ -141,6 +142,9 @@ def _seed_thin_lists(ctx) -> None:
         projects.document_add(actor=sec, alliance=alliance, project=project, title=f"查询计数文件{n}",
                               file=SimpleUploadedFile(f"qc{n}.pdf", b"%PDF-1.4 query count"))
     lead = next(p for p in active if p.role == Participant.Role.LEAD)
+    change = projects.adjustment_propose(actor=sec, alliance=alliance, project=project, kind="change",
+                                         reason="调整任务分工（查询计数）", tasks=[(lead, "总体设计与集成")])
+    decide_motion(ctx, change.motion_id)  # passed: the project's second version
     for leaving in [p for p in active if p.role != Participant.Role.LEAD][:2]:
         projects.withdrawal_request(actor=sec, alliance=alliance, participant=leaving, reason="退出", reassign_to=lead)
 

@@ -18,12 +18,10 @@ class AllianceAccess(permissions.BasePermission):
             raise exceptions.NotAuthenticated()
         if not access.can_view_alliance(user, alliance):
             raise exceptions.NotFound()
-        roles = access.roles_of(user, alliance)
         if request.method in permissions.SAFE_METHODS:
-            read_roles = getattr(view, "read_roles", None)
-            return read_roles is None or bool(roles & set(read_roles)) or (
-                access.is_bureau_officer(user) and getattr(view, "bureau_reads", True)
-            )
+            return access.may_read(user, alliance, getattr(view, "read_roles", None),
+                                   bureau_reads=getattr(view, "bureau_reads", True))
+        roles = access.roles_of(user, alliance)
         write_roles = view.get_write_roles() if hasattr(view, "get_write_roles") else getattr(view, "write_roles", access.SECRETARIAT)
         return bool(roles & set(write_roles))
 
@@ -44,6 +42,11 @@ class AllianceViewMixin:
         context = super().get_serializer_context()
         context["alliance"] = self.request.alliance
         return context
+
+    def paginated(self, rows, serializer_class):
+        """A list served by an action answers like every list: one page with count and links."""
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(serializer_class(page, many=True, context=self.get_serializer_context()).data)
 
 
 class AllianceViewSet(AllianceViewMixin, viewsets.GenericViewSet):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -23,13 +24,40 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         # The database would read 1.5 or true as row 1: an id is a whole number, nothing else.
         if isinstance(data, bool) or (isinstance(data, float) and not data.is_integer()):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        return super().to_internal_value(data)
+        return self.to_value(super().to_internal_value(data))
+
+    def to_value(self, row):
+        """The validated value for the row found (the row itself, unless a subclass names another)."""
+        return row
+
+
+class ExpertField(ScopedRelatedField):
+    """An expert, named by the id of their expert role grant (`roles/`, role "expert"), as every page
+    and endpoint that asks experts (consultations, project reviews, acceptance panels) takes them;
+    the validated value is the expert's user."""
+
+    default_error_messages = {
+        "does_not_exist": _("“{pk_value}”不是本联盟在任专家委员会委员的角色授权 id（应填 roles/ 中角色为专家的授权 id）。"),
+    }
+
+    def __init__(self, **kwargs):
+        from alliances.models import Role, RoleGrant
+
+        kwargs.setdefault("help_text", _("专家的角色授权 id（roles/ 中角色为专家的授权）"))
+        super().__init__(model=RoleGrant, filter={"role": Role.EXPERT, "revoked_at__isnull": True}, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("user")
+
+    def to_value(self, grant):
+        return grant.user
 
 
 class ScopedRelatedFieldSchema(OpenApiSerializerFieldExtension):
     """In the OpenAPI schema a scoped related field is the related row's integer id."""
 
     target_class = ScopedRelatedField
+    match_subclasses = True
 
     def map_serializer_field(self, auto_schema, direction):
         return build_basic_type(OpenApiTypes.INT)

@@ -8,6 +8,7 @@ clients and schema checks know them."""
 
 from django_scopes import scopes_disabled
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import build_mock_request as spectacular_mock_request
 
 ERROR_SCHEMA = {
@@ -62,3 +63,15 @@ def build_mock_request(method, path, view, original_request, **kwargs):
     request = spectacular_mock_request(method, path, view, original_request, **kwargs)
     request.alliance = getattr(original_request, "alliance", None)
     return request
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Request bodies of input serializers are closed objects: the API refuses any other key (Input)."""
+
+    def _map_basic_serializer(self, serializer, direction):
+        from alliances.api.inputs import Input
+
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, Input):
+            schema["additionalProperties"] = False
+        return schema

@@ -1,15 +1,29 @@
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from alliances.api.fields import ScopedRelatedField
+from alliances.api.inputs import Input
 from alliances.models import Alliance, Role, RoleGrant, Seat, User
 
 
 class MoneyOutput(serializers.Serializer):
-    """Money as {"amount": "1234.50", "currency": "CNY"}: two decimals, never a float."""
+    """Money as {"amount": "1234.50", "currency": "CNY"}: two decimals, never a float.
+
+    Null exactly when its column may be null: bound to a model serializer, the field takes the
+    column's nullability, so the schema never promises an amount the response leaves out."""
 
     amount = serializers.DecimalField(max_digits=18, decimal_places=2)
     currency = serializers.CharField()
+
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        model = getattr(getattr(parent, "Meta", None), "model", None)
+        if model is not None and "." not in self.source:
+            try:
+                self.allow_null = self.allow_null or model._meta.get_field(self.source).null
+            except FieldDoesNotExist:
+                pass
 
     def to_representation(self, money):
         if money is None:
@@ -63,7 +77,7 @@ class RoleGrantOutput(serializers.ModelSerializer):
         fields = ["id", "user", "role", "seat", "member_unit", "granted_by", "granted_at", "revoked_by", "revoked_at"]
 
 
-class InvitationInput(serializers.Serializer):
+class InvitationInput(Input):
     email = serializers.EmailField(label=_("电子邮箱"))
     display_name = serializers.CharField(label=_("姓名"), max_length=100, required=False, default="")
     username = serializers.CharField(
@@ -79,7 +93,7 @@ class InvitationInput(serializers.Serializer):
         self.fields["member_unit"].model = MemberUnit
 
 
-class AllianceProfileInput(serializers.Serializer):
+class AllianceProfileInput(Input):
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
     technology_field = serializers.CharField(max_length=200, required=False, allow_blank=True)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -99,7 +113,7 @@ class AllianceProfileInput(serializers.Serializer):
         self.fields["responsible_entity"].model = MemberUnit
 
 
-class SeatInput(serializers.Serializer):
+class SeatInput(Input):
     organ_kind = serializers.ChoiceField(choices=["council", "expert_committee", "secretariat"])
     title = serializers.CharField(max_length=100)
     unit = ScopedRelatedField(model=None, required=False, allow_null=True, default=None)

@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from bureau.models import FORM_FIELDS, INNOVATION_GOALS_MAX, Decision, Kind, Outcome, Submission, SubmissionVersion
+from alliances.api.inputs import Input
+from bureau.models import INNOVATION_GOALS_MAX, Decision, Kind, Outcome, Submission, SubmissionVersion
 
 
 class VersionOutput(serializers.ModelSerializer):
@@ -63,20 +64,20 @@ class SubmissionDetailOutput(SubmissionOutput):
         return VersionOutput(sorted(obj.versions.all(), key=lambda v: v.number), many=True).data
 
 
-class FormInput(serializers.Serializer):
+class FormInput(Input):
     lead_unit = serializers.CharField(max_length=200, required=False, allow_blank=True)
     supervising_department = serializers.CharField(max_length=200, required=False, allow_blank=True)
     postcode = serializers.CharField(max_length=20, required=False, allow_blank=True)
     fax = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 
-class SubmissionCreateInput(serializers.Serializer):
+class SubmissionCreateInput(Input):
     kind = serializers.ChoiceField(choices=Kind.choices)
     title = serializers.CharField(max_length=200)
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text=_("年度报告的年度"))
 
 
-class SubmissionEditInput(serializers.Serializer):
+class SubmissionEditInput(Input):
     title = serializers.CharField(max_length=200, required=False)
     innovation_goals = serializers.CharField(max_length=INNOVATION_GOALS_MAX, required=False, allow_blank=True)
     industry_status = serializers.CharField(required=False, allow_blank=True, max_length=20000)
@@ -84,13 +85,10 @@ class SubmissionEditInput(serializers.Serializer):
     policy_fit = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     alliance_role = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     body = serializers.CharField(required=False, allow_blank=True, max_length=50000)
-    form = FormInput(required=False)
-
-    def validate_form(self, value):
-        return {k: v for k, v in value.items() if k in FORM_FIELDS}
+    form = FormInput(required=False)  # another key answers 400 (Input), no longer dropped here
 
 
-class DecideInput(serializers.Serializer):
+class DecideInput(Input):
     decision = serializers.ChoiceField(choices=Outcome.choices)
     necessity_opinion = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
     necessity_office = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)

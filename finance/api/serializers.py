@@ -2,6 +2,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from alliances.api.fields import ScopedRelatedField
+from alliances.api.inputs import Input
 from finance.models import Account, Attachment, Commitment, Fund, JournalEntry, JournalLine, Period, Source
 from membership.models import MemberUnit
 from projects.models import Project
@@ -16,7 +17,7 @@ def money_field(**kwargs):
 # ---------------------------------------------------------------- input
 
 
-class LineInput(serializers.Serializer):
+class LineInput(Input):
     account = serializers.CharField(max_length=20)
     fund = ScopedRelatedField(model=Fund)
     debit = money_field(required=False, allow_null=True)
@@ -28,37 +29,37 @@ class LineInput(serializers.Serializer):
     memo = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class EntryInput(serializers.Serializer):
+class EntryInput(Input):
     date = serializers.DateField()
     description = serializers.CharField(max_length=300)
     lines = LineInput(many=True, allow_empty=False)
 
 
-class EntryBatchInput(serializers.Serializer):
+class EntryBatchInput(Input):
     entries = EntryInput(many=True, allow_empty=False, max_length=5000)
 
 
-class EntryApproveBatchInput(serializers.Serializer):
+class EntryApproveBatchInput(Input):
     entries = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), allow_empty=False,
                                     max_length=5000,
                                     help_text="ids of recorded entries, posted in this order")
 
 
-class ReverseInput(serializers.Serializer):
+class ReverseInput(Input):
     date = serializers.DateField(required=False)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class RejectInput(serializers.Serializer):
+class RejectInput(Input):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class FundInput(serializers.Serializer):
+class FundInput(Input):
     source = serializers.ChoiceField(choices=Source.choices)
     project = ScopedRelatedField(model=Project, required=False, allow_null=True)
 
 
-class PeriodInput(serializers.Serializer):
+class PeriodInput(Input):
     year = serializers.IntegerField(min_value=1900, max_value=9999)
     month = serializers.IntegerField(min_value=1, max_value=12)
 
@@ -67,7 +68,7 @@ class ReopenInput(PeriodInput):
     reason = serializers.CharField(max_length=2000)
 
 
-class CommitmentInput(serializers.Serializer):
+class CommitmentInput(Input):
     member_unit = ScopedRelatedField(model=MemberUnit)
     year = serializers.IntegerField(min_value=2000, max_value=2200)
     amount = money_field()
@@ -76,7 +77,7 @@ class CommitmentInput(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class ReceiptInput(serializers.Serializer):
+class ReceiptInput(Input):
     amount = money_field()
     currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, default="CNY")
     date = serializers.DateField()
@@ -87,7 +88,7 @@ class ReceiptInput(serializers.Serializer):
     )
 
 
-class ReleaseInput(serializers.Serializer):
+class ReleaseInput(Input):
     fund = ScopedRelatedField(model=Fund)
     amount = money_field()
     currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, default="CNY")
@@ -136,7 +137,7 @@ class AttachmentOutput(serializers.ModelSerializer):
         fields = ["id", "name", "sha256", "size", "uploaded_by", "uploaded_at"]
 
 
-class AttachmentInput(serializers.Serializer):
+class AttachmentInput(Input):
     file = serializers.FileField()
 
 

@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from alliances.api.fields import ScopedRelatedField
-from alliances.models import Role, RoleGrant, Seat, User
+from alliances.api.fields import ExpertField, ScopedRelatedField
+from alliances.api.inputs import Input
+from alliances.models import Seat, User
 from governance.models import (
     AgendaItem, Attendance, CharterVersion, Choice, Consultation, ExpertInvitation, Meeting, Motion, MotionKind,
     Notification, Opinion, Resolution, SealedResult, Threshold,
@@ -12,7 +13,7 @@ from membership.models import MemberUnit
 
 # ---------------------------------------------------------------- motions
 
-class MotionInput(serializers.Serializer):
+class MotionInput(Input):
     kind = serializers.ChoiceField(choices=MotionKind.choices)
     title = serializers.CharField(max_length=300)
     body = serializers.CharField(allow_blank=True, required=False, default="", max_length=100_000)
@@ -21,7 +22,7 @@ class MotionInput(serializers.Serializer):
     subject_unit = ScopedRelatedField(model=MemberUnit, required=False, allow_null=True, default=None)
 
 
-class VoteInput(serializers.Serializer):
+class VoteInput(Input):
     choice = serializers.ChoiceField(choices=Choice.choices)
 
 
@@ -114,7 +115,7 @@ class CharterOutput(serializers.ModelSerializer):
                   "meeting_quorum_denominator", "note", "created_at"]
 
 
-class CharterInput(serializers.Serializer):
+class CharterInput(Input):
     thresholds = serializers.DictField(child=serializers.ChoiceField(choices=Threshold.choices), required=False)
     motion_quorums = serializers.DictField(
         child=serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=1000), min_length=2, max_length=2),
@@ -168,7 +169,7 @@ class MeetingDetailOutput(MeetingOutput):
         return meeting_quorum(meeting)
 
 
-class MeetingInput(serializers.Serializer):
+class MeetingInput(Input):
     title = serializers.CharField(max_length=300)
     starts_at = serializers.DateTimeField()
     location = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
@@ -180,32 +181,29 @@ class MeetingInput(serializers.Serializer):
         return value
 
 
-class AgendaItemInput(serializers.Serializer):
+class AgendaItemInput(Input):
     title = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
     motion = ScopedRelatedField(model=Motion, required=False, allow_null=True, default=None)
 
 
-class AttendanceInput(serializers.Serializer):
+class AttendanceInput(Input):
     present = serializers.ListField(child=ScopedRelatedField(model=Seat, filter={"organ__kind": "council"}), max_length=200)
     absent = serializers.ListField(
         child=ScopedRelatedField(model=Seat, filter={"organ__kind": "council"}), required=False, default=list, max_length=200
     )
 
 
-class MinutesInput(serializers.Serializer):
+class MinutesInput(Input):
     text = serializers.CharField(max_length=200_000)
 
 
 # ---------------------------------------------------------------- consultations
 
-class ConsultationInput(serializers.Serializer):
+class ConsultationInput(Input):
     title = serializers.CharField(max_length=300)
     question = serializers.CharField(max_length=100_000)
     deadline = serializers.DateTimeField()
-    experts = serializers.ListField(
-        child=ScopedRelatedField(model=RoleGrant, filter={"role": Role.EXPERT, "revoked_at__isnull": True}),
-        min_length=1, max_length=50, help_text=_("专家的角色授权 id"),
-    )
+    experts = serializers.ListField(child=ExpertField(), min_length=1, max_length=50)
     concerned_units = serializers.ListField(child=ScopedRelatedField(model=MemberUnit), required=False, default=list, max_length=50)
     motion = ScopedRelatedField(model=Motion, required=False, allow_null=True, default=None)
 
@@ -248,13 +246,13 @@ class ConsultationDetailOutput(ConsultationOutput):
         return OpinionOutput(opinions, many=True).data
 
 
-class OpinionInput(serializers.Serializer):
+class OpinionInput(Input):
     stance = serializers.ChoiceField(choices=Opinion.Stance.choices)
     text = serializers.CharField(max_length=100_000)
     score = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True, default=None)
 
 
-class ConsultationCloseInput(serializers.Serializer):
+class ConsultationCloseInput(Input):
     summary = serializers.CharField(max_length=100_000, required=False, default="", allow_blank=True)
 
 
@@ -271,7 +269,7 @@ class UserRef(serializers.ModelSerializer):
         fields = ["id", "display_name"]
 
 
-class UploadInput(serializers.Serializer):
+class UploadInput(Input):
     name = serializers.CharField(max_length=200)
     file = serializers.FileField()
 

@@ -228,9 +228,7 @@ class ConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Alli
     def create(self, request, slug):
         data = s.ConsultationInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        values["experts"] = [grant.user for grant in values["experts"]]
-        consultation = services.consultation_create(actor=request.user, alliance=self.alliance, **values)
+        consultation = services.consultation_create(actor=request.user, alliance=self.alliance, **data.validated_data)
         return self._detail(consultation, status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": s.UploadInput}, responses={201: s.UploadOutput})

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from alliances.api.fields import ScopedRelatedField
+from alliances.api.inputs import Input
 from alliances.api.serializers import MoneyOutput
 from ip_registry import selectors
 from ip_registry.models import IPAsset, Licence, Licensor, OwnershipShare, OwnershipVersion, RevenueReceipt, RevenueShare, Territory, Transfer
@@ -15,7 +16,7 @@ DETAIL_FIELDS = ("application_number", "patent_number", "registration_number", "
 # ---------------------------------------------------------------- input
 
 
-class PartyInput(serializers.Serializer):
+class PartyInput(Input):
     member_unit = ScopedRelatedField(model=MemberUnit, required=False, allow_null=True, default=None)
     party_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
@@ -34,7 +35,7 @@ def owners_of(data: list[dict]) -> list[tuple]:
     return [(row["member_unit"], row["party_name"], row["share"]) for row in data]
 
 
-class AssetDetailsInput(serializers.Serializer):
+class AssetDetailsInput(Input):
     application_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
     patent_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
     registration_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
@@ -55,13 +56,13 @@ class AssetInput(AssetDetailsInput):
     valid_from = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class OwnershipChangeInput(serializers.Serializer):
+class OwnershipChangeInput(Input):
     owners = OwnerInput(many=True)
     valid_from = serializers.DateField()
     reason = serializers.CharField(max_length=300)
 
 
-class LicenceInput(serializers.Serializer):
+class LicenceInput(Input):
     asset = ScopedRelatedField(model=IPAsset)
     kind = serializers.ChoiceField(choices=Licence.Kind.choices)
     licensors = PartyInput(many=True, required=False, default=list)
@@ -79,19 +80,19 @@ class LicenceInput(serializers.Serializer):
     rd_project = ScopedRelatedField(model=Project, required=False, allow_null=True, default=None)
 
 
-class TerminateInput(serializers.Serializer):
+class TerminateInput(Input):
     on = serializers.DateField()
     reason = serializers.CharField(max_length=300)
 
 
-class RevenueReceiptInput(serializers.Serializer):
+class RevenueReceiptInput(Input):
     reference = serializers.CharField(max_length=80)
     received_on = serializers.DateField()
     gross = serializers.DecimalField(max_digits=18, decimal_places=2)
     cost_recovery = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True, default=None)
 
 
-class TransferInput(serializers.Serializer):
+class TransferInput(Input):
     asset = ScopedRelatedField(model=IPAsset)
     transferees = OwnerInput(many=True)
     price = serializers.DecimalField(max_digits=18, decimal_places=2)

@@ -83,8 +83,7 @@ class ReceiptsMixin:
     def _receipts(self, request, obj):
         if request.method == "GET":
             receipts = selectors.receipts_for(request.user, self.alliance).filter(**{self.receipt_source: obj})
-            page = self.paginate_queryset(receipts)
-            return self.get_paginated_response(s.ReceiptOutput(page, many=True).data)
+            return self.paginated(receipts, s.ReceiptOutput)
         data = s.RevenueReceiptInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         receipt = services.receipt_record(

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from alliances.api.inputs import Input
 from membership.models import AccessionAgreement, ExpulsionCase, MemberTransition, MemberUnit, ProjectBar
 from membership.services import consequence_text
 
@@ -98,7 +99,7 @@ class MemberDetailOutput(MemberOutput):
         return AccessionOutput(agreement).data if agreement else None
 
 
-class MemberInput(serializers.Serializer):
+class MemberInput(Input):
     """A new applicant. The service validates the code (GB 32100-2015) and its uniqueness."""
 
     name = serializers.CharField(label=_("单位名称"), max_length=200)
@@ -117,7 +118,7 @@ class MemberInput(serializers.Serializer):
     applied_on = serializers.DateField(label=_("申请日期"), required=False, allow_null=True, default=None)
 
 
-class MemberUpdateInput(serializers.Serializer):
+class MemberUpdateInput(Input):
     name = serializers.CharField(max_length=200, required=False)
     uscc = serializers.CharField(max_length=40, required=False)
     kind = KindField(required=False)
@@ -131,7 +132,7 @@ class MemberUpdateInput(serializers.Serializer):
     application_statement = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
-class MotionWindowInput(serializers.Serializer):
+class MotionWindowInput(Input):
     closes_at = serializers.DateTimeField(label=_("表决截止时间"))
     title = serializers.CharField(label=_("议案标题"), max_length=200, required=False, allow_blank=True, default="")
 
@@ -140,17 +141,17 @@ class AdmissionInput(MotionWindowInput):
     body = serializers.CharField(label=_("议案正文"), required=False, allow_blank=True, default="")
 
 
-class AccessionInput(serializers.Serializer):
+class AccessionInput(Input):
     signed_on = serializers.DateField(label=_("签署日期"), required=False, allow_null=True, default=None)
     note = serializers.CharField(label=_("备注"), required=False, allow_blank=True, default="")
 
 
-class WithdrawRequestInput(serializers.Serializer):
+class WithdrawRequestInput(Input):
     reason = serializers.CharField(label=_("退出理由"), max_length=5000)
     effective_on = serializers.DateField(label=_("退出生效日期"))
 
 
-class WithdrawCompleteInput(serializers.Serializer):
+class WithdrawCompleteInput(Input):
     resolution_number = serializers.CharField(label=_("决议或文件编号"), max_length=40, required=False, allow_blank=True, default="")
 
 
@@ -160,7 +161,7 @@ class ExpelInput(MotionWindowInput):
     evidence = serializers.CharField(label=_("证据"), max_length=10000)
 
 
-class BarInput(serializers.Serializer):
+class BarInput(Input):
     grounds = serializers.CharField(label=_("事由"), max_length=5000)
     resolution_number = serializers.CharField(label=_("决议或文件编号"), max_length=40)
     start = serializers.DateField(label=_("起始日期"), required=False, allow_null=True, default=None)

@@ -1,12 +1,12 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from alliances.api.fields import ScopedRelatedField
+from alliances.api.fields import ExpertField, ScopedRelatedField
+from alliances.api.inputs import Input
 from alliances.api.serializers import MoneyOutput
-from alliances.models import User
 from membership.models import MemberUnit
+from projects import links
 from projects.models import (
     Adjustment, BudgetLine, Document, Event, Expense, IPAgreement, IPShare, Milestone, Participant, Project,
     ProjectVersion, Result,
@@ -163,10 +163,33 @@ class BudgetVsActualOutput(serializers.Serializer):
 
 # ---- input ----------------------------------------------------------------------------------------
 
-class ProjectInput(serializers.Serializer):
+class ParticipantUnitField(ScopedRelatedField):
+    """A unit that may take part in alliance projects today: the pickers offer no other, and naming
+    one that may not (barred under 第十六条(二), not active, facing expulsion) answers why."""
+
+    def __init__(self, **kwargs):
+        super().__init__(model=MemberUnit, **kwargs)
+
+    def get_queryset(self):
+        return links.project_eligible_units()
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            whole = (isinstance(data, int) and not isinstance(data, bool)) or (isinstance(data, str) and data.isdigit())
+            pk = int(data) if whole else 0
+            unit = MemberUnit.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None  # this alliance's only
+            reason = links.participation_refusal(unit) if unit is not None else None
+            if reason:
+                raise serializers.ValidationError(reason) from None
+            raise
+
+
+class ProjectInput(Input):
     code = serializers.CharField(max_length=40, required=False, allow_blank=True)
     title = serializers.CharField(max_length=200)
-    lead_unit = ScopedRelatedField(model=MemberUnit)
+    lead_unit = ParticipantUnitField()
     technology_field = serializers.CharField(max_length=200, required=False, allow_blank=True)
     goals_near = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     goals_long = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -177,9 +200,9 @@ class ProjectInput(serializers.Serializer):
     lead_tasks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class ProjectUpdateInput(serializers.Serializer):
+class ProjectUpdateInput(Input):
     title = serializers.CharField(max_length=200, required=False)
-    lead_unit = ScopedRelatedField(model=MemberUnit, required=False)
+    lead_unit = ParticipantUnitField(required=False)
     technology_field = serializers.CharField(max_length=200, required=False, allow_blank=True)
     goals_near = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     goals_long = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -189,16 +212,16 @@ class ProjectUpdateInput(serializers.Serializer):
     end_date = serializers.DateField(required=False, allow_null=True)
 
 
-class ParticipantInput(serializers.Serializer):
-    unit = ScopedRelatedField(model=MemberUnit)
+class ParticipantInput(Input):
+    unit = ParticipantUnitField()
     tasks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class ParticipantUpdateInput(serializers.Serializer):
+class ParticipantUpdateInput(Input):
     tasks = serializers.CharField(allow_blank=True, max_length=5000)
 
 
-class BudgetLineInput(serializers.Serializer):
+class BudgetLineInput(Input):
     category = serializers.ChoiceField(choices=BudgetLine.Category.choices)
     source = serializers.ChoiceField(choices=BudgetLine.Source.choices)
     amount = serializers.DecimalField(**AMOUNT)
@@ -206,21 +229,21 @@ class BudgetLineInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class MilestoneInput(serializers.Serializer):
+class MilestoneInput(Input):
     due = serializers.DateField()
     description = serializers.CharField(max_length=300)
 
 
-class ReportInput(serializers.Serializer):
+class ReportInput(Input):
     report = serializers.CharField(max_length=20000)
 
 
-class ShareInput(serializers.Serializer):
+class ShareInput(Input):
     participant = ScopedRelatedField(model=Participant)
     share = serializers.DecimalField(max_digits=5, decimal_places=2)
 
 
-class IPAgreementInput(serializers.Serializer):
+class IPAgreementInput(Input):
     licensing = serializers.CharField(allow_blank=True, max_length=10000)
     revenue_sharing = serializers.CharField(allow_blank=True, max_length=10000)
     on_dissolution = serializers.CharField(allow_blank=True, max_length=10000)
@@ -228,27 +251,21 @@ class IPAgreementInput(serializers.Serializer):
     shares = ShareInput(many=True)
 
 
-class ReturnInput(serializers.Serializer):
+class ReturnInput(Input):
     reason = serializers.CharField(max_length=2000)
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class ExpertField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return User.objects.filter(is_active=True)
-
-
-class ReviewInput(serializers.Serializer):
-    experts = ExpertField(many=True)
+class ReviewInput(Input):
+    experts = serializers.ListField(child=ExpertField(), min_length=1, max_length=50)
     deadline = serializers.DateTimeField()
     question = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class CouncilReferInput(serializers.Serializer):
+class CouncilReferInput(Input):
     closes_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class ExpenseInput(serializers.Serializer):
+class ExpenseInput(Input):
     category = serializers.ChoiceField(choices=BudgetLine.Category.choices)
     source = serializers.ChoiceField(choices=BudgetLine.Source.choices)
     amount = serializers.DecimalField(**AMOUNT)
@@ -257,12 +274,12 @@ class ExpenseInput(serializers.Serializer):
     participant = ScopedRelatedField(model=Participant, required=False, allow_null=True)
 
 
-class TaskChangeInput(serializers.Serializer):
+class TaskChangeInput(Input):
     participant = ScopedRelatedField(model=Participant)
     tasks = serializers.CharField(allow_blank=True, max_length=5000)
 
 
-class AdjustmentInput(serializers.Serializer):
+class AdjustmentInput(Input):
     kind = serializers.ChoiceField(choices=[Adjustment.Kind.CHANGE, Adjustment.Kind.REVOKE])
     reason = serializers.CharField(max_length=5000)
     tasks = TaskChangeInput(many=True, required=False)
@@ -276,14 +293,14 @@ class AdjustmentInput(serializers.Serializer):
         return lines
 
 
-class WithdrawalInput(serializers.Serializer):
+class WithdrawalInput(Input):
     reason = serializers.CharField(max_length=5000)
     reassign_to = ScopedRelatedField(model=Participant)
     clawback = serializers.DecimalField(required=False, allow_null=True, **AMOUNT)
     closes_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class AcceptanceRequestInput(serializers.Serializer):
+class AcceptanceRequestInput(Input):
     deliverables = serializers.CharField(max_length=20000)
 
 
@@ -293,21 +310,21 @@ RESULT_KINDS = [
 ]
 
 
-class ResultInput(serializers.Serializer):
+class ResultInput(Input):
     kind = serializers.ChoiceField(choices=RESULT_KINDS)
     title = serializers.CharField(max_length=300)
     application_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
     filing_date = serializers.DateField(required=False, allow_null=True)
 
 
-class AcceptanceInput(serializers.Serializer):
+class AcceptanceInput(Input):
     accepted = serializers.BooleanField()
     opinion = serializers.CharField(max_length=20000)
     results = ResultInput(many=True, required=False)
     date = serializers.DateField(required=False, allow_null=True)
 
 
-class DocumentInput(serializers.Serializer):
+class DocumentInput(Input):
     kind = serializers.ChoiceField(choices=Document.Kind.choices, required=False, default=Document.Kind.OTHER)
     title = serializers.CharField(max_length=200)
     file = serializers.FileField()

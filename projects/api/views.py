@@ -162,12 +162,12 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
     @extend_schema(request=None, responses=s.EventOutput(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, slug, pk):
-        return Response(s.EventOutput(self.get_object().events.select_related("actor"), many=True).data)
+        return self.paginated(self.get_object().events.select_related("actor"), s.EventOutput)
 
     @extend_schema(request=None, responses=s.VersionOutput(many=True))
     @action(detail=True, methods=["get"])
     def versions(self, request, slug, pk):
-        return Response(s.VersionOutput(self.get_object().versions.all(), many=True).data)
+        return self.paginated(self.get_object().versions.all(), s.VersionOutput)
 
 
 class ProjectChildViewSet(AllianceViewSet):

@@ -95,6 +95,12 @@ def experts(ctx):
     return [ctx.user("expert-3")]
 
 
+def expert_grant(ctx, suffix="expert-3") -> int:
+    """The id the API takes for an expert: their expert role grant's (as consultations take it)."""
+    with scope(alliance=ctx.alliance):
+        return ctx.user(suffix).role_grants.get(role="expert", revoked_at__isnull=True).pk
+
+
 def to_council(ctx, project) -> Project:
     call(ctx, services.project_submit, project=project)
     project = call(ctx, services.project_review_open, project=refresh(ctx, project), experts=experts(ctx), deadline=later())

@@ -9,7 +9,7 @@ from projects import services
 from projects.models import BudgetLine, Participant, Project
 
 from .conftest import (
-    answer_and_close, bureau_decide, call, decide_motion, fund, later, make_draft,
+    answer_and_close, bureau_decide, call, decide_motion, expert_grant, fund, later, make_draft,
     participant, refresh,
 )
 
@@ -175,7 +175,8 @@ def test_ip_share_over_100_gives_400(oe, api, draft):
 def test_illegal_transition_gives_409_and_changes_nothing(oe, api, draft):
     client = api(oe.user("sec"))
     for action in ["start", "close", "refer-bureau", "refer-council", "request-acceptance"]:
-        response = client.post(url(oe, f"{draft.pk}/{action}/"), {"deliverables": "x"}, format="json")
+        body = {"deliverables": "x"} if action == "request-acceptance" else {}
+        response = client.post(url(oe, f"{draft.pk}/{action}/"), body, format="json")
         assert response.status_code == 409, action
         assert response.json()["error"]["code"] in ("illegal_transition", "not_executing", "not_government")
     assert refresh(oe, draft).status == "draft"
@@ -193,7 +194,7 @@ def test_submit_and_return(oe, api, draft):
     assert client.post(url(oe, f"{draft.pk}/submit/")).json()["status"] == "submitted"
     assert client.post(url(oe, f"{draft.pk}/return/"), {"reason": ""}, format="json").status_code == 400
     assert client.post(url(oe, f"{draft.pk}/return/"), {"reason": "补充预算说明"}, format="json").json()["status"] == "draft"
-    history = client.get(url(oe, f"{draft.pk}/history/")).json()
+    history = client.get(url(oe, f"{draft.pk}/history/")).json()["results"]
     assert [h["to_status"] for h in history if h["to_status"]] == ["draft", "submitted", "draft"]
 
 
@@ -214,7 +215,7 @@ def test_approval_refused_via_api_when_ip_agreement_incomplete_art16(oe, api):
     project = make_draft(oe, complete_ip=False)
     client = api(oe.user("sec"))
     client.post(url(oe, f"{project.pk}/submit/"))
-    response = client.post(url(oe, f"{project.pk}/review/"), {"experts": [oe.user("expert-3").pk], "deadline": later().isoformat()},
+    response = client.post(url(oe, f"{project.pk}/review/"), {"experts": [expert_grant(oe)], "deadline": later().isoformat()},
                            format="json")
     assert response.status_code == 200, response.json()
     answer_and_close(oe, response.json()["review_consultation_id"])
@@ -227,9 +228,30 @@ def test_approval_refused_via_api_when_ip_agreement_incomplete_art16(oe, api):
 def test_review_with_a_non_expert_gives_400(oe, api, draft):
     client = api(oe.user("sec"))
     client.post(url(oe, f"{draft.pk}/submit/"))
-    response = client.post(url(oe, f"{draft.pk}/review/"), {"experts": [oe.user("council-1").pk], "deadline": later().isoformat()},
+    with scope(alliance=oe.alliance):
+        councillor_grant = oe.user("council-1").role_grants.get(role="councillor").pk
+    response = client.post(url(oe, f"{draft.pk}/review/"), {"experts": [councillor_grant], "deadline": later().isoformat()},
                            format="json")
     assert response.status_code == 400 and refresh(oe, draft).status == "submitted"
+    assert "experts.0" in response.json()["error"]["fields"]
+
+
+def test_project_review_and_consultations_take_the_same_expert_id(oe, api, draft):
+    """Both name an expert by the expert role grant's id; a user id is refused with what is expected."""
+    client = api(oe.user("sec"), "en")
+    client.post(url(oe, f"{draft.pk}/submit/"))
+    user_id = oe.user("expert-3").pk
+    assert user_id != expert_grant(oe)
+    consultations = f"/api/v1/alliances/{oe.alliance.slug}/consultations/"
+    for path, extra in ((url(oe, f"{draft.pk}/review/"), {}), (consultations, {"title": "q", "question": "q"})):
+        response = client.post(path, {"experts": [user_id], "deadline": later().isoformat(), **extra}, format="json")
+        assert response.status_code == 400, response.json()
+        assert "role-grant id" in response.json()["error"]["fields"]["experts.0"][0]
+    response = client.post(url(oe, f"{draft.pk}/review/"), {"experts": [expert_grant(oe)], "deadline": later().isoformat()},
+                           format="json")
+    assert response.status_code == 200, response.json()
+    consultation = client.get(f"{consultations}{response.json()['review_consultation_id']}/").json()
+    assert [i["expert"] for i in consultation["invitations"]] == [user_id]
 
 
 def test_government_project_from_proposal_to_registered_results(oe, recognised, api, bureau_user):
@@ -238,7 +260,7 @@ def test_government_project_from_proposal_to_registered_results(oe, recognised, 
     client = api(oe.user("sec"))
     path = url(oe, f"{project.pk}/")
     assert client.post(path + "submit/").status_code == 200
-    body = client.post(path + "review/", {"experts": [oe.user("expert-3").pk], "deadline": later().isoformat()}, format="json").json()
+    body = client.post(path + "review/", {"experts": [expert_grant(oe)], "deadline": later().isoformat()}, format="json").json()
     answer_and_close(oe, body["review_consultation_id"])
     body = client.post(path + "refer-council/", {}, format="json").json()
     assert body["status"] == "council_vote"
@@ -281,7 +303,7 @@ def test_government_project_from_proposal_to_registered_results(oe, recognised, 
     for m in client.get(path + "milestones/").json()["results"]:
         assert client.post(path + f"milestones/{m['id']}/report/", {"report": "按期完成"}, format="json").status_code == 200
     assert client.post(path + "request-acceptance/", {"deliverables": "样机；专利申请"}, format="json").status_code == 200
-    body = client.post(path + "acceptance-panel/", {"experts": [oe.user("expert-3").pk], "deadline": later().isoformat()},
+    body = client.post(path + "acceptance-panel/", {"experts": [expert_grant(oe)], "deadline": later().isoformat()},
                        format="json").json()
     answer_and_close(oe, body["acceptance_consultation_id"])
     response = client.post(path + "acceptance/", {"accepted": True, "opinion": "通过验收",
@@ -290,7 +312,7 @@ def test_government_project_from_proposal_to_registered_results(oe, recognised, 
     assert response.json()["status"] == "accepted"
     results = client.get(path + "results/").json()["results"]
     assert len(results) == 1 and results[0]["asset_id"]
-    versions = client.get(path + "versions/").json()
+    versions = client.get(path + "versions/").json()["results"]
     assert [v["number"] for v in versions] == [1, 2]
 
 

@@ -236,19 +236,19 @@ a/<slug:slug>/members/<int:pk>/<slug:act>/                               ok     
 a/<slug:slug>/join/                                                      ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
 a/<slug:slug>/motions/                                                   ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/motions/new/                                               ok       ok       403      403      403      403      403      403      login    404
-a/<slug:slug>/motions/<int:pk>/                                          ok       ok       ok       ok       403      403      ok       403      login    404
-a/<slug:slug>/motions/<int:pk>/attachments/<int:attachment_id>/        ok       ok       ok       ok       403      403      ok       403      login    404  # a motion's papers: whoever reads the motion
+a/<slug:slug>/motions/<int:pk>/                                          ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/motions/<int:pk>/attachments/<int:attachment_id>/        ok       ok       ok       ok       403      403      ok       ok       login    404  # a motion's papers: whoever reads the motion
 a/<slug:slug>/motions/<int:pk>/vote/                                     403      403      ok       ok       403      403      403      403      login    404
 a/<slug:slug>/motions/<int:pk>/attach/                                   ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/motions/<int:pk>/open/                                     ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/motions/<int:pk>/close/                                    ok       ok       403      403      403      403      403      403      login    404
-a/<slug:slug>/results/                                                   ok       ok       ok       ok       403      403      ok       403      login    404
+a/<slug:slug>/results/                                                   ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 a/<slug:slug>/resolutions/<int:pk>/                                      ok       ok       ok       ok       ok       ok       ok       ok       login    404
-a/<slug:slug>/meetings/                                                  ok       ok       ok       ok       403      403      ok       403      login    404
-a/<slug:slug>/meetings/<int:pk>/                                         ok       ok       ok       ok       403      403      ok       403      login    404
-a/<slug:slug>/consultations/                                             ok       ok       ok       ok       ok       403      403      403      login    404
-a/<slug:slug>/consultations/<int:pk>/                                    ok       ok       ok       ok       404      403      403      403      login    404
-a/<slug:slug>/consultations/<int:pk>/documents/<int:document_id>/      ok       ok       ok       ok       404      403      403      403      login    404  # whoever reads the consultation
+a/<slug:slug>/meetings/                                                  ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/meetings/<int:pk>/                                         ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/consultations/                                             ok       ok       ok       ok       ok       403      403      ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/consultations/<int:pk>/                                    ok       ok       ok       ok       404      403      403      ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/consultations/<int:pk>/documents/<int:document_id>/      ok       ok       ok       ok       404      403      403      ok       login    404  # whoever reads the consultation
 a/<slug:slug>/inbox/                                                     ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/finance/                                                   ok       ok       ok       ok       403      ok       ok       ok       login    404
 a/<slug:slug>/finance/entries/                                           ok       ok       ok       ok       403      403      ok       ok       login    404
@@ -275,10 +275,10 @@ a/<slug:slug>/ip/export.xlsx                                             ok     
 a/<slug:slug>/ip/<int:pk>/                                               ok       ok       ok       ok       ok       404      ok       ok       login    404
 a/<slug:slug>/ip/<int:pk>/licences/new/                                  ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/ip/<int:pk>/receipts/new/                                  ok       ok       403      403      403      403      403      403      login    404
-a/<slug:slug>/submissions/                                               ok       ok       ok       ok       403      403      ok       403      login    404
-a/<slug:slug>/submissions/<int:pk>/                                      ok       ok       ok       ok       403      403      ok       403      login    404
+a/<slug:slug>/submissions/                                               ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/submissions/<int:pk>/                                      ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 a/<slug:slug>/submissions/<int:pk>/submit/                               403      ok       403      403      403      403      403      403      login    404
-a/<slug:slug>/submissions/<int:pk>/document/                             ok       ok       ok       ok       403      403      ok       403      login    404
+a/<slug:slug>/submissions/<int:pk>/document/                             ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 bureau/                                                                  403      403      403      403      403      403      403      ok       login    403
 bureau/submissions/                                                      403      403      403      403      403      403      403      ok       login    403
 bureau/submissions/<int:pk>/                                             403      403      403      403      403      403      403      ok       login    403
