@@ -1,7 +1,7 @@
 """Council resolutions cited by the tenant core (a council seat, the auditor's appointment).
 
 The tenant core imports no domain app: governance registers its one resolver here in `ready()`
-(`governance.services.resolution_for`), and the core asks it through `cited_resolution`.
+(`governance.selectors.resolution_for`), and the core asks it through `cited_resolution`.
 """
 
 _resolver = None

@@ -9,10 +9,10 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from alliances.authority import register_resolver
         from alliances.dashboard import register_tile
-        from governance import services
+        from governance import selectors, services
         from governance.outcomes import on_decided
         from governance.tiles import motions_tile
 
         register_tile(motions_tile)
         on_decided("charter_amendment")(services.charter_amendment_decided)
-        register_resolver(services.resolution_for)
+        register_resolver(selectors.resolution_for)

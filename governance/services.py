@@ -160,38 +160,6 @@ def charter_amendment_decided(motion) -> None:
     proposal.save(update_fields=["adopted"])
 
 
-# ---------------------------------------------------------------- resolutions
-
-
-def resolution_for(alliance, number: str, *, kinds=None, subject=None, field: str = "resolution_number") -> Resolution:
-    """The passed council resolution `number` of `alliance`, about `subject` (when given) and of one
-    of `kinds` (when given): the one check behind every input that cites a resolution. Anything
-    else (free text, another alliance's number, a failed motion, another subject or kind) is a
-    field error on `field`."""
-    number = (number or "").strip()
-    if not number:
-        raise ValidationFailed(fields={field: [_("请填写理事会决议编号。")]})
-    with scope(alliance=alliance):
-        resolution = (Resolution.objects.filter(alliance=alliance, number=number)
-                      .select_related("motion").first())
-    motion = resolution.motion if resolution else None
-    if motion is None or motion.result != Motion.Result.PASSED:
-        raise ValidationFailed(fields={field: [_("本联盟没有编号为 %(n)s 的理事会决议。") % {"n": number}]})
-    if kinds is not None and motion.kind not in set(kinds):
-        raise ValidationFailed(fields={field: [_("决议 %(n)s 不是此类事项的决议（%(k)s）。") % {
-            "n": number, "k": motion.get_kind_display()}]})
-    if subject is not None and not _is_about(motion, subject):
-        raise ValidationFailed(fields={field: [_("决议 %(n)s 不是关于“%(s)s”的决议。") % {"n": number, "s": subject}]})
-    return resolution
-
-
-def _is_about(motion: Motion, subject) -> bool:
-    if isinstance(subject, MemberUnit) and motion.subject_unit_id == subject.pk:
-        return True
-    return (motion.subject_type_id == ContentType.objects.get_for_model(subject).pk
-            and motion.subject_id == subject.pk)
-
-
 # ---------------------------------------------------------------- motions
 
 

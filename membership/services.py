@@ -575,10 +575,10 @@ def member_bar_record(
 
 def _cited_resolution(alliance, unit, resolution_number: str) -> str:
     """A cited council decision about this unit: a passed resolution of this alliance whose
-    motion (kind `other`) names the unit (governance.services.resolution_for)."""
-    from governance import services as governance
+    motion (kind `other`) names the unit (governance.selectors.resolution_for)."""
+    from governance.selectors import resolution_for
 
-    return governance.resolution_for(alliance, resolution_number, kinds=("other",), subject=unit).number
+    return resolution_for(alliance, resolution_number, kinds=("other",), subject=unit).number
 
 
 # ---------------------------------------------------------------- import
