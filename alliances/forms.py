@@ -16,6 +16,12 @@ class AllianceCreateForm(forms.Form):
     secretary_general_name = forms.CharField(label=_("秘书长姓名"), max_length=100, required=False)
 
 
+class SecretaryGeneralRecoverForm(forms.Form):
+    email = forms.EmailField(label=_("秘书长电子邮箱"))
+    display_name = forms.CharField(label=_("秘书长姓名"), max_length=100, required=False)
+    reason = forms.CharField(label=_("恢复任命的理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("电子邮箱"))
     display_name = forms.CharField(label=_("姓名"), max_length=100, required=False)

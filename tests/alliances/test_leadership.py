@@ -106,3 +106,21 @@ def test_chair_seat_needs_a_resolution_once_the_council_exists(oe):
         services.seat_create(actor=oe.user("sg"), alliance=oe.alliance, organ_kind=Organ.Kind.COUNCIL, title="理事",
                              unit=oe.units[6])
     assert "resolution_number" in error.value.fields
+
+
+def test_platform_recovery_page_is_for_platform_administrators_only(oe):
+    from django.test import Client
+
+    url = "/platform/alliances/ocean-equipment/secretary-general/"
+    client = Client()
+    client.force_login(oe.user("sg"))
+    assert client.post(url, {"email": "p@example.com", "reason": "秘书长失联，理事会请求平台协助"}).status_code == 403
+    client.force_login(oe.admin)
+    assert client.get(url).status_code == 200
+    missing_reason = client.post(url, {"email": "p@example.com", "reason": " "})
+    assert missing_reason.status_code == 200 and missing_reason.context["form"].errors
+    done = client.post(url, {"email": "p@example.com", "reason": "秘书长失联，理事会请求平台协助"})
+    assert done.status_code == 302
+    with scope(alliance=oe.alliance):
+        assert RoleGrant.objects.filter(user__email="p@example.com", role=Role.SECRETARY_GENERAL,
+                                        granted_by=oe.admin).exists()
