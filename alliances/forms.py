@@ -16,6 +16,12 @@ class AllianceCreateForm(forms.Form):
     secretary_general_name = forms.CharField(label=_("秘书长姓名"), max_length=100, required=False)
 
 
+class SecretaryGeneralRecoverForm(forms.Form):
+    email = forms.EmailField(label=_("秘书长电子邮箱"))
+    display_name = forms.CharField(label=_("秘书长姓名"), max_length=100, required=False)
+    reason = forms.CharField(label=_("恢复任命的理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("电子邮箱"))
     display_name = forms.CharField(label=_("姓名"), max_length=100, required=False)
@@ -23,6 +29,10 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     seat = forms.ModelChoiceField(label=_("席位"), queryset=Seat.objects.none(), required=False)
     member_unit = forms.ModelChoiceField(label=_("成员单位"), queryset=MemberUnit.objects.none(), required=False)
+    resolution_number = forms.CharField(label=_("理事会决议编号"), max_length=40, required=False,
+                                        help_text=_("任命审计须引用理事会的人事任命决议。"))
+    replace_holder = forms.BooleanField(label=_("替换在任理事"), required=False,
+                                        help_text=_("席位已有在任理事时，由此人接替（理事长席位不得空缺）。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -114,6 +114,8 @@ class Seat(TenantModel):
     is_chair = models.BooleanField(_("理事长席位"), default=False)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
     vacated_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # The council resolution that created the seat (blank for seats set up at founding by the platform).
+    resolution_number = models.CharField(_("决议编号"), max_length=40, blank=True)
 
     history = tenant_history()
 
@@ -157,6 +159,9 @@ class RoleGrant(TenantModel):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("撤销人")
     )
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # The council resolution that appointed the holder (the auditor), when one is required.
+    resolution_number = models.CharField(_("决议编号"), max_length=40, blank=True)
+    note = models.TextField(_("说明"), blank=True)  # e.g. the platform's reason for a recovery appointment
 
     history = tenant_history()
 

@@ -16,6 +16,7 @@ from django_scopes import scope, scopes_disabled
 from rest_framework.authtoken.models import Token
 
 from alliances import access
+from alliances.authority import cited_resolution
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Organ, Role, RoleGrant, Seat, User
 from alliances.tenancy import platform_service, tenant_service
@@ -87,15 +88,47 @@ def organ_of(alliance, kind) -> Organ:
         return Organ.objects.get(kind=kind)
 
 
+# Appointments the agreement reserves to the council (council seats, the chair seat, the auditor):
+# the secretariat records them citing the council's resolution of kind `appointment`. None is
+# cited at founding, before any council exists to decide (no councillor in office), nor by a
+# platform administrator setting an alliance up (recorded as the grantor in the history).
+APPOINTMENT_KINDS = ("appointment",)
+
+
+def _council_formed() -> bool:
+    return RoleGrant.objects.filter(
+        role=Role.COUNCILLOR, revoked_at__isnull=True, seat__organ__kind=Organ.Kind.COUNCIL, seat__vacated_at__isnull=True,
+    ).exists()
+
+
+def _council_authority(actor, alliance, resolution_number: str, *, subject=None) -> str:
+    """The cited appointment resolution's number ("" for the founding set-up; a cited number is
+    always checked)."""
+    if not (resolution_number or "").strip() and (_is_platform_admin(actor) or not _council_formed()):
+        return ""
+    return cited_resolution(alliance, resolution_number, kinds=APPOINTMENT_KINDS, subject=subject)
+
+
 @tenant_service
-def seat_create(*, actor, alliance, organ_kind: str, title: str, unit=None, is_chair: bool = False, position: int = 0) -> Seat:
+def seat_create(
+    *, actor, alliance, organ_kind: str, title: str, unit=None, is_chair: bool = False, position: int = 0,
+    resolution_number: str = "",
+) -> Seat:
+    """A seat of an organ. Council seats (the chair seat among them) are created by a council
+    resolution of kind `appointment` about the seat's unit, which the secretariat cites."""
     _require_admin(actor, alliance)
     organ = Organ.objects.get(kind=organ_kind)
     if unit is not None and unit.alliance_id != alliance.pk:
         raise ValidationFailed(fields={"unit": [_("成员单位不属于本联盟。")]})
+    if is_chair and organ_kind != Organ.Kind.COUNCIL:
+        raise ValidationFailed(fields={"is_chair": [_("理事长席位只能设在理事会。")]})
     if is_chair and Seat.objects.filter(organ=organ, is_chair=True, vacated_at__isnull=True).exists():
         raise Conflict(_("理事长席位已存在。"))
-    return Seat.objects.create(alliance=alliance, organ=organ, title=title, unit=unit, is_chair=is_chair, position=position)
+    number = ""
+    if organ_kind == Organ.Kind.COUNCIL:
+        number = _council_authority(actor, alliance, resolution_number, subject=unit)
+    return Seat.objects.create(alliance=alliance, organ=organ, title=title, unit=unit, is_chair=is_chair,
+                               position=position, resolution_number=number)
 
 
 # ---------------------------------------------------------------- people and roles
@@ -142,7 +175,7 @@ def password_reset_complete(*, actor: User) -> None:
 @tenant_service
 def person_invite(
     *, actor, alliance, email: str, role: str, display_name: str = "", username: str = "",
-    seat=None, member_unit=None,
+    seat=None, member_unit=None, resolution_number: str = "", replace_holder: bool = False, reason: str = "",
 ) -> RoleGrant:
     """Invite a person by email and grant a role. A person already known by that email keeps
     their one account; a new person gets a one-time link to set a password."""
@@ -165,7 +198,8 @@ def person_invite(
         user = User(username=username, email=email, display_name=display_name.strip())
         user.set_unusable_password()
         user.save()
-    grant = role_grant(actor=actor, alliance=alliance, user=user, role=role, seat=seat, member_unit=member_unit)
+    grant = role_grant(actor=actor, alliance=alliance, user=user, role=role, seat=seat, member_unit=member_unit,
+                       resolution_number=resolution_number, replace_holder=replace_holder, reason=reason)
     if created or not user.has_usable_password():
         body = _("您已受邀加入 %(alliance)s，角色：%(role)s。请通过以下一次性链接设置密码：\n%(link)s") % {
             "alliance": alliance.name, "role": grant.get_role_display(), "link": invitation_link(user),
@@ -179,7 +213,12 @@ def person_invite(
 
 
 @tenant_service
-def role_grant(*, actor, alliance, user, role: str, seat=None, member_unit=None) -> RoleGrant:
+def role_grant(
+    *, actor, alliance, user, role: str, seat=None, member_unit=None, resolution_number: str = "",
+    replace_holder: bool = False, reason: str = "",
+) -> RoleGrant:
+    """Grant a role. The auditor is appointed by a council resolution (cited); a council seat's
+    holder is replaced only explicitly (`replace_holder`), so the chair seat is never left empty."""
     _require_admin(actor, alliance)
     if role not in Role.values:
         raise ValidationFailed(fields={"role": [_("未知角色。")]})
@@ -196,10 +235,14 @@ def role_grant(*, actor, alliance, user, role: str, seat=None, member_unit=None)
     if seat is not None:
         # Re-read under a row lock: a seat vacated meanwhile (its unit left) is never filled again.
         seat = Seat.objects.select_for_update().get(pk=seat.pk)
+    number = ""
+    if role == Role.AUDITOR:
+        number = _council_authority(actor, alliance, resolution_number)
     if role == Role.COUNCILLOR:
         if seat is None or seat.organ.kind != Organ.Kind.COUNCIL or seat.vacated_at:
             raise ValidationFailed(fields={"seat": [_("理事须占有一个有效的理事会席位。")]})
-        if seat.grants.filter(revoked_at__isnull=True).exists():
+        holders = list(seat.grants.filter(revoked_at__isnull=True).exclude(user=user))
+        if holders and not replace_holder:
             raise Conflict(_("该席位已有在任理事。"))
     elif role == Role.EXPERT:
         if seat is not None and seat.organ.kind != Organ.Kind.EXPERT_COMMITTEE:
@@ -210,9 +253,15 @@ def role_grant(*, actor, alliance, user, role: str, seat=None, member_unit=None)
         raise ValidationFailed(fields={"member_unit": [_("成员单位联系人须指定所代表的成员单位。")]})
     if RoleGrant.objects.filter(user=user, role=role, revoked_at__isnull=True).exists():
         raise Conflict(_("此人已拥有该角色。"))
-    grant = RoleGrant.objects.create(
-        alliance=alliance, user=user, role=role, seat=seat, member_unit=member_unit, granted_by=actor
+    if role == Role.COUNCILLOR:
+        for previous in holders:  # the seat changes hands in one transaction: never empty
+            _end_grant(actor, previous, reason=reason)
+    grant = RoleGrant(
+        alliance=alliance, user=user, role=role, seat=seat, member_unit=member_unit, granted_by=actor,
+        resolution_number=number, note=(reason or "").strip(),
     )
+    grant._change_reason = (reason or "")[:100] or None
+    grant.save()
     access.forget_roles(user)
     return grant
 
@@ -228,8 +277,32 @@ def role_revoke(*, actor, alliance, grant: RoleGrant) -> RoleGrant:
         _is_platform_admin(actor) or access.has_role(actor, alliance, Role.SECRETARY_GENERAL)
     ):
         raise Forbidden(_("只有秘书长可以撤销秘书长。"))
+    leadership_guard(alliance, grant)
+    return _end_grant(actor, grant)
+
+
+def leadership_guard(alliance, grant: RoleGrant) -> None:
+    """The one check before any path ends a role (revoke, deactivate): the alliance keeps at
+    least one active secretary-general, and the active chair seat keeps its holder (it changes
+    hands only by `role_grant(replace_holder=True)`, or ends with the seat when the unit leaves).
+    The secretary-general grants are locked, so two concurrent revocations cannot both pass."""
+    if grant.role == Role.SECRETARY_GENERAL:
+        others = RoleGrant.objects.select_for_update().filter(
+            role=Role.SECRETARY_GENERAL, revoked_at__isnull=True).exclude(pk=grant.pk)
+        if not list(others):
+            raise Conflict(
+                _("这是本联盟唯一在任的秘书长：须先任命另一位秘书长，才能撤销或停用此人的秘书长角色。"),
+                code="last_secretary_general")
+    if grant.role == Role.COUNCILLOR and grant.seat_id and grant.seat.is_chair and grant.seat.vacated_at is None:
+        raise Conflict(
+            _("此人是理事长席位的在任理事：须先将该席位交由新的在任理事（邀请时选择“替换在任理事”），不能使理事长席位空缺。"),
+            code="chair_seat_holder")
+
+
+def _end_grant(actor, grant: RoleGrant, reason: str = "") -> RoleGrant:
     grant.revoked_at = timezone.now()
     grant.revoked_by = actor
+    grant._change_reason = (reason or "")[:100] or None
     grant.save(update_fields=["revoked_at", "revoked_by"])
     access.forget_roles(grant.user)
     return grant
@@ -242,9 +315,11 @@ def person_deactivate(*, actor, alliance, user) -> User:
     _require_admin(actor, alliance)
     if user.pk == actor.pk:
         raise Conflict(_("不能停用自己的账号。"))
-    grants = list(RoleGrant.objects.filter(user=user, revoked_at__isnull=True))
+    grants = list(RoleGrant.objects.filter(user=user, revoked_at__isnull=True).select_related("seat"))
     if not grants:
         raise Conflict(_("此人在本联盟没有在任角色。"))
+    for grant in grants:
+        leadership_guard(alliance, grant)
     for grant in grants:
         role_revoke(actor=actor, alliance=alliance, grant=grant)
     with scopes_disabled():
@@ -253,6 +328,20 @@ def person_deactivate(*, actor, alliance, user) -> User:
         user.is_active = False
         user.save(update_fields=["is_active"])
     return user
+
+
+@tenant_service
+def secretary_general_recover(*, actor, alliance, email: str, reason: str, display_name: str = "") -> RoleGrant:
+    """A platform administrator appoints a secretary-general when the alliance cannot (none in
+    office, or none reachable): the written reason and the administrator are kept in the grant's
+    history. The person is invited by email like any other."""
+    if not _is_platform_admin(actor):
+        raise Forbidden(_("只有平台管理员可以恢复任命秘书长。"))
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationFailed(fields={"reason": [_("请写明恢复任命的理由（至少5个字）。")]})
+    return person_invite(actor=actor, alliance=alliance, email=email, display_name=display_name,
+                         role=Role.SECRETARY_GENERAL, reason=_("平台管理员恢复任命：%(r)s") % {"r": reason})
 
 
 PROFILE_FIELDS = (
@@ -293,9 +382,13 @@ def unit_seats_vacate(*, actor, alliance, unit) -> list[RoleGrant]:
     vacated, so nobody can be appointed to it again. Returns the revoked grants."""
     revoked = []
     # Locked, so an appointment to one of these seats either commits first (and is revoked here) or waits and is refused.
-    for seat in Seat.objects.select_for_update().filter(unit=unit, vacated_at__isnull=True).order_by("pk"):
+    seats = list(Seat.objects.select_for_update().filter(unit=unit, vacated_at__isnull=True).order_by("pk"))
+    if seats:
+        _require_admin(actor, alliance)
+    for seat in seats:
+        # The seat itself ends (the chair seat too, when the chair unit leaves): its holder goes with it.
         for grant in seat.grants.filter(revoked_at__isnull=True).select_related("user"):
-            revoked.append(role_revoke(actor=actor, alliance=alliance, grant=grant))
+            revoked.append(_end_grant(actor, grant))
         seat.vacated_at = timezone.now()
         seat.save(update_fields=["vacated_at"])
     return revoked

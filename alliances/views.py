@@ -14,7 +14,7 @@ from django.views.generic import FormView, TemplateView
 from alliances import access, services
 from alliances.dashboard import tiles_for
 from alliances.errors import ServiceError
-from alliances.forms import AllianceCreateForm, InviteForm, LoginForm
+from alliances.forms import AllianceCreateForm, InviteForm, LoginForm, SecretaryGeneralRecoverForm
 from alliances.models import Alliance, RoleGrant, User
 from alliances.pages import AlliancePageMixin, add_service_errors
 
@@ -160,3 +160,29 @@ class PlatformAllianceCreateView(LoginRequiredMixin, UserPassesTestMixin, FormVi
         messages.success(self.request, _("联盟已创建，已向秘书长发送邀请。"))
         return redirect("home")
 
+
+
+class PlatformSecretaryGeneralRecoverView(LoginRequiredMixin, UserPassesTestMixin, FormView):
+    """Recovery: a platform administrator appoints a secretary-general, with a written reason kept
+    in the grant's history (`services.secretary_general_recover`)."""
+
+    template_name = "alliances/platform_recover.html"
+    form_class = SecretaryGeneralRecoverForm
+
+    def test_func(self):
+        return self.request.user.is_superuser
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["target"] = get_object_or_404(Alliance, slug=self.kwargs["slug"])
+        return context
+
+    def form_valid(self, form):
+        alliance = get_object_or_404(Alliance, slug=self.kwargs["slug"])
+        try:
+            services.secretary_general_recover(actor=self.request.user, alliance=alliance, **form.cleaned_data)
+        except ServiceError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已任命秘书长，并已发送邀请。"))
+        return redirect("home")

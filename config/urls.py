@@ -20,6 +20,8 @@ urlpatterns = [
     path("accounts/password-reset/done/", alliance_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("platform/alliances/new/", alliance_views.PlatformAllianceCreateView.as_view(), name="platform_alliance_create"),
+    path("platform/alliances/<slug:slug>/secretary-general/", alliance_views.PlatformSecretaryGeneralRecoverView.as_view(),
+         name="platform_secretary_general_recover"),
     path("a/<slug:slug>/", include(alliance_pages)),
     path("bureau/", include("bureau.console_urls")),
     path("admin/", admin.site.urls),

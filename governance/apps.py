@@ -7,7 +7,12 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("治理")
 
     def ready(self):
+        from alliances.authority import register_resolver
         from alliances.dashboard import register_tile
+        from governance import selectors, services
+        from governance.outcomes import on_decided
         from governance.tiles import motions_tile
 
         register_tile(motions_tile)
+        on_decided("charter_amendment")(services.charter_amendment_decided)
+        register_resolver(selectors.resolution_for)

@@ -17,8 +17,13 @@ class MotionForm(forms.Form):
     subject_unit = forms.ModelChoiceField(label=_("回避的成员单位"), queryset=MemberUnit.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
+        from governance.outcomes import owned_kinds
+
         super().__init__(*args, **kwargs)
         self.fields["subject_unit"].queryset = MemberUnit.objects.all()
+        # Kinds a process owns are proposed from that process's page, not here.
+        owned = owned_kinds()
+        self.fields["kind"].choices = [(k, label) for k, label in MotionKind.choices if k not in owned]
 
 
 class VoteForm(forms.Form):

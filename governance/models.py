@@ -27,6 +27,8 @@ class MotionKind(models.TextChoices):
     BUDGET = "budget", _("预算")
     RULES = "rules", _("管理制度")
     AGREEMENT_AMENDMENT = "agreement_amendment", _("修改联盟协议")
+    CHARTER_AMENDMENT = "charter_amendment", _("修改表决规则")
+    APPOINTMENT = "appointment", _("人事任命")
     OTHER = "other", _("其他事项")
 
 
@@ -35,6 +37,22 @@ class Threshold(models.TextChoices):
     ABSOLUTE_MAJORITY_SEATS = "absolute_majority_seats", _("全体席位的过半数")
     TWO_THIRDS_SEATS = "two_thirds_seats", _("全体席位的三分之二")
     UNANIMITY_SEATS = "unanimity_seats", _("全体席位一致同意")
+
+
+DEFAULT_THRESHOLDS = {
+    MotionKind.ADMISSION: Threshold.ABSOLUTE_MAJORITY_SEATS,
+    MotionKind.EXPULSION: Threshold.TWO_THIRDS_SEATS,
+    MotionKind.AGREEMENT_AMENDMENT: Threshold.UNANIMITY_SEATS,
+    MotionKind.CHARTER_AMENDMENT: Threshold.TWO_THIRDS_SEATS,
+    MotionKind.APPOINTMENT: Threshold.ABSOLUTE_MAJORITY_SEATS,
+    MotionKind.PROJECT_APPROVAL: Threshold.ABSOLUTE_MAJORITY_SEATS,
+    MotionKind.PROJECT_ADJUSTMENT: Threshold.ABSOLUTE_MAJORITY_SEATS,
+    MotionKind.BUDGET: Threshold.ABSOLUTE_MAJORITY_SEATS,
+    MotionKind.RULES: Threshold.ABSOLUTE_MAJORITY_SEATS,
+    MotionKind.OTHER: Threshold.SIMPLE_MAJORITY_CAST,
+}
+# Changing the rules for changing the rules (or the agreement) always needs every seat (附件2 §10).
+ENTRENCHED_KINDS = (MotionKind.AGREEMENT_AMENDMENT, MotionKind.CHARTER_AMENDMENT)
 
 
 class Choice(models.TextChoices):
@@ -53,6 +71,8 @@ class CharterVersion(SealedTenantModel):
     meeting_quorum_numerator = models.PositiveSmallIntegerField(_("会议法定人数（分子）"), default=2)
     meeting_quorum_denominator = models.PositiveSmallIntegerField(_("会议法定人数（分母）"), default=3)
     note = models.CharField(_("说明"), max_length=300, blank=True)
+    # The council resolution this version was adopted by (blank for the default version 1).
+    resolution_number = models.CharField(_("决议编号"), max_length=40, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -66,7 +86,8 @@ class CharterVersion(SealedTenantModel):
         return f"v{self.version}"
 
     def threshold_for(self, kind: str) -> str:
-        return self.thresholds.get(kind, Threshold.SIMPLE_MAJORITY_CAST)
+        # A kind added after this version was written keeps its default, never a weaker one.
+        return self.thresholds.get(kind) or DEFAULT_THRESHOLDS.get(kind, Threshold.SIMPLE_MAJORITY_CAST)
 
     def quorum_for(self, kind: str) -> tuple[int, int]:
         num, den = self.motion_quorums.get(kind, [0, 1])
@@ -97,6 +118,9 @@ class Motion(TenantModel):
         "membership.MemberUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("回避的成员单位"),
     )
+    # Set when the motion needs a stricter rule than its kind's (a charter amendment touching
+    # the rules for amending the agreement or the charter needs every seat).
+    threshold = models.CharField(_("表决门槛"), max_length=30, choices=Threshold.choices, blank=True)
     closes_at = models.DateTimeField(_("表决截止时间"))
     opened_at = models.DateTimeField(_("开始表决时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -123,6 +147,11 @@ class Motion(TenantModel):
         return getattr(self, "resolution_record", None)
 
     @property
+    def rule(self) -> str:
+        """The threshold this motion is decided by."""
+        return self.threshold or self.charter.threshold_for(self.kind)
+
+    @property
     def sealed(self):
         return getattr(self, "sealed_result", None)
 
@@ -130,6 +159,28 @@ class Motion(TenantModel):
     def tally(self) -> dict | None:
         sealed = self.sealed
         return dict(sealed.tally) if sealed else None
+
+
+class CharterProposal(TenantModel):
+    """A proposed change of the voting rules, put to the council as a `charter_amendment` motion.
+    It takes effect (a new `CharterVersion`) only when that motion passes, from its resolution."""
+
+    motion = models.OneToOneField(Motion, on_delete=models.PROTECT, related_name="charter_proposal")
+    thresholds = models.JSONField(_("各类议案的表决门槛"), default=dict)
+    motion_quorums = models.JSONField(_("各类议案的法定投票人数"), default=dict)
+    meeting_quorum = models.JSONField(_("会议法定人数"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    adopted = models.ForeignKey(
+        CharterVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("生效版本"),
+    )
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = tenant_history()
+
+    class Meta:
+        verbose_name = _("表决规则修改提案")
+        verbose_name_plural = _("表决规则修改提案")
 
 
 class MotionAttachment(TenantModel):

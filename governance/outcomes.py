@@ -7,6 +7,10 @@
         if motion.result == "passed": ...
 
 Registered in the app's `ready()` (import the module that holds the handlers).
+
+A kind with a registered handler belongs to that process: the generic "new motion" path refuses
+it, and only the process opens such motions (`governance.services.process_motion_open`), so no
+resolution of that kind is issued that the process's records do not reflect.
 """
 
 _handlers: dict[str, list] = {}
@@ -22,3 +26,8 @@ def on_decided(kind: str):
 
 def handlers_for(kind: str) -> list:
     return list(_handlers.get(kind, []))
+
+
+def owned_kinds() -> set[str]:
+    """Motion kinds that belong to a process (those with an outcome handler)."""
+    return {kind for kind, handlers in _handlers.items() if handlers}

@@ -28,7 +28,10 @@ from governance import outcomes
 from governance.models import (
     AgendaItem,
     Attendance,
+    DEFAULT_THRESHOLDS,
+    ENTRENCHED_KINDS,
     Ballot,
+    CharterProposal,
     CharterVersion,
     Choice,
     Consultation,
@@ -50,16 +53,6 @@ from membership.models import MemberUnit
 
 GENESIS_HASH = "0" * 64
 
-DEFAULT_THRESHOLDS = {
-    MotionKind.ADMISSION: Threshold.ABSOLUTE_MAJORITY_SEATS,
-    MotionKind.EXPULSION: Threshold.TWO_THIRDS_SEATS,
-    MotionKind.AGREEMENT_AMENDMENT: Threshold.UNANIMITY_SEATS,
-    MotionKind.PROJECT_APPROVAL: Threshold.ABSOLUTE_MAJORITY_SEATS,
-    MotionKind.PROJECT_ADJUSTMENT: Threshold.ABSOLUTE_MAJORITY_SEATS,
-    MotionKind.BUDGET: Threshold.ABSOLUTE_MAJORITY_SEATS,
-    MotionKind.RULES: Threshold.ABSOLUTE_MAJORITY_SEATS,
-    MotionKind.OTHER: Threshold.SIMPLE_MAJORITY_CAST,
-}
 # Seat-based thresholds already count every seat; a vote of the votes cast needs two thirds taking part.
 DEFAULT_MOTION_QUORUMS = {kind: [0, 1] for kind in MotionKind.values} | {MotionKind.OTHER: [2, 3]}
 
@@ -87,15 +80,8 @@ def _current_charter(alliance) -> CharterVersion:
     return charter
 
 
-@tenant_service
-def charter_amend(
-    *, actor, alliance, thresholds: dict | None = None, motion_quorums: dict | None = None,
-    meeting_quorum: tuple[int, int] | None = None, note: str = "",
-) -> CharterVersion:
-    """A new charter version (the old one stays for motions decided under it). The council's
-    decision to change the rules is itself a motion of kind `rules` or `agreement_amendment`."""
-    access.require_secretariat(actor, alliance)
-    base = current_charter(alliance)
+def _charter_change(base: CharterVersion, thresholds, motion_quorums, meeting_quorum) -> tuple[dict, dict, list]:
+    """The rules `base` would have after the change, checked: (thresholds, quorums, [num, den])."""
     new_thresholds = dict(base.thresholds)
     new_quorums = dict(base.motion_quorums)
     errors = {}
@@ -118,10 +104,60 @@ def charter_amend(
         errors["meeting_quorum"] = [_("法定人数须为不大于1的分数。")]
     if errors:
         raise ValidationFailed(fields=errors)
-    return CharterVersion.objects.create(
-        alliance=alliance, version=base.version + 1, thresholds=new_thresholds, motion_quorums=new_quorums,
-        meeting_quorum_numerator=num, meeting_quorum_denominator=den, note=note[:300], created_by=actor,
+    return new_thresholds, new_quorums, [num, den]
+
+
+@tenant_service
+def charter_amend_propose(
+    *, actor, alliance, thresholds: dict | None = None, motion_quorums: dict | None = None,
+    meeting_quorum: tuple[int, int] | None = None, note: str = "", closes_at=None,
+) -> Motion:
+    """The secretariat proposes new voting rules; the council decides by a `charter_amendment`
+    motion (opened here) and the rules change only when it passes, from its resolution
+    (`charter_amendment_decided`). A change of the rules for amending the agreement or the charter
+    itself needs every seat (附件2 §10)."""
+    access.require_secretariat(actor, alliance)
+    base = current_charter(alliance)
+    new_thresholds, new_quorums, meeting = _charter_change(base, thresholds, motion_quorums, meeting_quorum)
+    changed = {k for k in MotionKind.values if new_thresholds.get(k) != base.thresholds.get(k)
+               or new_quorums.get(k) != base.motion_quorums.get(k)}
+    meeting_changed = meeting != [base.meeting_quorum_numerator, base.meeting_quorum_denominator]
+    if not changed and not meeting_changed:
+        raise ValidationFailed(fields={"thresholds": [_("提案未修改任何表决规则。")]})
+    lines = [f"{MotionKind(k).label}：{Threshold(new_thresholds[k]).label if k in new_thresholds else '—'}"
+             f"（{_('法定投票人数')} {new_quorums.get(k, [0, 1])[0]}/{new_quorums.get(k, [0, 1])[1]}）" for k in sorted(changed)]
+    if meeting_changed:
+        lines.append(_("会议法定人数：%(n)d/%(d)d") % {"n": meeting[0], "d": meeting[1]})
+    motion = process_motion_open(
+        actor=actor, alliance=alliance, kind=MotionKind.CHARTER_AMENDMENT,
+        title=_("关于修改表决规则的议案"), body="\n".join([note.strip(), *lines]).strip(),
+        closes_at=closes_at or timezone.now() + timedelta(days=7),
+        threshold=Threshold.UNANIMITY_SEATS if changed & set(ENTRENCHED_KINDS) else "",
     )
+    CharterProposal.objects.create(
+        alliance=alliance, motion=motion, thresholds={k: new_thresholds[k] for k in changed if k in new_thresholds},
+        motion_quorums={k: new_quorums[k] for k in changed if k in new_quorums},
+        meeting_quorum=meeting if meeting_changed else None, note=(note or "")[:300], proposed_by=actor,
+    )
+    return motion
+
+
+def charter_amendment_decided(motion) -> None:
+    """Outcome handler of `charter_amendment`: a passed motion adopts its proposal as the next
+    charter version, recorded with the resolution; motions opened before keep their version."""
+    proposal = CharterProposal.objects.filter(motion=motion).first()
+    if proposal is None or motion.result != Motion.Result.PASSED:
+        return
+    base = _current_charter(motion.alliance)
+    num, den = proposal.meeting_quorum or (base.meeting_quorum_numerator, base.meeting_quorum_denominator)
+    number = motion.resolution.number if motion.resolution else ""
+    proposal.adopted = CharterVersion.objects.create(
+        alliance=motion.alliance, version=base.version + 1, thresholds=dict(base.thresholds) | proposal.thresholds,
+        motion_quorums=dict(base.motion_quorums) | proposal.motion_quorums, meeting_quorum_numerator=num,
+        meeting_quorum_denominator=den, note=(proposal.note or _("理事会决议 %(n)s") % {"n": number})[:300],
+        resolution_number=number, created_by=proposal.proposed_by,
+    )
+    proposal.save(update_fields=["adopted"])
 
 
 # ---------------------------------------------------------------- motions
@@ -152,6 +188,36 @@ def _subject_fields(alliance, subject):
 def motion_create(
     *, actor, alliance, kind: str, title: str, body: str, closes_at, subject=None, subject_unit=None, secret: bool = False,
 ) -> Motion:
+    """A draft motion on a matter no process owns. Kinds with an outcome handler (admission,
+    expulsion, project approval and adjustment, charter amendment ...) are opened by their process
+    only (`process_motion_open`): a bare motion of such a kind would issue a resolution the
+    process's records never reflect."""
+    if kind in outcomes.owned_kinds():
+        access.require_secretariat(actor, alliance)
+        raise ValidationFailed(fields={"kind": [
+            _("“%(k)s”类议案只能通过相应的业务流程提出（例如入盟申请、除名提议、项目立项）。") % {"k": MotionKind(kind).label}]})
+    return _motion_create(actor=actor, alliance=alliance, kind=kind, title=title, body=body, closes_at=closes_at,
+                          subject=subject, subject_unit=subject_unit, secret=secret)
+
+
+@tenant_service
+def process_motion_open(
+    *, actor, alliance, kind: str, title: str, body: str, closes_at, subject=None, subject_unit=None,
+    threshold: str = "",
+) -> Motion:
+    """The internal entry point of a process (membership, projects, charter amendment) for a motion
+    of the kind it owns: created and opened at once, so its papers are the process's own."""
+    if kind not in outcomes.owned_kinds():
+        raise ValueError(f"motion kind {kind!r} has no registered process")
+    motion = _motion_create(actor=actor, alliance=alliance, kind=kind, title=title, body=body, closes_at=closes_at,
+                            subject=subject, subject_unit=subject_unit, threshold=threshold)
+    return motion_open(actor=actor, alliance=alliance, motion=motion)
+
+
+def _motion_create(
+    *, actor, alliance, kind: str, title: str, body: str, closes_at, subject=None, subject_unit=None,
+    secret: bool = False, threshold: str = "",
+) -> Motion:
     access.require_secretariat(actor, alliance)
     errors = {}
     if kind not in MotionKind.values:
@@ -176,7 +242,7 @@ def motion_create(
         raise ValidationFailed(fields=errors)
     return Motion.objects.create(
         alliance=alliance, kind=kind, title=title.strip(), body=body or "", closes_at=closes_at, secret=bool(secret),
-        subject_type=subject_type, subject_id=subject_id, subject_unit=subject_unit,
+        subject_type=subject_type, subject_id=subject_id, subject_unit=subject_unit, threshold=threshold,
         charter=current_charter(alliance), created_by=actor,
     )
 
@@ -345,8 +411,7 @@ def current_tally(motion: Motion) -> Tally:
 
 
 def can_close_early(motion: Motion) -> bool:
-    charter = motion.charter
-    return decided(current_tally(motion), charter.threshold_for(motion.kind), charter.quorum_for(motion.kind))
+    return decided(current_tally(motion), motion.rule, motion.charter.quorum_for(motion.kind))
 
 
 def _canonical(data) -> str:
@@ -408,7 +473,7 @@ def motion_seal(*, actor, alliance, motion: Motion) -> Motion:
     else:
         access.require_secretariat(actor, alliance)
     charter = locked.charter
-    rule, quorum = charter.threshold_for(locked.kind), charter.quorum_for(locked.kind)
+    rule, quorum = locked.rule, charter.quorum_for(locked.kind)
     # The motion row is locked: no vote can be cast or changed until this transaction ends.
     entries = _seat_rows(locked)
     ballots = list(Ballot.objects.filter(motion=locked).values_list("seat_id", "choice"))
@@ -729,6 +794,10 @@ def minutes_approve(*, actor, alliance, meeting: Meeting) -> Meeting:
     meeting = _check_meeting(alliance, meeting)
     if meeting.minutes_status != Meeting.MinutesStatus.DRAFTED:
         raise Conflict(_("只有草稿状态的纪要可以批准。"))
+    quorum = meeting_quorum(meeting)
+    if not quorum["quorate"]:
+        raise Conflict(_("会议出席理事 %(p)d 人，未达到法定人数 %(r)d 人（共 %(s)d 席），纪要不能批准。") % {
+            "p": quorum["present"], "r": quorum["required"], "s": quorum["seats"]})
     meeting.minutes_status = Meeting.MinutesStatus.APPROVED
     meeting.minutes_approved_by = actor
     meeting.minutes_approved_at = timezone.now()

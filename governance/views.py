@@ -109,7 +109,7 @@ class MotionDetailView(MotionPapersMixin, TemplateView):
         entry = EligibleSeat.objects.filter(motion=motion, holder=self.request.user).first()
         context.update(
             motion=motion,
-            threshold=motion.charter.threshold_for(motion.kind),
+            threshold=motion.rule,
             entry=entry,
             can_vote=motion.status == Motion.Status.OPEN and entry is not None and not entry.recused,
             my_choice=services.my_choice(motion, self.request.user) if motion.status == Motion.Status.OPEN else None,

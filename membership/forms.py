@@ -49,7 +49,7 @@ class WithdrawRequestForm(forms.Form):
 
 
 class WithdrawCompleteForm(forms.Form):
-    resolution_number = forms.CharField(label=_("决议或文件编号"), max_length=40, required=False)
+    resolution_number = forms.CharField(label=_("理事会决议编号"), max_length=40, required=False)
 
 
 class ExpelForm(forms.Form):
@@ -61,7 +61,7 @@ class ExpelForm(forms.Form):
 
 class BarForm(forms.Form):
     grounds = forms.CharField(label=_("事由"), widget=forms.Textarea(attrs={"rows": 2}))
-    resolution_number = forms.CharField(label=_("决议或文件编号"), max_length=40)
+    resolution_number = forms.CharField(label=_("理事会决议编号"), max_length=40)
     start = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 

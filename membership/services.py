@@ -246,12 +246,11 @@ def member_submit_for_admission(
     _require_complete(unit)
     from governance import services as governance
 
-    motion = governance.motion_create(
+    motion = governance.process_motion_open(
         actor=actor, alliance=alliance, kind="admission",
         title=title or _("关于接纳%(unit)s为联盟成员的议案") % {"unit": unit.name},
         body=body or _admission_body(unit), closes_at=closes_at, subject=unit,
     )
-    motion = governance.motion_open(actor=actor, alliance=alliance, motion=motion)
     unit.pending_motion_id = motion.pk
     unit.pending_motion_kind = "admission"
     unit.save(update_fields=["pending_motion_id", "pending_motion_kind"])
@@ -396,12 +395,13 @@ def member_withdraw_complete(*, actor, alliance, unit: MemberUnit, resolution_nu
     if unit.withdrawal_effective_on and _today() < unit.withdrawal_effective_on:
         raise Conflict(_("退出生效日期（%(date)s）尚未到来。") % {"date": unit.withdrawal_effective_on.isoformat()})
     _refuse_while_blocked(unit)
+    number = _cited_resolution(alliance, unit, resolution_number) if (resolution_number or "").strip() else ""
     consequences = _depart(actor, alliance, unit, how="withdrawn")
     unit.status = Status.WITHDRAWN
     unit.left_on = _today()
     unit.save(update_fields=["status", "left_on"])
     _record(unit, event=Event.WITHDRAWN, from_status=Status.WITHDRAWING, actor=actor, reason=unit.withdrawal_reason,
-            resolution_number=(resolution_number or "").strip(), consequences=consequences)
+            resolution_number=number, consequences=consequences)
     return unit
 
 
@@ -465,7 +465,7 @@ def member_expel_propose(
         alliance=alliance, unit=unit, grounds=grounds, statement=statement.strip(), evidence=evidence.strip(),
         proposed_by=actor, proposed_on=_today(),
     )
-    motion = governance.motion_create(
+    motion = governance.process_motion_open(
         actor=actor, alliance=alliance, kind="expulsion",
         title=title or _("关于将%(unit)s除名的议案") % {"unit": unit.name},
         body=_("除名事由：%(grounds)s\n事实与理由：%(statement)s\n证据：%(evidence)s") % {
@@ -473,7 +473,6 @@ def member_expel_propose(
         },
         closes_at=closes_at, subject=unit,
     )
-    motion = governance.motion_open(actor=actor, alliance=alliance, motion=motion)
     case.motion_id = motion.pk
     case.save(update_fields=["motion_id"])
     unit.pending_motion_id = motion.pk
@@ -555,21 +554,31 @@ def member_bar_record(
     *, actor, alliance, unit: MemberUnit, grounds: str, resolution_number: str, start: datetime.date | None = None
 ) -> ProjectBar:
     """Record a five-year bar (第十六条(二)) for a unit found violating IP revenue-sharing agreements
-    without being expelled (for example a finding by the council or the bureau)."""
+    without being expelled: the council's finding is a passed resolution about the unit."""
     access.require_secretariat(actor, alliance)
     unit = _require_unit(alliance, unit)
     errors = {}
     if not (grounds or "").strip():
         errors["grounds"] = [_("请写明事由。")]
-    if not (resolution_number or "").strip():
-        errors["resolution_number"] = [_("请填写作出认定的决议或文件编号。")]
+    try:
+        number = _cited_resolution(alliance, unit, resolution_number)
+    except ValidationFailed as error:
+        errors.update(error.fields)
     if errors:
         raise ValidationFailed(fields=errors)
     start = start or _today()
     return ProjectBar.objects.create(
         alliance=alliance, unit=unit, start=start, end=bar_end(start), grounds=grounds.strip(),
-        resolution_number=resolution_number.strip(),
+        resolution_number=number,
     )
+
+
+def _cited_resolution(alliance, unit, resolution_number: str) -> str:
+    """A cited council decision about this unit: a passed resolution of this alliance whose
+    motion (kind `other`) names the unit (governance.selectors.resolution_for)."""
+    from governance.selectors import resolution_for
+
+    return resolution_for(alliance, resolution_number, kinds=("other",), subject=unit).number
 
 
 # ---------------------------------------------------------------- import

@@ -53,10 +53,10 @@ def consultation_is_closed(consultation) -> bool:
 
 
 def motion_create_and_open(*, actor, alliance, **kwargs):
-    from governance.services import motion_create, motion_open
+    """Project approval and adjustment motions belong to this app's process (its outcome handlers)."""
+    from governance.services import process_motion_open
 
-    motion = motion_create(actor=actor, alliance=alliance, **kwargs)
-    return motion_open(actor=actor, alliance=alliance, motion=motion)
+    return process_motion_open(actor=actor, alliance=alliance, **kwargs)
 
 
 def motion_get(pk):

@@ -60,7 +60,7 @@ class SeatOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Seat
-        fields = ["id", "organ", "title", "unit", "unit_name", "is_chair", "position", "holder"]
+        fields = ["id", "organ", "title", "unit", "unit_name", "is_chair", "position", "resolution_number", "holder"]
 
     def get_holder(self, seat) -> dict | None:
         grants = [g for g in seat.grants.all() if g.revoked_at is None]
@@ -74,7 +74,7 @@ class RoleGrantOutput(serializers.ModelSerializer):
 
     class Meta:
         model = RoleGrant
-        fields = ["id", "user", "role", "seat", "member_unit", "granted_by", "granted_at", "revoked_by", "revoked_at"]
+        fields = ["id", "user", "role", "seat", "member_unit", "resolution_number", "granted_by", "granted_at", "revoked_by", "revoked_at"]
 
 
 class InvitationInput(Input):
@@ -85,6 +85,12 @@ class InvitationInput(Input):
     role = serializers.ChoiceField(label=_("角色"), choices=Role.choices)
     seat = ScopedRelatedField(model=Seat, required=False, allow_null=True, default=None)
     member_unit = ScopedRelatedField(model=None, required=False, allow_null=True, default=None)
+    resolution_number = serializers.CharField(
+        label=_("理事会决议编号"), max_length=40, required=False, allow_blank=True, default="",
+        help_text=_("任命审计须引用理事会的人事任命决议。"))
+    replace_holder = serializers.BooleanField(
+        label=_("替换在任理事"), required=False, default=False,
+        help_text=_("席位已有在任理事时，由此人接替（理事长席位不得空缺）。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,6 +125,9 @@ class SeatInput(Input):
     unit = ScopedRelatedField(model=None, required=False, allow_null=True, default=None)
     is_chair = serializers.BooleanField(required=False, default=False)
     position = serializers.IntegerField(required=False, default=0, min_value=0, max_value=1000)
+    resolution_number = serializers.CharField(
+        label=_("理事会决议编号"), max_length=40, required=False, allow_blank=True, default="",
+        help_text=_("理事会席位须引用理事会关于该成员单位的人事任命决议。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -47,7 +47,7 @@ class MotionOutput(serializers.ModelSerializer):
                   "resolution", "created_at"]
 
     def get_threshold(self, motion) -> str:
-        return motion.charter.threshold_for(motion.kind)
+        return motion.rule
 
     def get_tally(self, motion) -> dict | None:
         """The sealed tally (closed motions only: no running count while the vote is open)."""
@@ -112,7 +112,7 @@ class CharterOutput(serializers.ModelSerializer):
     class Meta:
         model = CharterVersion
         fields = ["id", "version", "thresholds", "motion_quorums", "meeting_quorum_numerator",
-                  "meeting_quorum_denominator", "note", "created_at"]
+                  "meeting_quorum_denominator", "note", "resolution_number", "created_at"]
 
 
 class CharterInput(Input):
@@ -125,6 +125,8 @@ class CharterInput(Input):
         child=serializers.IntegerField(min_value=0, max_value=1000), min_length=2, max_length=2, required=False
     )
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    closes_at = serializers.DateTimeField(required=False, default=None, allow_null=True,
+                                          help_text=_("理事会表决截止时间（默认7天后）。"))
 
     def validate_thresholds(self, value):
         unknown = [k for k in value if k not in MotionKind.values]

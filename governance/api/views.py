@@ -118,7 +118,8 @@ class SealedResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Alli
 
 
 class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
-    """Charter versions; POST creates the next version (the council's decision is a `rules` motion)."""
+    """Charter versions. POST proposes new rules: it opens a `charter_amendment` council motion
+    (201, the motion); the next version exists only once that motion passes."""
 
     serializer_class = s.CharterOutput
 
@@ -128,12 +129,14 @@ class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
         services.current_charter(self.alliance)
         return CharterVersion.objects.all()
 
-    @extend_schema(request=s.CharterInput, responses={201: s.CharterOutput})
+    @extend_schema(request=s.CharterInput, responses={201: s.MotionDetailOutput})
     def create(self, request, slug):
         data = s.CharterInput(data=request.data)
         data.is_valid(raise_exception=True)
-        charter = services.charter_amend(actor=request.user, alliance=self.alliance, **data.validated_data)
-        return Response(s.CharterOutput(charter).data, status=status.HTTP_201_CREATED)
+        motion = services.charter_amend_propose(actor=request.user, alliance=self.alliance, **data.validated_data)
+        motion = Motion.objects.select_related("charter", "subject_type", "sealed_result", "resolution_record").get(pk=motion.pk)
+        return Response(s.MotionDetailOutput(motion, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):

@@ -152,7 +152,7 @@ class WithdrawRequestInput(Input):
 
 
 class WithdrawCompleteInput(Input):
-    resolution_number = serializers.CharField(label=_("决议或文件编号"), max_length=40, required=False, allow_blank=True, default="")
+    resolution_number = serializers.CharField(label=_("理事会决议编号"), max_length=40, required=False, allow_blank=True, default="")
 
 
 class ExpelInput(MotionWindowInput):
@@ -163,7 +163,7 @@ class ExpelInput(MotionWindowInput):
 
 class BarInput(Input):
     grounds = serializers.CharField(label=_("事由"), max_length=5000)
-    resolution_number = serializers.CharField(label=_("决议或文件编号"), max_length=40)
+    resolution_number = serializers.CharField(label=_("理事会决议编号"), max_length=40)
     start = serializers.DateField(label=_("起始日期"), required=False, allow_null=True, default=None)
 
 

@@ -4,6 +4,7 @@ from django_scopes import scope
 
 from alliances.models import Organ, RoleGrant, Seat, User
 from tests.conftest import api_as
+from tests.governance.helpers import pass_resolution
 
 
 def test_token_endpoint_returns_a_token_usable_as_authorization(oe):
@@ -39,7 +40,7 @@ def test_another_alliances_id_in_a_related_field_is_400(oe, bm):
 def test_invite_through_the_api_and_revoke(oe):
     client = api_as(oe.user("sec"))
     created = client.post("/api/v1/alliances/ocean-equipment/roles/",
-                          {"email": "aud2@example.com", "role": "auditor"}, format="json")
+                          {"email": "aud2@example.com", "role": "staff"}, format="json")
     assert created.status_code == 201
     grant_id = created.json()["id"]
     revoked = client.post(f"/api/v1/alliances/ocean-equipment/roles/{grant_id}/revoke/")
@@ -94,11 +95,20 @@ def test_secretary_general_sets_the_responsible_entity_with_its_written_scope(oe
     assert api_as(oe.user("sec")).patch("/api/v1/alliances/ocean-equipment/", {"address": "x"}, format="json").status_code == 403
 
 
-def test_secretariat_creates_a_council_seat_for_a_council_unit(oe):
+def test_council_seat_needs_the_councils_appointment_resolution_about_its_unit(oe, bm):
     client = api_as(oe.user("sec"))
-    response = client.post("/api/v1/alliances/ocean-equipment/seats/",
-                           {"organ_kind": "council", "title": "理事", "unit": oe.units[6].pk}, format="json")
+    payload = {"organ_kind": "council", "title": "理事", "unit": oe.units[6].pk}
+    bare = client.post("/api/v1/alliances/ocean-equipment/seats/", payload, format="json")
+    assert bare.status_code == 400 and "resolution_number" in bare.json()["error"]["fields"]
+    other_unit = pass_resolution(oe, kind="appointment", subject_unit=oe.units[7])
+    other_alliance = pass_resolution(bm, kind="appointment", subject_unit=bm.units[6])
+    for number in ("OE-2026-999", other_unit, other_alliance):
+        refused = client.post("/api/v1/alliances/ocean-equipment/seats/", payload | {"resolution_number": number}, format="json")
+        assert refused.status_code == 400 and "resolution_number" in refused.json()["error"]["fields"], number
+    number = pass_resolution(oe, kind="appointment", subject_unit=oe.units[6])
+    response = client.post("/api/v1/alliances/ocean-equipment/seats/", payload | {"resolution_number": number}, format="json")
     assert response.status_code == 201 and response.json()["unit_name"] == oe.units[6].name
+    assert response.json()["resolution_number"] == number
     second_chair = client.post("/api/v1/alliances/ocean-equipment/seats/",
                                {"organ_kind": "council", "title": "理事长", "is_chair": True}, format="json")
     assert second_chair.status_code == 409

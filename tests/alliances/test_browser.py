@@ -30,7 +30,7 @@ def test_a_person_in_two_alliances_switches_between_them(oe, bm, live_server, ch
     from alliances import services
     from alliances.models import Role
 
-    services.role_grant(actor=bm.user("sg"), alliance=bm.alliance, user=oe.user("auditor"), role=Role.AUDITOR)
+    services.role_grant(actor=bm.user("sg"), alliance=bm.alliance, user=oe.user("auditor"), role=Role.STAFF)
     with browser_page(chromium_path) as page:
         log_in(page, live_server.url, "ocean-equipment-auditor")
         with page.expect_navigation():

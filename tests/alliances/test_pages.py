@@ -25,24 +25,24 @@ def test_people_page_is_for_the_secretariat(oe):
 
 def test_people_page_invites_and_reports_field_errors(oe, bm):
     client = logged_in(oe.user("sec"))
-    bad = client.post("/a/ocean-equipment/people/", {"email": "nope", "role": "auditor"})
+    bad = client.post("/a/ocean-equipment/people/", {"email": "nope", "role": "staff"})
     assert bad.status_code == 400 and bad.context["form"].errors["email"]
     with scope(alliance=bm.alliance):
         foreign_seat = Seat.objects.filter(organ__kind=Organ.Kind.EXPERT_COMMITTEE).first().pk
     leak = client.post("/a/ocean-equipment/people/", {"email": "e@example.com", "role": "expert", "seat": foreign_seat})
     assert leak.status_code == 400 and leak.context["form"].errors["seat"]
-    ok = client.post("/a/ocean-equipment/people/", {"email": "e@example.com", "role": "auditor"})
+    ok = client.post("/a/ocean-equipment/people/", {"email": "e@example.com", "role": "staff"})
     assert ok.status_code == 302
     with scope(alliance=oe.alliance):
-        assert RoleGrant.objects.filter(user__email="e@example.com", role="auditor").exists()
+        assert RoleGrant.objects.filter(user__email="e@example.com", role="staff").exists()
 
 
 def test_people_page_asks_for_a_username_when_the_address_cannot_be_one(oe):
     client = logged_in(oe.user("sec"))
-    refused = client.post("/a/ocean-equipment/people/", {"email": "ops/desk@example.org", "role": "auditor"})
+    refused = client.post("/a/ocean-equipment/people/", {"email": "ops/desk@example.org", "role": "staff"})
     assert refused.status_code == 400 and refused.context["form"].errors["username"]
     ok = client.post(
-        "/a/ocean-equipment/people/", {"email": "ops/desk@example.org", "role": "auditor", "username": "ops-desk"})
+        "/a/ocean-equipment/people/", {"email": "ops/desk@example.org", "role": "staff", "username": "ops-desk"})
     assert ok.status_code == 302
     assert User.objects.get(email="ops/desk@example.org").username == "ops-desk"
 

@@ -15,7 +15,7 @@ from alliances.models import Alliance, Organ, Role, RoleGrant, Seat, User
 def test_secretariat_invites_a_new_person_who_sets_a_password_once(oe):
     grant = services.person_invite(
         actor=oe.user("sec"), alliance=oe.alliance, email="new.expert@example.com",
-        display_name="新专家", role=Role.AUDITOR,
+        display_name="新专家", role=Role.STAFF,
     )
     assert grant.granted_by == oe.user("sec") and grant.revoked_at is None
     link = re.search(r"http://\S+/accounts/set-password/\S+/", mail.outbox[-1].body).group(0)
@@ -38,13 +38,13 @@ def test_person_invited_to_a_second_alliance_keeps_one_account(oe, bm):
     person = User.objects.get(email="both@example.com")
     person.set_password("Sea-Wind-2026!")
     person.save()
-    services.person_invite(actor=bm.user("sg"), alliance=bm.alliance, email="BOTH@example.com", role=Role.AUDITOR)
+    services.person_invite(actor=bm.user("sg"), alliance=bm.alliance, email="BOTH@example.com", role=Role.STAFF)
     assert User.objects.filter(email__iexact="both@example.com").count() == 1
     assert "使用现有账号登录" in mail.outbox[-1].body
 
 
 def test_grants_and_revocations_record_who_and_when(oe):
-    grant = services.person_invite(actor=oe.user("sec"), alliance=oe.alliance, email="a@example.com", role=Role.AUDITOR)
+    grant = services.person_invite(actor=oe.user("sec"), alliance=oe.alliance, email="a@example.com", role=Role.STAFF)
     services.role_revoke(actor=oe.user("sg"), alliance=oe.alliance, grant=grant)
     with scope(alliance=oe.alliance):
         grant.refresh_from_db()
@@ -86,7 +86,7 @@ def test_representative_needs_a_member_unit(oe):
 
 def test_deactivating_revokes_roles_here_and_closes_the_account_only_when_none_remain(oe, bm):
     both = oe.user("auditor")
-    services.role_grant(actor=bm.user("sg"), alliance=bm.alliance, user=both, role=Role.AUDITOR)
+    services.role_grant(actor=bm.user("sg"), alliance=bm.alliance, user=both, role=Role.STAFF)
     services.person_deactivate(actor=oe.user("sg"), alliance=oe.alliance, user=both)
     both.refresh_from_db()
     assert both.is_active  # still an auditor of biomed

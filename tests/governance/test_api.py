@@ -103,9 +103,19 @@ def test_other_alliance_motion_is_absent_and_404_by_id(oe, bm, api):
     assert client.get(url(oe, "motions/")).json()["count"] == 0
 
 
+@pytest.mark.parametrize("kind", ["admission", "expulsion", "project_approval", "project_adjustment", "charter_amendment"])
+def test_bare_motion_of_a_process_kind_is_refused(oe, api, kind):
+    response = api(oe.user("sec"), language="en").post(url(oe, "motions/"), {
+        "title": "x", "kind": kind, "closes_at": _future(), "subject_unit": oe.units[6].pk}, format="json")
+    assert response.status_code == 400 and list(response.json()["error"]["fields"]) == ["kind"]
+    assert "process" in response.json()["error"]["fields"]["kind"][0]
+    with scope(alliance=oe.alliance):
+        assert not Motion.objects.exists()
+
+
 def test_other_alliance_ids_in_payloads_give_400(oe, bm, api):
     sec = api(oe.user("sec"))
-    response = sec.post(url(oe, "motions/"), {"title": "x", "kind": "expulsion", "closes_at": _future(), "subject_unit": bm.units[1].pk}, format="json")
+    response = sec.post(url(oe, "motions/"), {"title": "x", "kind": "other", "closes_at": _future(), "subject_unit": bm.units[1].pk}, format="json")
     assert response.status_code == 400 and "subject_unit" in response.json()["error"]["fields"]
     with scope(alliance=bm.alliance):
         bm_expert = bm.user("expert-3").role_grants.get(role="expert")
@@ -170,6 +180,8 @@ def test_meeting_flow_over_the_api(oe, api):
     assert response.status_code == 200 and response.json()["quorum"] == {"seats": 5, "present": 3, "required": 4, "quorate": False}
     assert sec.post(path + "minutes/", {"text": "会议纪要"}, format="json").status_code == 200
     assert sec.post(path + "minutes/approve/").status_code == 403  # staff: not the chair nor the secretary-general
+    assert api(oe.user("sg")).post(path + "minutes/approve/").status_code == 409  # 3 of 5 present: not quorate
+    assert sec.post(path + "attendance/", {"present": seats[3:]}, format="json").json()["quorum"]["quorate"]
     assert api(oe.user("sg")).post(path + "minutes/approve/").status_code == 200
     assert sec.post(path + "minutes/lock/").json()["minutes_status"] == "locked"
     assert sec.post(path + "minutes/", {"text": "改写"}, format="json").status_code == 409
@@ -237,11 +249,18 @@ def test_charter_versions_over_api(oe, api):
     sec = api(oe.user("sec"))
     assert sec.get(url(oe, "charter/")).json()["count"] == 1
     response = sec.post(url(oe, "charter/"), {"thresholds": {"budget": "two_thirds_seats"}, "note": "修订"}, format="json")
-    assert response.status_code == 201 and response.json()["version"] == 2
+    assert response.status_code == 201 and response.json()["kind"] == "charter_amendment"
     bad = sec.post(url(oe, "charter/"), {"thresholds": {"budget": "most"}}, format="json")
     assert bad.status_code == 400
     assert api(oe.user("chair")).post(url(oe, "charter/"), {"note": "x"}, format="json").status_code == 403
-    assert sec.get(url(oe, "charter/")).json()["count"] == 2
+    assert sec.get(url(oe, "charter/")).json()["count"] == 1  # proposed, not adopted
+    with scope(alliance=oe.alliance):
+        motion = Motion.objects.get(pk=response.json()["id"])
+    vote(oe, motion, councillors(oe), "for")
+    assert sec.post(url(oe, f"motions/{motion.pk}/close/")).json()["result"] == "passed"
+    charters = sec.get(url(oe, "charter/")).json()
+    assert charters["count"] == 2 and charters["results"][0]["thresholds"]["budget"] == "two_thirds_seats"
+    assert charters["results"][0]["resolution_number"]
 
 
 def test_motion_papers_upload_before_opening_only(oe, api):

@@ -37,6 +37,20 @@ def test_meeting_quorum_is_two_thirds_of_council_seats(oe, present, quorate):
         assert services.meeting_quorum(meeting) == {"seats": 5, "present": present, "required": 4, "quorate": quorate}
 
 
+def test_minutes_of_a_meeting_without_quorum_cannot_be_approved(oe):
+    meeting = _meeting(oe)
+    services.minutes_draft(actor=oe.user("sec"), alliance=oe.alliance, meeting=meeting, text="纪要")
+    with pytest.raises(Conflict):  # no attendance recorded at all
+        services.minutes_approve(actor=oe.user("sg"), alliance=oe.alliance, meeting=meeting)
+    seats = _seats(oe)
+    services.attendance_record(actor=oe.user("sec"), alliance=oe.alliance, meeting=meeting,
+                               present_seats=seats[:3], absent_seats=seats[3:])
+    with pytest.raises(Conflict):  # 3 of 5 present: the quorum is 4
+        services.minutes_approve(actor=oe.user("sg"), alliance=oe.alliance, meeting=meeting)
+    services.attendance_record(actor=oe.user("sec"), alliance=oe.alliance, meeting=meeting, present_seats=seats[3:4])
+    assert services.minutes_approve(actor=oe.user("sg"), alliance=oe.alliance, meeting=meeting).minutes_status == "approved"
+
+
 def test_agenda_links_motions(oe):
     meeting = _meeting(oe)
     motion = open_motion(oe)
@@ -51,6 +65,7 @@ def test_minutes_drafted_approved_then_locked(oe):
     services.minutes_draft(actor=oe.user("sec"), alliance=oe.alliance, meeting=meeting, text="纪要")
     with pytest.raises(Forbidden):
         services.minutes_approve(actor=oe.user("sec"), alliance=oe.alliance, meeting=meeting)
+    services.attendance_record(actor=oe.user("sec"), alliance=oe.alliance, meeting=meeting, present_seats=_seats(oe)[:4])
     services.minutes_approve(actor=oe.user("chair"), alliance=oe.alliance, meeting=meeting)
     with pytest.raises(Conflict):
         services.minutes_draft(actor=oe.user("sec"), alliance=oe.alliance, meeting=meeting, text="改写")
@@ -60,7 +75,7 @@ def test_minutes_drafted_approved_then_locked(oe):
     with scope(alliance=oe.alliance):
         meeting = Meeting.objects.get(pk=meeting.pk)
         assert (meeting.minutes, meeting.minutes_status) == ("纪要", "locked")
-        assert not Attendance.objects.exists()
+        assert Attendance.objects.filter(meeting=meeting).count() == 4
 
 
 def _consult(ctx, **kwargs):
@@ -126,7 +141,7 @@ def test_motion_cannot_open_before_consultation_summary(oe):
 
     unit = oe.units[7]
     consultation = _consult(oe, subject=unit)
-    motion = services.motion_create(actor=oe.user("sec"), alliance=oe.alliance, kind="admission", title="接纳",
+    motion = services.motion_create(actor=oe.user("sec"), alliance=oe.alliance, kind="other", title="接纳",
                                     body="", closes_at=timezone.now() + timedelta(days=2), subject=unit)
     with pytest.raises(Conflict):
         services.motion_open(actor=oe.user("sec"), alliance=oe.alliance, motion=motion)

@@ -5,10 +5,10 @@ from django.utils import timezone
 from django_scopes import scope
 
 from alliances.errors import Conflict, Forbidden, ValidationFailed
-from governance import outcomes, services
+from governance import outcomes, selectors, services
 from governance.models import Ballot, EligibleSeat, Motion, Resolution, SealedResult
 
-from .helpers import add_councillors, close_after_window, councillors, end_window, open_motion, vote
+from .helpers import add_councillors, close_after_window, councillors, end_window, open_motion, pass_resolution, vote
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +197,24 @@ def test_failing_outcome_handler_rolls_back_the_close(oe, monkeypatch):
     with scope(alliance=oe.alliance):
         assert Motion.objects.get(pk=motion.pk).status == "open"
         assert not SealedResult.objects.exists() and not Resolution.objects.exists()
+
+
+def test_resolution_reference_must_be_a_passed_resolution_of_this_alliance_about_the_subject(oe, bm):
+    unit, other = oe.units[6], oe.units[7]
+    number = pass_resolution(oe, kind="other", subject_unit=unit)
+    assert selectors.resolution_for(oe.alliance, number, kinds=("other",), subject=unit).number == number
+    failed = open_motion(oe, kind="other", subject_unit=unit)
+    failed = close_after_window(oe, failed)
+    assert failed.result == "failed"
+    theirs = pass_resolution(bm, kind="other", subject_unit=bm.units[6])
+    refused = {
+        "free text": ("第3号决议", {}),
+        "another alliance": (theirs, {}),
+        "another subject": (number, {"subject": other}),
+        "another kind": (number, {"kinds": ("appointment",)}),
+        "blank": ("", {}),
+    }
+    for case, (cited, kwargs) in refused.items():
+        with pytest.raises(ValidationFailed) as error:
+            selectors.resolution_for(oe.alliance, cited, field="resolution_number", **kwargs)
+        assert list(error.value.fields) == ["resolution_number"], case

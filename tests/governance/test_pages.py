@@ -161,3 +161,17 @@ def test_secretariat_attaches_papers_to_a_draft_on_the_page(oe):
     client = client_for(oe.user("sec"))
     client.post(page(oe, f"motions/{motion.pk}/attach/"), {"name": "制度全文", "file": SimpleUploadedFile("r.pdf", b"%PDF-1.4 rules")})
     assert "制度全文" in client.get(page(oe, f"motions/{motion.pk}/")).content.decode()
+
+
+def test_motion_page_offers_no_kind_owned_by_a_process(oe):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(oe.user("sec"))
+    page = client.get(f"/a/{oe.alliance.slug}/motions/new/").content.decode()
+    assert 'value="other"' in page and 'value="appointment"' in page
+    for kind in ("admission", "expulsion", "project_approval", "project_adjustment", "charter_amendment"):
+        assert f'value="{kind}"' not in page, kind
+    refused = client.post(f"/a/{oe.alliance.slug}/motions/new/", {
+        "kind": "expulsion", "title": "除名", "closes_at": "2099-01-01T10:00"})
+    assert refused.status_code == 400

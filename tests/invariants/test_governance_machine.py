@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from alliances.errors import Conflict, Forbidden
-from governance import services
+from governance import outcomes, services
 from governance.models import Ballot, EligibleSeat, Motion, Resolution, SealedResult
 
 from .support import Savepoint, assert_refused, machine_settings
@@ -134,11 +134,17 @@ class GovernanceMachine(RuleBasedStateMachine):
     @rule(kind=st.sampled_from(sorted(RULES)), secret=st.booleans(), subject=st.integers(-4, 8))
     def open_motion(self, kind, secret, subject):
         unit = self.units[subject] if subject >= 0 else None
-        motion = services.motion_create(
-            actor=self.sec, alliance=self.alliance, kind=kind, title=f"随机议案 {kind}", body="正文",
-            closes_at=timezone.now() + timedelta(hours=48), subject_unit=unit, secret=secret,
-        )
-        motion = services.motion_open(actor=self.sec, alliance=self.alliance, motion=motion)
+        closes_at = timezone.now() + timedelta(hours=48)
+        if kind in outcomes.owned_kinds():  # opened by its process's entry point (named ballot), as membership does
+            secret = False
+            motion = services.process_motion_open(actor=self.sec, alliance=self.alliance, kind=kind,
+                                                  title=f"随机议案 {kind}", body="正文", closes_at=closes_at, subject_unit=unit)
+        else:
+            motion = services.motion_create(
+                actor=self.sec, alliance=self.alliance, kind=kind, title=f"随机议案 {kind}", body="正文",
+                closes_at=closes_at, subject_unit=unit, secret=secret,
+            )
+            motion = services.motion_open(actor=self.sec, alliance=self.alliance, motion=motion)
         recused = subject if 0 <= subject < len(COUNCIL) else None
         self.motions[motion.pk] = {"kind": kind, "secret": secret, "recused": recused, "votes": {}, "status": "open",
                                    "window_ended": False}

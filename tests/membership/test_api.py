@@ -143,3 +143,15 @@ def test_list_queries_do_not_grow_with_the_page(oe, api):
     with CaptureQueriesContext(connection) as many:
         client.get(BASE, {"page_size": 50})
     assert len(one) == len(many)
+
+
+def test_bar_endpoint_refuses_a_free_text_resolution_number(oe, api):
+    from tests.governance.helpers import pass_resolution
+
+    unit = oe.units[6]
+    client = api(oe.user("sec"), language="en")
+    refused = client.post(f"{BASE}{unit.pk}/bar/", {"grounds": "违约", "resolution_number": "第3号决议"}, format="json")
+    assert refused.status_code == 400 and "resolution" in refused.json()["error"]["fields"]["resolution_number"][0]
+    number = pass_resolution(oe, kind="other", subject_unit=unit)
+    ok = client.post(f"{BASE}{unit.pk}/bar/", {"grounds": "违约", "resolution_number": number}, format="json")
+    assert ok.status_code == 200 and ok.json()["bars"][0]["resolution_number"] == number

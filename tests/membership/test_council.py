@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from alliances import access
-from alliances.errors import Conflict, Forbidden
+from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Role, RoleGrant
 from governance import services as governance
 from governance.models import Motion
@@ -269,12 +269,24 @@ def test_expulsion_through_the_api_needs_grounds_and_evidence(oe, api):
     assert api(oe.user("council-1")).post(f"{BASE}{unit.pk}/propose-expulsion/", {}, format="json").status_code == 403
 
 
-def test_a_motion_about_a_unit_in_another_state_does_not_block_the_council(oe):
-    """An admission motion opened by hand for an active unit: the result seals, the unit stays."""
+@pytest.mark.parametrize("kind", ["admission", "expulsion"])
+def test_admission_and_expulsion_motions_are_opened_only_by_their_process(oe, kind):
+    """A bare motion of a membership kind would issue a resolution the member record never reflects."""
     unit = oe.units[6]
-    motion = governance.motion_create(actor=oe.user("sec"), alliance=oe.alliance, kind="admission", title="手工议案",
-                                      body="", closes_at=closes(), subject=unit)
-    motion = governance.motion_open(actor=oe.user("sec"), alliance=oe.alliance, motion=motion)
+    with pytest.raises(ValidationFailed) as error:
+        governance.motion_create(actor=oe.user("sec"), alliance=oe.alliance, kind=kind, title="手工议案",
+                                 body="", closes_at=closes(), subject=unit)
+    assert list(error.value.fields) == ["kind"]
+    with scope(alliance=oe.alliance):
+        assert not Motion.objects.exists()
+    assert reload(oe, unit).status == Status.ACTIVE
+
+
+def test_a_process_motion_about_a_unit_in_another_state_does_not_block_the_council(oe):
+    """An admission motion for a unit that is no longer under review: the result seals, the unit stays."""
+    unit = oe.units[6]
+    motion = governance.process_motion_open(actor=oe.user("sec"), alliance=oe.alliance, kind="admission",
+                                            title="接纳", body="", closes_at=closes(), subject=unit)
     vote(oe, motion, COUNCIL, "for")
     assert close(oe, motion).result == "passed"
     assert reload(oe, unit).status == Status.ACTIVE

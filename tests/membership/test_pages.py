@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from membership import services
 from membership.models import MemberTransition, MemberUnit
+from tests.governance.helpers import pass_resolution
 from tests.membership.conftest import complete_fields, new_code, reload
 
 A = "/a/ocean-equipment"
@@ -75,9 +76,10 @@ def test_member_page_shows_the_full_history(oe):
     unit = oe.units[7]
     services.member_update(actor=sec, alliance=oe.alliance, unit=unit, standing="市级行业组织（修订）")
     services.member_withdraw_request(actor=sec, alliance=oe.alliance, unit=unit, reason="机构改革", effective_on=timezone.localdate())
-    services.member_withdraw_complete(actor=sec, alliance=oe.alliance, unit=unit, resolution_number="OE-2026-011")
+    number = pass_resolution(oe, kind="other", subject_unit=unit, title="关于同意退出的意见")
+    services.member_withdraw_complete(actor=sec, alliance=oe.alliance, unit=unit, resolution_number=number)
     page = client_for(oe.user("council-2")).get(f"{A}/members/{unit.pk}/").content.decode()
-    for text in ("申请退出", "退出完成", "机构改革", "OE-2026-011", "已缴纳的联盟经费不予退还", "市级行业组织（修订）"):
+    for text in ("申请退出", "退出完成", "机构改革", number, "已缴纳的联盟经费不予退还", "市级行业组织（修订）"):
         assert text in page, text
 
 

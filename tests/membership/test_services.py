@@ -10,6 +10,7 @@ from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Role, RoleGrant
 from membership import selectors, services
 from membership.models import MemberTransition, MemberUnit, ProjectBar
+from tests.governance.helpers import pass_resolution
 from tests.membership.conftest import complete_fields, new_code, reload
 
 Status = MemberUnit.Status
@@ -195,7 +196,8 @@ def test_withdrawal_of_a_council_unit_revokes_its_councillors_seat(oe, departure
     unit = oe.units[1]  # a council unit; council-1 holds its seat
     sec = oe.user("sec")
     services.member_withdraw_request(actor=sec, alliance=oe.alliance, unit=unit, reason="退出", effective_on=today())
-    services.member_withdraw_complete(actor=sec, alliance=oe.alliance, unit=unit, resolution_number="OE-2026-010")
+    number = pass_resolution(oe, kind="other", subject_unit=unit, title="关于同意退出的意见")
+    services.member_withdraw_complete(actor=sec, alliance=oe.alliance, unit=unit, resolution_number=number)
     with scope(alliance=oe.alliance):
         grant = RoleGrant.objects.get(user=oe.user("council-1"), role=Role.COUNCILLOR)
         record = MemberTransition.objects.filter(unit=unit).latest("id")
@@ -206,7 +208,7 @@ def test_withdrawal_of_a_council_unit_revokes_its_councillors_seat(oe, departure
     assert not access.has_role(oe.user("council-1"), oe.alliance, Role.COUNCILLOR)
     codes = [c["code"] for c in record.consequences]
     assert codes[:4] == ["contributions_not_refunded", "commitments_payable", "licences_continue", "confidentiality_continues"]
-    assert "seat_revoked" in codes and record.resolution_number == "OE-2026-010"
+    assert "seat_revoked" in codes and record.resolution_number == number
     assert departures == [(sec, unit.pk, "withdrawn")]
 
 
@@ -232,13 +234,37 @@ def test_participation_is_refused_for_units_that_are_not_active(oe, make_applica
 def test_a_recorded_bar_refuses_participation_for_five_years_art16(oe):
     unit = oe.units[6]
     start = datetime.date(2026, 3, 1)
+    number = pass_resolution(oe, kind="other", subject_unit=unit, title="关于认定违反收益分配约定的决议")
     bar = services.member_bar_record(actor=oe.user("sec"), alliance=oe.alliance, unit=unit,
-                                     grounds="违反项目收益分配约定", resolution_number="OE-2026-003", start=start)
+                                     grounds="违反项目收益分配约定", resolution_number=number, start=start)
     assert bar.end == datetime.date(2031, 2, 28)
     refusal = selectors.participation_refusal(unit, on=datetime.date(2031, 2, 28))
     assert "第十六条(二)" in refusal and "2031-02-28" in refusal
     assert selectors.participation_refusal(unit, on=datetime.date(2031, 3, 1)) is None
     assert selectors.participation_refusal(unit, on=datetime.date(2026, 2, 28)) is None
+
+
+def test_a_bar_cites_a_passed_resolution_about_that_unit(oe, bm):
+    unit = oe.units[6]
+    about_other = pass_resolution(oe, kind="other", subject_unit=oe.units[7])
+    theirs = pass_resolution(bm, kind="other", subject_unit=bm.units[6])
+    for cited in ("OE-2026-003", about_other, theirs):
+        with pytest.raises(ValidationFailed) as error:
+            services.member_bar_record(actor=oe.user("sec"), alliance=oe.alliance, unit=unit, grounds="违约",
+                                       resolution_number=cited)
+        assert list(error.value.fields) == ["resolution_number"], cited
+    with scope(alliance=oe.alliance):
+        assert not ProjectBar.objects.exists()
+
+
+def test_withdrawal_cites_only_a_resolution_about_the_leaving_unit(oe):
+    unit, sec = oe.units[7], oe.user("sec")
+    about_other = pass_resolution(oe, kind="other", subject_unit=oe.units[8])
+    services.member_withdraw_request(actor=sec, alliance=oe.alliance, unit=unit, reason="退出", effective_on=today())
+    with pytest.raises(ValidationFailed) as error:
+        services.member_withdraw_complete(actor=sec, alliance=oe.alliance, unit=unit, resolution_number=about_other)
+    assert list(error.value.fields) == ["resolution_number"]
+    assert reload(oe, unit).status == MemberUnit.Status.WITHDRAWING
 
 
 def test_a_bar_needs_grounds_and_a_resolution(oe):

@@ -39,8 +39,11 @@ def test_secretariat_drafts_a_project_without_a_barred_unit_on_offer_is_refused_
         oe, live_server, chromium_path):
     base = f"{live_server.url}/a/{oe.alliance.slug}/projects"
     lead, partner, barred = oe.units[0], oe.units[5], oe.units[8]
+    from tests.governance.helpers import pass_resolution
+
     membership.member_bar_record(actor=oe.user("sec"), alliance=oe.alliance, unit=barred,
-                                 grounds="未按项目知识产权协议分配许可收益", resolution_number="OE-2026-07")
+                                 grounds="未按项目知识产权协议分配许可收益",
+                                 resolution_number=pass_resolution(oe, kind="other", subject_unit=barred))
     today = timezone.localdate()
     with browser_page(chromium_path) as page:
         console = watch(page, 400)

@@ -56,7 +56,10 @@ def test_inactive_unit_cannot_be_added_as_participant(oe, draft):
 def test_unit_under_five_year_bar_cannot_be_added_art16(oe, draft):
     from membership import services as membership
 
-    call(oe, membership.member_bar_record, unit=oe.units[6], grounds="违反收益分配约定", resolution_number="OE-2026-009")
+    from tests.governance.helpers import pass_resolution
+
+    number = pass_resolution(oe, kind="other", subject_unit=oe.units[6])
+    call(oe, membership.member_bar_record, unit=oe.units[6], grounds="违反收益分配约定", resolution_number=number)
     with pytest.raises(ValidationFailed) as refused:
         call(oe, services.participant_add, project=draft, unit=oe.units[6], tasks="x")
     assert "第十六条" in str(refused.value.fields["unit"][0])

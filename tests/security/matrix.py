@@ -220,6 +220,7 @@ accounts/password-reset/                                                 ok     
 accounts/password-reset/done/                                            ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
 accounts/set-password/<uidb64>/<token>/                                  ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
 platform/alliances/new/                                                  403      403      403      403      403      403      403      403      login    403
+platform/alliances/<slug:slug>/secretary-general/                        403      403      403      403      403      403      403      403      login    403  # platform administrators only (issue 14 point 3)
 a/<slug:slug>/                                                           ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/people/                                                    ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/people/grants/<int:pk>/revoke/                             ok       ok       403      403      403      403      403      403      login    404
