@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AlliancesConfig(AppConfig):
     name = "alliances"
     verbose_name = _("联盟")
+
+    def ready(self):
+        from alliances import converters
+
+        converters.register()  # before any urls.py is imported

@@ -8,7 +8,7 @@ app_name = "projects"
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="list"),
     path("projects/new/", views.ProposalCreateView.as_view(), name="create"),
-    path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="detail"),
-    path("projects/<int:pk>/act/", views.ProjectActionView.as_view(), name="act"),
-    path("projects/<int:pk>/acceptance/", views.AcceptanceView.as_view(), name="acceptance"),
+    path("projects/<id:pk>/", views.ProjectDetailView.as_view(), name="detail"),
+    path("projects/<id:pk>/act/", views.ProjectActionView.as_view(), name="act"),
+    path("projects/<id:pk>/acceptance/", views.AcceptanceView.as_view(), name="acceptance"),
 ]

@@ -67,12 +67,18 @@ def exception_handler(exc, context):
 
 
 
+def api_not_found(request, *args, **kwargs):
+    """Any /api/ URL that names no operation (the last route of config/urls.py): the API's JSON
+    404, with DEBUG on or off (Django's debug 404 page never answers an API client)."""
+    from django.http import JsonResponse
+
+    return JsonResponse(error_body("not_found", exceptions.NotFound.default_detail), status=status.HTTP_404_NOT_FOUND)
+
 
 def not_found(request, exception=None):
     """Django's 404 handler: an unmatched API URL answers in the API's JSON shape, a page in HTML."""
-    from django.http import JsonResponse
     from django.views.defaults import page_not_found
 
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("not_found", exceptions.NotFound.default_detail), status=status.HTTP_404_NOT_FOUND)
+        return api_not_found(request)
     return page_not_found(request, exception)

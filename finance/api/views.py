@@ -317,7 +317,7 @@ class ReportViewSet(LedgerViewSet):
         return Response(s.GeneralLedgerAccount(rows, many=True).data)
 
     @extend_schema(parameters=[AS_OF], responses=s.BudgetRow(many=True))
-    @action(detail=False, methods=["get"], url_path=r"budget-vs-actual/(?P<project_id>\d+)")
+    @action(detail=False, methods=["get"], url_path="budget-vs-actual/<id:project_id>")
     def budget_vs_actual(self, request, slug, project_id):
         project = get_object_or_404(Project, pk=project_id)
         return Response(s.BudgetRow(selectors.budget_vs_actual(self.alliance, project, as_of=_as_of(request)), many=True).data)

@@ -5,11 +5,12 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from alliances import access
 from alliances.api.base import AllianceViewSet
+from alliances.api.parsers import JSONParser
 from alliances.api.filters import NumberFilter
 from alliances.models import Role
 from projects import selectors, services
