@@ -10,3 +10,7 @@ class AlliancesConfig(AppConfig):
         from alliances import converters
 
         converters.register()  # before any urls.py is imported
+
+        from alliances.api import strict_json
+
+        strict_json.install()

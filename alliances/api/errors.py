@@ -8,6 +8,7 @@ Messages are in the request's language (zh-hans by default, en via Accept-Langua
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
 from django_scopes.exceptions import ScopeError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -67,6 +68,7 @@ def exception_handler(exc, context):
 
 
 
+@csrf_exempt  # a POST must meet the 404 too, not Django's HTML CSRF page
 def api_not_found(request, *args, **kwargs):
     """Any /api/ URL that names no operation (the last route of config/urls.py): the API's JSON
     404, with DEBUG on or off (Django's debug 404 page never answers an API client)."""

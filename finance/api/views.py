@@ -70,7 +70,7 @@ class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSe
         return Response(s.FundOutput(fund).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[AS_OF], responses=s.FundBalanceRow(many=True))
-    @action(detail=False, methods=["get"], pagination_class=None)  # a plain list, as documented
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])  # a plain list, as documented
     def balances(self, request, slug):
         return Response(s.FundBalanceRow(selectors.fund_balances(self.alliance, _as_of(request)), many=True).data)
 

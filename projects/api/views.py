@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from alliances import access
 from alliances.api.base import AllianceViewSet
 from alliances.api.parsers import JSONParser
-from alliances.api.filters import NumberFilter
+from alliances.api.filters import BooleanFilter, NumberFilter
 from alliances.models import Role
 from projects import selectors, services
 from projects.api import serializers as s
@@ -24,7 +24,7 @@ class ProjectFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Project.Status.choices)
     lead_unit = NumberFilter(field_name="lead_unit_id", label="lead unit")
     unit = NumberFilter(field_name="participants__unit", distinct=True, label="participant unit")
-    government_programme = filters.BooleanFilter()
+    government_programme = BooleanFilter()
     q = filters.CharFilter(method="search", label="code or title")
 
     class Meta:

@@ -89,11 +89,23 @@ def test_deeply_nested_json_message_is_chinese_by_default(oe):
 def test_unknown_api_route_is_json_404_with_debug_on_or_off(settings, oe, debug):
     settings.DEBUG = debug
     client = api_as(oe.user("sec"), language="en")
-    for path in (API + "charter/0.5/", "/api/v1/nothing/", "/api/v2/", API + "members"):
-        response = client.get(path)
-        assert response.status_code == 404, path
-        assert response["Content-Type"] == "application/json"
-        assert response.json()["error"]["code"] == "not_found"
+    for path in (API + "charter/0.5/", "/api/v1/nothing/", "/api/v2/", API + "members", API + "motions/1.5/close/"):
+        for call in (client.get, client.post):
+            response = call(path)
+            assert response.status_code == 404, path
+            assert response["Content-Type"] == "application/json"
+            assert response.json()["error"]["code"] == "not_found"
+
+
+def test_unknown_api_route_with_a_session_cookie_is_json_404_not_the_csrf_page(client, oe):
+    client.force_login(oe.user("sec"))  # Django's test client enforces no CSRF unless asked
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies
+    response = strict.post(API + "ledger/entries/9223372036854775808/approve/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
 
 
 def test_unknown_page_route_stays_html_404(settings, client, oe):
