@@ -6,6 +6,7 @@ Messages are in the request's language (zh-hans by default, en via Accept-Langua
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.views.decorators.csrf import csrf_exempt
@@ -52,6 +53,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, SuspiciousOperation):  # too many fields, a body over the upload limit: the API's 400
+        from django.utils.translation import gettext as _
+
+        exc = exceptions.ParseError(_("请求体过大或字段过多。"))
 
     response = drf_exception_handler(exc, context)
     if response is None:

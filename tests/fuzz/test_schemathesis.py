@@ -67,3 +67,42 @@ def test_every_operation_conforms_to_the_schema_and_never_fails_with_5xx(case, s
         response = case.call(headers={"Authorization": f"Token {sec_token}"})
         transaction.set_rollback(True)
     case.validate_response(response, checks=CHECKS)
+
+
+# ---------------------------------------------------------------- stateful: chains of operations
+
+STATEFUL_SCENARIOS = 6
+STATEFUL_STEPS = 6
+
+
+class Workflow(schema.as_state_machine()):
+    """Sequences along the links schemathesis infers (a created object's id fed to its detail and
+    actions). Each scenario runs in a savepoint that is rolled back."""
+
+    token = ""
+
+    def setup(self):
+        cache.clear()
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    def before_call(self, case):
+        slug = case.path_parameters.get("slug") if case.path_parameters else None
+        if isinstance(slug, str) and SLUG_PATTERN.fullmatch(slug):
+            case.path_parameters["slug"] = SLUG
+
+    def get_call_kwargs(self, case):
+        return {"headers": {"Authorization": f"Token {self.token}"}}
+
+    def validate_response(self, response, case, additional_checks=None, **kwargs):
+        case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+
+def test_operation_sequences_conform_to_the_schema_and_never_fail_with_5xx(sec_token, wsgi_requests_keep_connection):
+    Workflow.token = sec_token
+    Workflow.run(settings=settings(max_examples=STATEFUL_SCENARIOS, stateful_step_count=STATEFUL_STEPS, deadline=None,
+                                   derandomize=True, database=None, suppress_health_check=list(HealthCheck)))
