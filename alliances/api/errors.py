@@ -72,7 +72,6 @@ def exception_handler(exc, context):
     return response
 
 
-
 @csrf_exempt  # a POST must meet the 404 too, not Django's HTML CSRF page
 def api_not_found(request, *args, **kwargs):
     """Any /api/ URL that names no operation (the last route of config/urls.py): the API's JSON
