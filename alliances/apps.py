@@ -7,4 +7,11 @@ class AlliancesConfig(AppConfig):
     verbose_name = _("联盟")
 
     def ready(self):
+        from alliances import converters
+
+        converters.register()  # before any urls.py is imported
+
+        from alliances.api import strict_json
+
+        strict_json.install()
         from alliances import login  # noqa: F401 - counts failed logins per address

@@ -8,6 +8,6 @@ app_name = "alliances"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("people/", views.PeopleView.as_view(), name="people"),
-    path("people/grants/<int:pk>/revoke/", views.RevokeGrantView.as_view(), name="revoke_grant"),
-    path("people/<int:user_id>/deactivate/", views.DeactivatePersonView.as_view(), name="deactivate_person"),
+    path("people/grants/<id:pk>/revoke/", views.RevokeGrantView.as_view(), name="revoke_grant"),
+    path("people/<id:user_id>/deactivate/", views.DeactivatePersonView.as_view(), name="deactivate_person"),
 ]

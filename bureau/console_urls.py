@@ -8,6 +8,6 @@ app_name = "bureau"
 urlpatterns = [
     path("", views.ConsoleView.as_view(), name="console"),
     path("submissions/", views.InboxView.as_view(), name="inbox"),
-    path("submissions/<int:pk>/", views.BureauSubmissionView.as_view(), name="submission"),
-    path("submissions/<int:pk>/document/", views.BureauDocumentView.as_view(), name="document"),
+    path("submissions/<id:pk>/", views.BureauSubmissionView.as_view(), name="submission"),
+    path("submissions/<id:pk>/document/", views.BureauDocumentView.as_view(), name="document"),
 ]

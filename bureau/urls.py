@@ -7,7 +7,7 @@ app_name = "bureau_alliance"
 # Alliance-side pages (the alliance's submissions), mounted under /a/<slug>/.
 urlpatterns = [
     path("submissions/", views.SubmissionListView.as_view(), name="submissions"),
-    path("submissions/<int:pk>/", views.SubmissionDetailView.as_view(), name="submission"),
-    path("submissions/<int:pk>/submit/", views.SubmissionSubmitView.as_view(), name="submit"),
-    path("submissions/<int:pk>/document/", views.SubmissionDocumentView.as_view(), name="document"),
+    path("submissions/<id:pk>/", views.SubmissionDetailView.as_view(), name="submission"),
+    path("submissions/<id:pk>/submit/", views.SubmissionSubmitView.as_view(), name="submit"),
+    path("submissions/<id:pk>/document/", views.SubmissionDocumentView.as_view(), name="document"),
 ]

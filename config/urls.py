@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from alliances import views as alliance_views
 from alliances.api import views as alliance_api_views
+from alliances.api.errors import api_not_found
 
 DOMAIN_APPS = ["alliances", "membership", "governance", "finance", "projects", "ip_registry", "bureau"]
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("api/v1/alliances/", alliance_api_views.MyAlliancesView.as_view(), name="api-alliances"),
     path("api/v1/alliances/<slug:slug>/", include(alliance_api)),
     path("api/v1/bureau/", include("bureau.api.bureau_urls")),
+    re_path(r"^api/", api_not_found, name="api-not-found"),  # last: anything else under /api/ is the API's 404
 ]
 
 handler404 = "alliances.api.errors.not_found"

@@ -9,7 +9,7 @@ urlpatterns = [
     path("ip/", views.AssetListView.as_view(), name="list"),
     path("ip/new/", views.AssetCreateView.as_view(), name="asset_new"),
     path("ip/export.xlsx", views.AssetExportView.as_view(), name="export"),
-    path("ip/<int:pk>/", views.AssetDetailView.as_view(), name="asset"),
-    path("ip/<int:pk>/licences/new/", views.LicenceCreateView.as_view(), name="licence_new"),
-    path("ip/<int:pk>/receipts/new/", views.ReceiptCreateView.as_view(), name="receipt_new"),
+    path("ip/<id:pk>/", views.AssetDetailView.as_view(), name="asset"),
+    path("ip/<id:pk>/licences/new/", views.LicenceCreateView.as_view(), name="licence_new"),
+    path("ip/<id:pk>/receipts/new/", views.ReceiptCreateView.as_view(), name="receipt_new"),
 ]

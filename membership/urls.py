@@ -12,9 +12,9 @@ urlpatterns = [
     path("members/import/", views.ImportView.as_view(), name="import"),
     path("members/application-form/", views.ApplicationFormSettingsView.as_view(), name="form_settings"),
     path("members/portal/", views.PortalView.as_view(), name="portal"),
-    path("members/<int:pk>/", views.MemberDetailView.as_view(), name="detail"),
-    path("members/<int:pk>/edit/", views.MemberEditView.as_view(), name="edit"),
-    path("members/<int:pk>/<slug:act>/", views.MemberActionView.as_view(), name="action"),
+    path("members/<id:pk>/", views.MemberDetailView.as_view(), name="detail"),
+    path("members/<id:pk>/edit/", views.MemberEditView.as_view(), name="edit"),
+    path("members/<id:pk>/<slug:act>/", views.MemberActionView.as_view(), name="action"),
     # Public, no login: the alliance's published application form.
     path("join/", views.PublicApplyView.as_view(), name="apply_public"),
 ]

@@ -8,8 +8,8 @@ app_name = "projects"
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="list"),
     path("projects/new/", views.ProposalCreateView.as_view(), name="create"),
-    path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="detail"),
-    path("projects/<int:pk>/documents/<int:document_id>/", views.DocumentView.as_view(), name="document"),
-    path("projects/<int:pk>/act/", views.ProjectActionView.as_view(), name="act"),
-    path("projects/<int:pk>/acceptance/", views.AcceptanceView.as_view(), name="acceptance"),
+    path("projects/<id:pk>/", views.ProjectDetailView.as_view(), name="detail"),
+    path("projects/<id:pk>/documents/<id:document_id>/", views.DocumentView.as_view(), name="document"),
+    path("projects/<id:pk>/act/", views.ProjectActionView.as_view(), name="act"),
+    path("projects/<id:pk>/acceptance/", views.AcceptanceView.as_view(), name="acceptance"),
 ]

@@ -6,8 +6,10 @@ Messages are in the request's language (zh-hans by default, en via Accept-Langua
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
 from django_scopes.exceptions import ScopeError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -51,6 +53,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, SuspiciousOperation):  # too many fields, a body over the upload limit: the API's 400
+        from django.utils.translation import gettext as _
+
+        exc = exceptions.ParseError(_("请求体过大或字段过多。"))
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -66,13 +72,19 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # a POST must meet the 404 too, not Django's HTML CSRF page
+def api_not_found(request, *args, **kwargs):
+    """Any /api/ URL that names no operation (the last route of config/urls.py): the API's JSON
+    404, with DEBUG on or off (Django's debug 404 page never answers an API client)."""
+    from django.http import JsonResponse
+
+    return JsonResponse(error_body("not_found", exceptions.NotFound.default_detail), status=status.HTTP_404_NOT_FOUND)
 
 
 def not_found(request, exception=None):
     """Django's 404 handler: an unmatched API URL answers in the API's JSON shape, a page in HTML."""
-    from django.http import JsonResponse
     from django.views.defaults import page_not_found
 
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("not_found", exceptions.NotFound.default_detail), status=status.HTTP_404_NOT_FOUND)
+        return api_not_found(request)
     return page_not_found(request, exception)

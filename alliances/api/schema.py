@@ -53,10 +53,21 @@ def add_error_responses(schema: dict) -> dict:
     return schema
 
 
+def allow_empty_query_values(schema: dict) -> dict:
+    """An optional query parameter sent empty (`?as_of=`) means "not given", as in every filter and
+    query serializer (django-filter, DRF): say so, so that only a wrong non-empty value is invalid."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return schema
+
+
 class TenantAwareSchemaGenerator(SchemaGenerator):
     def get_schema(self, request=None, public=False):
         with scopes_disabled():
-            return add_error_responses(super().get_schema(request=request, public=public))
+            return allow_empty_query_values(add_error_responses(super().get_schema(request=request, public=public)))
 
 
 def build_mock_request(method, path, view, original_request, **kwargs):

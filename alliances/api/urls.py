@@ -1,11 +1,11 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from alliances.api import views
+from alliances.api.routers import Router
 
 app_name = "alliances_api"
 
-router = SimpleRouter()
+router = Router()
 router.register("seats", views.SeatViewSet, basename="seat")
 router.register("roles", views.RoleGrantViewSet, basename="role")
 

@@ -133,7 +133,7 @@ class RoleGrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Allianc
         return Response(RoleGrantOutput(grant).data)
 
     @extend_schema(request=None, responses={200: RoleGrantOutput(many=True)})
-    @action(detail=False, methods=["post"], url_path=r"deactivate/(?P<user_id>\d+)")
+    @action(detail=False, methods=["post"], url_path="deactivate/<id:user_id>")
     def deactivate(self, request, slug, user_id):
         grants = self.get_queryset().filter(user_id=user_id)
         if not grants.exists():

@@ -1,11 +1,11 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
+from alliances.api.routers import Router
 from bureau.api import views
 
 app_name = "bureau_api_console"
 
-router = SimpleRouter()
+router = Router()
 router.register("submissions", views.BureauSubmissionViewSet, basename="submission")
 
 # The bureau's own API, mounted under /api/v1/bureau/.

@@ -1,10 +1,10 @@
-from rest_framework.routers import SimpleRouter
+from alliances.api.routers import Router
 
 from bureau.api import views
 
 app_name = "bureau_api"
 
-router = SimpleRouter()
+router = Router()
 router.register("submissions", views.SubmissionViewSet, basename="submission")
 
 # API, mounted under /api/v1/alliances/<slug>/.

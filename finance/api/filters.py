@@ -3,13 +3,13 @@
 
 import django_filters
 
-from alliances.api.filters import NumberFilter
+from alliances.api.filters import BooleanFilter, NumberFilter
 from finance.models import Account, Commitment, Fund, JournalEntry, Period, Source
 
 
 class FundFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(choices=Source.choices)
-    restricted = django_filters.BooleanFilter()
+    restricted = BooleanFilter()
     project = NumberFilter(field_name="project_id")
 
     class Meta:

@@ -1,11 +1,11 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
+from alliances.api.routers import Router
 from finance.api import views
 
 app_name = "finance_api"
 
-router = SimpleRouter()
+router = Router()
 router.register("ledger/accounts", views.AccountViewSet, basename="account")
 router.register("ledger/funds", views.FundViewSet, basename="fund")
 router.register("ledger/entries", views.EntryViewSet, basename="entry")
@@ -19,7 +19,7 @@ urlpatterns = [
     *router.urls,
     path("ledger/trial-balance/", reports.as_view({"get": "trial_balance"}), name="trial-balance"),
     path("ledger/general-ledger/", reports.as_view({"get": "general_ledger"}), name="general-ledger"),
-    path("ledger/budget-vs-actual/<int:project_id>/", reports.as_view({"get": "budget_vs_actual"}), name="budget-vs-actual"),
+    path("ledger/budget-vs-actual/<id:project_id>/", reports.as_view({"get": "budget_vs_actual"}), name="budget-vs-actual"),
     path("ledger/verify/", reports.as_view({"get": "verify"}), name="verify"),
     path("ledger/auditor-export/", reports.as_view({"get": "auditor_export"}), name="auditor-export"),
 ]

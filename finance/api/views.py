@@ -70,7 +70,7 @@ class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewSe
         return Response(s.FundOutput(fund).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[AS_OF], responses=s.FundBalanceRow(many=True))
-    @action(detail=False, methods=["get"], pagination_class=None)  # a plain list, as documented
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])  # a plain list, as documented
     def balances(self, request, slug):
         return Response(s.FundBalanceRow(selectors.fund_balances(self.alliance, _as_of(request)), many=True).data)
 
@@ -318,7 +318,7 @@ class ReportViewSet(LedgerViewSet):
         return Response(s.GeneralLedgerAccount(rows, many=True).data)
 
     @extend_schema(parameters=[AS_OF], responses=s.BudgetRow(many=True))
-    @action(detail=False, methods=["get"], url_path=r"budget-vs-actual/(?P<project_id>\d+)")
+    @action(detail=False, methods=["get"], url_path="budget-vs-actual/<id:project_id>")
     def budget_vs_actual(self, request, slug, project_id):
         project = get_object_or_404(Project, pk=project_id)
         return Response(s.BudgetRow(selectors.budget_vs_actual(self.alliance, project, as_of=_as_of(request)), many=True).data)

@@ -1,10 +1,10 @@
-from rest_framework.routers import SimpleRouter
+from alliances.api.routers import Router
 
 from governance.api import views
 
 app_name = "governance_api"
 
-router = SimpleRouter()
+router = Router()
 router.register("motions", views.MotionViewSet, basename="motion")
 router.register("resolutions", views.ResolutionViewSet, basename="resolution")
 router.register("sealed-results", views.SealedResultViewSet, basename="sealed-result")

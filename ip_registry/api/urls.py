@@ -1,10 +1,10 @@
-from rest_framework.routers import SimpleRouter
+from alliances.api.routers import Router
 
 from ip_registry.api import views
 
 app_name = "ip_registry_api"
 
-router = SimpleRouter()
+router = Router()
 router.register("ip-assets", views.IPAssetViewSet, basename="ip-asset")
 router.register("licences", views.LicenceViewSet, basename="licence")
 router.register("ip-transfers", views.TransferViewSet, basename="ip-transfer")

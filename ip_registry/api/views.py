@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from alliances.api.base import AllianceViewSet
-from alliances.api.filters import NumberFilter
+from alliances.api.filters import BooleanFilter, NumberFilter
 from ip_registry import selectors, services
 from ip_registry.api import serializers as s
 from ip_registry.models import IPAsset, Licence, Territory, Transfer
@@ -17,7 +17,7 @@ class AssetFilter(django_filters.FilterSet):
     origin = django_filters.ChoiceFilter(choices=IPAsset.Origin.choices)
     project = NumberFilter(field_name="project_id")
     owner = NumberFilter(method="filter_owner", label="owner (member unit id, current owners)")
-    government_funded = django_filters.BooleanFilter(method="filter_funded")
+    government_funded = BooleanFilter(method="filter_funded")
 
     class Meta:
         model = IPAsset
@@ -98,7 +98,7 @@ class LicenceFilter(django_filters.FilterSet):
     territory = django_filters.ChoiceFilter(choices=Territory.choices)
     asset = NumberFilter(field_name="asset_id")
     licensee_unit = NumberFilter(field_name="licensee_unit_id")
-    free_internal_rd = django_filters.BooleanFilter()
+    free_internal_rd = BooleanFilter()
 
     class Meta:
         model = Licence
@@ -108,7 +108,7 @@ class LicenceFilter(django_filters.FilterSet):
 class TransferFilter(django_filters.FilterSet):
     asset = NumberFilter(field_name="asset_id")
     status = django_filters.ChoiceFilter(choices=Transfer.Status.choices)
-    foreign = django_filters.BooleanFilter()
+    foreign = BooleanFilter()
 
     class Meta:
         model = Transfer

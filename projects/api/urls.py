@@ -1,12 +1,12 @@
-from rest_framework.routers import SimpleRouter
+from alliances.api.routers import Router
 
 from projects.api import views
 
 app_name = "projects_api"
 
-router = SimpleRouter()
+router = Router()
 router.register("projects", views.ProjectViewSet, basename="project")
-CHILD = r"projects/(?P<project_pk>\d+)/"
+CHILD = "projects/<id:project_pk>/"
 router.register(CHILD + "participants", views.ParticipantViewSet, basename="participant")
 router.register(CHILD + "budget-lines", views.BudgetLineViewSet, basename="budget-line")
 router.register(CHILD + "milestones", views.MilestoneViewSet, basename="milestone")

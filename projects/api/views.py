@@ -5,12 +5,13 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from alliances import access
 from alliances.api.base import AllianceViewSet
-from alliances.api.filters import NumberFilter
+from alliances.api.parsers import JSONParser
+from alliances.api.filters import BooleanFilter, NumberFilter
 from alliances.models import Role
 from projects import selectors, services
 from projects.api import serializers as s
@@ -23,7 +24,7 @@ class ProjectFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Project.Status.choices)
     lead_unit = NumberFilter(field_name="lead_unit_id", label="lead unit")
     unit = NumberFilter(field_name="participants__unit", distinct=True, label="participant unit")
-    government_programme = filters.BooleanFilter()
+    government_programme = BooleanFilter()
     q = filters.CharFilter(method="search", label="code or title")
 
     class Meta:

@@ -60,7 +60,7 @@ def _page_urls(created: dict[str, int]) -> list[str]:
         if prefix is None:
             continue  # consultations, resolutions, people: no hostile object of theirs was stored
         concrete = re.sub(r"<slug:act>", "edit", relative)
-        concrete = re.sub(r"<int:(pk|unit_id|project_id)>", str(ids_for[prefix]), concrete)
+        concrete = re.sub(r"<id:(pk|unit_id|project_id)>", str(ids_for[prefix]), concrete)
         if "<" not in concrete:
             urls.append(f"/a/{SLUG}/{concrete}")
     return urls

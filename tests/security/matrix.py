@@ -223,65 +223,65 @@ platform/alliances/new/                                                  403    
 platform/alliances/<slug:slug>/secretary-general/                        403      403      403      403      403      403      403      403      login    403  # platform administrators only (issue 14 point 3)
 a/<slug:slug>/                                                           ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/people/                                                    ok       ok       403      403      403      403      403      403      login    404
-a/<slug:slug>/people/grants/<int:pk>/revoke/                             ok       ok       403      403      403      403      403      403      login    404
-a/<slug:slug>/people/<int:user_id>/deactivate/                           ok       ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/people/grants/<id:pk>/revoke/                             ok       ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/people/<id:user_id>/deactivate/                           ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/members/                                                   ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/members/new/                                               ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/members/export.xlsx                                        ok       ok       ok       ok       ok       403      ok       ok       login    404  # the whole directory: not for a representative
 a/<slug:slug>/members/import/                                            ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/members/application-form/                                  ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/members/portal/                                            ok       ok       ok       ok       ok       ok       ok       ok       login    404
-a/<slug:slug>/members/<int:pk>/                                          ok       ok       ok       ok       ok       404      ok       ok       login    404
-a/<slug:slug>/members/<int:pk>/edit/                                     ok       ok       403      403      403      403      403      403      login    404
-a/<slug:slug>/members/<int:pk>/<slug:act>/                               ok       ok       403      403      403      403      403      403      login    404  # propose-expulsion: secretariat (role checked before the unit)
+a/<slug:slug>/members/<id:pk>/                                          ok       ok       ok       ok       ok       404      ok       ok       login    404
+a/<slug:slug>/members/<id:pk>/edit/                                     ok       ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/members/<id:pk>/<slug:act>/                               ok       ok       403      403      403      403      403      403      login    404  # propose-expulsion: secretariat (role checked before the unit)
 a/<slug:slug>/join/                                                      ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
 a/<slug:slug>/motions/                                                   ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/motions/new/                                               ok       ok       403      403      403      403      403      403      login    404
-a/<slug:slug>/motions/<int:pk>/                                          ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
-a/<slug:slug>/motions/<int:pk>/attachments/<int:attachment_id>/        ok       ok       ok       ok       403      403      ok       ok       login    404  # a motion's papers: whoever reads the motion
-a/<slug:slug>/motions/<int:pk>/vote/                                     403      403      ok       ok       403      403      403      403      login    404
-a/<slug:slug>/motions/<int:pk>/attach/                                   ok       ok       403      403      403      403      403      403      login    404
-a/<slug:slug>/motions/<int:pk>/open/                                     ok       ok       403      403      403      403      403      403      login    404
-a/<slug:slug>/motions/<int:pk>/close/                                    ok       ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/motions/<id:pk>/                                          ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/motions/<id:pk>/attachments/<id:attachment_id>/        ok       ok       ok       ok       403      403      ok       ok       login    404  # a motion's papers: whoever reads the motion
+a/<slug:slug>/motions/<id:pk>/vote/                                     403      403      ok       ok       403      403      403      403      login    404
+a/<slug:slug>/motions/<id:pk>/attach/                                   ok       ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/motions/<id:pk>/open/                                     ok       ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/motions/<id:pk>/close/                                    ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/results/                                                   ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
-a/<slug:slug>/resolutions/<int:pk>/                                      ok       ok       ok       ok       ok       ok       ok       ok       login    404
+a/<slug:slug>/resolutions/<id:pk>/                                      ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/meetings/                                                  ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
-a/<slug:slug>/meetings/<int:pk>/                                         ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/meetings/<id:pk>/                                         ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 a/<slug:slug>/consultations/                                             ok       ok       ok       ok       ok       403      403      ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
-a/<slug:slug>/consultations/<int:pk>/                                    ok       ok       ok       ok       404      403      403      ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
-a/<slug:slug>/consultations/<int:pk>/documents/<int:document_id>/      ok       ok       ok       ok       404      403      403      ok       login    404  # whoever reads the consultation
+a/<slug:slug>/consultations/<id:pk>/                                    ok       ok       ok       ok       404      403      403      ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/consultations/<id:pk>/documents/<id:document_id>/      ok       ok       ok       ok       404      403      403      ok       login    404  # whoever reads the consultation
 a/<slug:slug>/inbox/                                                     ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/finance/                                                   ok       ok       ok       ok       403      ok       ok       ok       login    404
 a/<slug:slug>/finance/entries/                                           ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/entries/new/                                       ok       ok       403      403      403      403      403      403      login    404  # the secretariat's form: the bureau never edits (DESIGN 1); was open to it
-a/<slug:slug>/finance/entries/<int:pk>/                                  ok       ok       ok       ok       403      403      ok       ok       login    404
-a/<slug:slug>/finance/entries/<int:pk>/attachments/<int:attachment_id>/  ok       ok       ok       ok       403      403      ok       ok       login    404
+a/<slug:slug>/finance/entries/<id:pk>/                                  ok       ok       ok       ok       403      403      ok       ok       login    404
+a/<slug:slug>/finance/entries/<id:pk>/attachments/<id:attachment_id>/  ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/approvals/                                         ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/accounts/                                          ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/general-ledger/                                    ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/periods/                                           ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/contributions/                                     ok       ok       ok       ok       403      403      ok       ok       login    404
-a/<slug:slug>/finance/statements/<int:unit_id>/                          ok       ok       ok       ok       403      404      ok       ok       login    404
-a/<slug:slug>/finance/projects/<int:project_id>/budget/                  ok       ok       ok       ok       403      403      ok       ok       login    404
+a/<slug:slug>/finance/statements/<id:unit_id>/                          ok       ok       ok       ok       403      404      ok       ok       login    404
+a/<slug:slug>/finance/projects/<id:project_id>/budget/                  ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/auditor-export/                                    ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/projects/                                                  ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/projects/new/                                              ok       ok       403      403      403      403      403      403      login    404
-a/<slug:slug>/projects/<int:pk>/                                         ok       ok       ok       ok       ok       404      ok       ok       login    404
-a/<slug:slug>/projects/<int:pk>/documents/<int:document_id>/           ok       ok       ok       ok       ok       404      ok       ok       login    404  # whoever sees the project
-a/<slug:slug>/projects/<int:pk>/act/                                     ok       ok       403      403      403      404      403      403      login    404
-a/<slug:slug>/projects/<int:pk>/acceptance/                              ok       ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/projects/<id:pk>/                                         ok       ok       ok       ok       ok       404      ok       ok       login    404
+a/<slug:slug>/projects/<id:pk>/documents/<id:document_id>/           ok       ok       ok       ok       ok       404      ok       ok       login    404  # whoever sees the project
+a/<slug:slug>/projects/<id:pk>/act/                                     ok       ok       403      403      403      404      403      403      login    404
+a/<slug:slug>/projects/<id:pk>/acceptance/                              ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/ip/                                                        ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/ip/new/                                                    ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/ip/export.xlsx                                             ok       ok       ok       ok       ok       ok       ok       ok       login    404
-a/<slug:slug>/ip/<int:pk>/                                               ok       ok       ok       ok       ok       404      ok       ok       login    404
-a/<slug:slug>/ip/<int:pk>/licences/new/                                  ok       ok       403      403      403      403      403      403      login    404
-a/<slug:slug>/ip/<int:pk>/receipts/new/                                  ok       ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/ip/<id:pk>/                                               ok       ok       ok       ok       ok       404      ok       ok       login    404
+a/<slug:slug>/ip/<id:pk>/licences/new/                                  ok       ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/ip/<id:pk>/receipts/new/                                  ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/submissions/                                               ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
-a/<slug:slug>/submissions/<int:pk>/                                      ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
-a/<slug:slug>/submissions/<int:pk>/submit/                               403      ok       403      403      403      403      403      403      login    404
-a/<slug:slug>/submissions/<int:pk>/document/                             ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/submissions/<id:pk>/                                      ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/submissions/<id:pk>/submit/                               403      ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/submissions/<id:pk>/document/                             ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 bureau/                                                                  403      403      403      403      403      403      403      ok       login    403
 bureau/submissions/                                                      403      403      403      403      403      403      403      ok       login    403
-bureau/submissions/<int:pk>/                                             403      403      403      403      403      403      403      ok       login    403
-bureau/submissions/<int:pk>/document/                                    403      403      403      403      403      403      403      ok       login    403
+bureau/submissions/<id:pk>/                                             403      403      403      403      403      403      403      ok       login    403
+bureau/submissions/<id:pk>/document/                                    403      403      403      403      403      403      403      ok       login    403
 """)

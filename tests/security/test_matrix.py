@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 OE, BM = "ocean-equipment", "biomed"
 # A POST-only page whose empty POST is not a request at all: a step that fails validation instead.
-PAGE_POST_DATA = {"a/<slug:slug>/projects/<int:pk>/act/": {"action": "add_milestone", "due": "not a date"}}
+PAGE_POST_DATA = {"a/<slug:slug>/projects/<id:pk>/act/": {"action": "add_milestone", "due": "not a date"}}
 WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b(?!.*django_session)", re.I | re.S)
 
 
