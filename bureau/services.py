@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alliances import access
+from alliances import access, dates
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Role
 from alliances.services import alliance_status_set
@@ -170,6 +170,10 @@ def submission_decide(
     """A bureau officer approves, rejects or returns a submitted submission with a 附件4 opinion."""
     if not access.is_bureau_officer(actor):
         raise Forbidden(_("只有市科技局工作人员可以审核。"))
+    # A review is dated within the alliance's life, never later than today.
+    span = dates.alliance_range(submission.alliance, ahead_days=0)
+    dates.check_date(necessity_date, span, field="necessity_date")
+    dates.check_date(organisation_date, span, field="organisation_date")
     return _decide(
         actor=actor, alliance=submission.alliance, submission=submission, decision=decision,
         opinion={

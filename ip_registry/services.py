@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
-from alliances import access
+from alliances import access, dates
 from alliances.errors import Conflict, ValidationFailed
 from alliances.tenancy import current_actor, tenant_service
 from ip_registry import distribution
@@ -34,6 +34,7 @@ ASSET_DETAILS = (
 DEAD_ASSET = (IPAsset.Status.LAPSED, IPAsset.Status.EXPIRED, IPAsset.Status.TRANSFERRED, IPAsset.Status.ABANDONED)
 LIVE_LICENCE = (Licence.Status.PENDING_BUREAU, Licence.Status.ACTIVE)
 EXCLUSIVE_KINDS = (Licence.Kind.EXCLUSIVE, Licence.Kind.SOLE)
+LICENCE_START_AHEAD_YEARS = 5
 
 
 # ---------------------------------------------------------------- government funding (第十六条(三)(四))
@@ -172,12 +173,27 @@ def _clean_details(details: dict, *, creating: bool) -> dict:
     return clean
 
 
+def _asset_span(alliance, origin: str, *, ahead_days: int | None = None) -> dates.DateRange:
+    """Dates of an asset's life: a project result's lie within the alliance's range; background IP
+    may predate the alliance (from 1900). Both end at today + `ahead_days` (default: the horizon)."""
+    span = dates.alliance_range(alliance, ahead_days=ahead_days)
+    if origin == IPAsset.Origin.FOREGROUND:
+        return span
+    return dates.DateRange(dates.EARLIEST_HISTORIC, span.latest)
+
+
 def _check_dates(asset: IPAsset) -> None:
+    past = _asset_span(asset.alliance, asset.origin, ahead_days=0)
+    dates.check_date(asset.filing_date, past, field="filing_date")
+    dates.check_date(asset.grant_date, past, field="grant_date")
+    if asset.expiry_date and not (asset.grant_date or asset.filing_date):
+        dates.check_date(asset.expiry_date, dates.DateRange(past.earliest, dates.term_end(past.latest)), field="expiry_date")
     if asset.filing_date and asset.grant_date and asset.grant_date < asset.filing_date:
         raise ValidationFailed(fields={"grant_date": [_("授权日不能早于申请日。")]})
     start = asset.grant_date or asset.filing_date
     if start and asset.expiry_date and asset.expiry_date < start:
         raise ValidationFailed(fields={"expiry_date": [_("届满日不能早于申请日或授权日。")]})
+    dates.check_term(start, asset.expiry_date, start_field="filing_date", end_field="expiry_date")
 
 
 @tenant_service
@@ -212,6 +228,7 @@ def asset_register(*, actor, alliance, kind, title, origin, owners, project=None
     asset = IPAsset(alliance=alliance, kind=kind, title=title, origin=origin, project=project, registered_by=actor, **details)
     _check_dates(asset)
     asset.save()
+    dates.check_date(valid_from, _asset_span(alliance, origin), field="valid_from")
     start = valid_from or asset.filing_date or timezone.localdate()
     _write_version(actor=actor, alliance=alliance, asset=asset, owners=owners, valid_from=start,
                    reason=_("登记"))
@@ -243,6 +260,7 @@ def ownership_change(*, actor, alliance, asset: IPAsset, owners, valid_from: dat
         raise ValidationFailed(fields={"reason": [_("请说明变更原因。")]})
     if not isinstance(valid_from, date):
         raise ValidationFailed(fields={"valid_from": [_("日期无效。")]})
+    dates.check_date(valid_from, _asset_span(alliance, asset.origin), field="valid_from")
     owners = clean_owners(owners)
     return _write_version(actor=actor, alliance=alliance, asset=asset, owners=owners, valid_from=valid_from, reason=reason[:300])
 
@@ -323,6 +341,11 @@ def licence_grant(
         raise ValidationFailed(fields={"start": [_("请填写起始日。")]})
     if end is not None and end < start:
         raise ValidationFailed(fields={"end": [_("终止日不能早于起始日。")]})
+    # A licence may be signed to start some years ahead (granted now, in force from its start).
+    window = _asset_span(alliance, asset.origin)
+    dates.check_date(start, window._replace(latest=dates.term_end(timezone.localdate(), LICENCE_START_AHEAD_YEARS)),
+                     field="start")
+    dates.check_term(start, end)
     field_of_use = (field_of_use or "").strip()
     if len(field_of_use) > 200:
         raise ValidationFailed(fields={"field_of_use": [_("使用领域不能超过200字。")]})
@@ -435,6 +458,7 @@ def licence_terminate(*, actor, alliance, licence: Licence, on: date, reason: st
         raise ValidationFailed(fields={"reason": [_("请说明终止原因。")]})
     if not isinstance(on, date) or on < licence.start:
         raise ValidationFailed(fields={"on": [_("终止日期不能早于许可起始日。")]})
+    dates.check_date(on, dates.DateRange(licence.start, dates.alliance_range(alliance).latest), field="on")
     licence.status = Licence.Status.TERMINATED
     licence.terminated_on = on
     licence.status_reason = reason[:300]
@@ -492,6 +516,7 @@ def transfer_create(*, actor, alliance, asset: IPAsset, transferees, price, agre
         raise Conflict(_("该知识产权已有待批准的转让。"))
     if not isinstance(agreed_on, date):
         raise ValidationFailed(fields={"agreed_on": [_("请填写签约日期。")]})
+    dates.check_date(agreed_on, _asset_span(alliance, asset.origin, ahead_days=0), field="agreed_on")
     owners = clean_owners(transferees, field="transferees")
     price = _money(price, "price")
     if price.amount < 0:
@@ -591,8 +616,7 @@ def receipt_record(
         raise ValidationFailed(fields={"reference": [_("请填写不超过80字的收款凭证号。")]})
     if not isinstance(received_on, date):
         raise ValidationFailed(fields={"received_on": [_("请填写收款日期。")]})
-    if received_on > timezone.localdate():
-        raise ValidationFailed(fields={"received_on": [_("收款日期不能晚于今天。")]})
+    dates.check_date(received_on, dates.alliance_range(alliance, ahead_days=0), field="received_on")
     gross = _money(gross, "gross")
     if gross.amount <= 0:
         raise ValidationFailed(fields={"gross": [_("收入须大于0。")]})
