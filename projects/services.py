@@ -272,7 +272,7 @@ def milestone_remove(*, actor, alliance, milestone: Milestone) -> None:
 
 @tenant_service
 def ip_agreement_set(*, actor, alliance, project: Project, licensing: str, revenue_sharing: str, on_dissolution: str,
-                     on_withdrawal: str, shares: list) -> IPAgreement:
+                     on_withdrawal: str, shares: list, outside_owners: str = "") -> IPAgreement:
     """Replace the IP agreement. `shares`: list of (Participant, Decimal percent). Gaps are allowed in a
     draft (approval lists them); a share that is not a participant's or not in 0..100 is refused."""
     require_secretariat(actor, alliance)
@@ -295,6 +295,7 @@ def ip_agreement_set(*, actor, alliance, project: Project, licensing: str, reven
     agreement, _created = IPAgreement.objects.get_or_create(alliance=alliance, project=project)
     agreement.licensing, agreement.revenue_sharing = licensing, revenue_sharing
     agreement.on_dissolution, agreement.on_withdrawal = on_dissolution, on_withdrawal
+    agreement.outside_owners = "\n".join(line.strip() for line in (outside_owners or "").splitlines() if line.strip())
     agreement.save()
     agreement.shares.all().delete()
     for participant, value in clean:
