@@ -108,7 +108,7 @@ def load(ctx):
     already = IPAsset.objects.filter(origin="foreground", title__endswith="：阶段成果").exists()
     if project is not None and not already:
         # 第十六条(一): the results belong to the project's undertaking units.
-        takers = [p.unit for p in project.participants.order_by("pk")][:2]
+        takers = [p.unit for p in project.participants.order_by("pk")][:2] or [project.lead_unit]
         shares = [D(70), D(30)] if len(takers) == 2 else [D(100)]
         _asset(ctx, f"{project.title}：阶段成果", kind="utility_model", origin="foreground", project=project,
                filing_date=date(2025, 4, 1), owners=[(unit, "", share) for unit, share in zip(takers, shares)])
