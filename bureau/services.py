@@ -42,12 +42,13 @@ def _validate_narrative(values: dict) -> None:
         ]})
 
 
-def _annual_year(payload: dict) -> int:
+def _annual_year(alliance, payload: dict) -> int:
     try:
         year = int(payload.get("year"))
     except (TypeError, ValueError):
         raise ValidationFailed(fields={"payload.year": [_("请填写报告年度。")]}) from None
-    if not 2000 <= year <= timezone.localdate().year:
+    # A year of the alliance's life (its first accounting period's year) up to this year.
+    if not dates.alliance_start(alliance).year <= year <= timezone.localdate().year:
         raise ValidationFailed(fields={"payload.year": [_("报告年度无效。")]})
     return year
 
@@ -84,7 +85,7 @@ def approval_request(*, actor, alliance, kind: str, title: str, subject=None, pa
     if kind == Kind.DISSOLUTION and alliance.status in (Alliance.Status.DISSOLVING, Alliance.Status.DISSOLVED):
         raise Conflict(_("联盟已在解散程序中。"))
     if kind == Kind.ANNUAL_REPORT:
-        year = payload["year"] = _annual_year(payload)
+        year = payload["year"] = _annual_year(alliance, payload)
         if Submission.objects.filter(kind=kind, payload__year=year).exclude(status=Submission.Status.REJECTED).exists():
             raise Conflict(_("%(year)d年度报告已存在。") % {"year": year})
     if kind == Kind.RECOGNITION_APPLICATION:

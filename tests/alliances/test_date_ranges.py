@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from alliances import services as alliance_services
 from alliances.errors import ValidationFailed
+from bureau import services as bureau_services
 from finance import services as finance_services
 from governance import services as governance_services
 from ip_registry import services as ip_services
@@ -21,6 +22,12 @@ ANCIENT = datetime.date(1, 1, 1)
 
 def _aware(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+
+
+def _founded(ctx, year):
+    ctx.alliance.founded_on = datetime.date(year, 3, 1)
+    ctx.alliance.save()
+    return ctx.alliance
 
 
 def _asset(ctx, **details):
@@ -36,6 +43,9 @@ def _licence(ctx, start, end=None):
 CASES = {
     "alliance founding in the future": (lambda c: alliance_services.alliance_profile_update(
         actor=c.user("sg"), alliance=c.alliance, founded_on=FAR), "founded_on"),
+    "annual report of a year before the alliance": (lambda c: bureau_services.approval_request(
+        actor=c.user("sec"), alliance=_founded(c, 2020), kind="annual_report", title="年报", payload={"year": 2015}),
+        "payload.year"),
     "contribution year before the alliance": (lambda c: finance_services.commitment_set(
         actor=c.user("sec"), alliance=c.alliance, member_unit=c.units[0], year=1900, amount=Decimal("1000")), "year"),
     "member application in year 1": (lambda c: membership_services.member_apply(
