@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 from rest_framework.authtoken.models import Token
 
-from alliances import access
+from alliances import access, dates
 from alliances.authority import cited_resolution
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Organ, Role, RoleGrant, Seat, User
@@ -368,6 +368,9 @@ def alliance_profile_update(*, actor, alliance, **changes) -> Alliance:
     scope_text = changes.get("responsible_entity_scope", alliance.responsible_entity_scope)
     if entity is not None and not (scope_text or "").strip():
         errors["responsible_entity_scope"] = [_("对外承担责任的主体须有书面授权范围（第十四条）。")]
+    if changes.get("founded_on") is not None:
+        # The founding predates the alliance's records: any real date up to today.
+        errors.update(dates.date_errors(changes["founded_on"], dates.historic_range(), field="founded_on"))
     if errors:
         raise ValidationFailed(fields=errors)
     for name, value in changes.items():

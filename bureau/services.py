@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alliances import access
+from alliances import access, dates
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Role
 from alliances.services import alliance_status_set
@@ -54,12 +54,13 @@ def _validate_narrative(values: dict) -> None:
         ]})
 
 
-def _annual_year(payload: dict) -> int:
+def _annual_year(alliance, payload: dict) -> int:
     try:
         year = int(payload.get("year"))
     except (TypeError, ValueError):
         raise ValidationFailed(fields={"payload.year": [_("请填写报告年度。")]}) from None
-    if not 2000 <= year <= timezone.localdate().year:
+    # A year of the alliance's life (its first accounting period's year) up to this year.
+    if not dates.alliance_start(alliance).year <= year <= timezone.localdate().year:
         raise ValidationFailed(fields={"payload.year": [_("报告年度无效。")]})
     return year
 
@@ -97,7 +98,7 @@ def approval_request(*, actor, alliance, kind: str, title: str, subject=None, pa
     if kind == Kind.DISSOLUTION and alliance.status in (Alliance.Status.DISSOLVING, Alliance.Status.DISSOLVED):
         raise Conflict(_("联盟已在解散程序中。"))
     if kind == Kind.ANNUAL_REPORT:
-        year = payload["year"] = _annual_year(payload)
+        year = payload["year"] = _annual_year(alliance, payload)
         if Submission.objects.filter(kind=kind, payload__year=year).exclude(status=Submission.Status.REJECTED).exists():
             raise Conflict(_("%(year)d年度报告已存在。") % {"year": year})
     if kind == Kind.RECOGNITION_APPLICATION:
@@ -184,6 +185,10 @@ def submission_decide(
     """A bureau officer approves, rejects or returns a submitted submission with a 附件4 opinion."""
     if not access.is_bureau_officer(actor):
         raise Forbidden(_("只有市科技局工作人员可以审核。"))
+    # A review is dated within the alliance's life, never later than today.
+    span = dates.alliance_range(submission.alliance, ahead_days=0)
+    dates.check_date(necessity_date, span, field="necessity_date")
+    dates.check_date(organisation_date, span, field="organisation_date")
     return _decide(
         actor=actor, alliance=submission.alliance, submission=submission, decision=decision,
         opinion={

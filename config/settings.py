@@ -263,6 +263,12 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Date ranges (alliances/dates.py): how far ahead a date of the alliance's business may lie, the floor
+# used while an alliance's founding date is unknown, and the longest term (licences, projects).
+LIANMENG_MAX_FUTURE_DAYS = int(os.environ.get("LIANMENG_MAX_FUTURE_DAYS", "366"))
+LIANMENG_EARLIEST_ALLIANCE_DATE = os.environ.get("LIANMENG_EARLIEST_ALLIANCE_DATE", "2000-01-01")
+LIANMENG_MAX_TERM_YEARS = int(os.environ.get("LIANMENG_MAX_TERM_YEARS", "50"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -24,7 +24,7 @@ from django_scopes import scope
 from djmoney.money import Money
 from simple_history.utils import get_history_manager_for_model
 
-from alliances import access, uploads
+from alliances import access, dates, uploads
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Role
 from alliances.tenancy import tenant_service
@@ -276,9 +276,14 @@ def _prepare_lines(alliance, date, lines, accounts=None, check_restricted=True) 
     return prepared
 
 
-def _date_errors(date, closed: set) -> dict:
+def _date_errors(alliance, date, closed: set) -> dict:
+    """An entry's date: a real date within the alliance's range (first accounting period to the
+    configured horizon, alliances/dates.py), in a month that is not closed."""
     if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
         return {"date": [_("日期无效。")]}
+    errors = dates.date_errors(date, dates.alliance_range(alliance), field="date")
+    if errors:
+        return errors
     if (date.year, date.month) in closed:
         return {"date": [_("%(y)s年%(m)s月已结账，不能记入该期间。") % {"y": date.year, "m": date.month}]}
     return {}
@@ -386,7 +391,7 @@ def _record_many(*, actor, alliance, specs, truncate=False, single=False) -> lis
         if len(description) > 300:
             raise _in_batch(ValidationFailed(fields={"description": [_("摘要不能超过300个字符。")]}), index, single)
         date = spec.get("date")
-        errors = _date_errors(date, closed)
+        errors = _date_errors(alliance, date, closed)
         if errors:
             raise _in_batch(ValidationFailed(fields=errors), index, single)
         reverses = spec.get("reverses")
@@ -636,7 +641,7 @@ def _approve_many(*, actor, alliance, entries, single=False) -> list[JournalEntr
             raise _in_batch(Conflict(_("只有待审核的凭证可以审核。")), index, single)
         if entry.recorded_by_id == getattr(actor, "pk", None):
             raise _in_batch(Forbidden(_("制单人不能审核自己录入的凭证。")), index, single)
-        errors = _date_errors(entry.date, closed)
+        errors = _date_errors(alliance, entry.date, closed)
         if errors:
             raise _in_batch(ValidationFailed(fields=errors), index, single)
         ordered.append(entry)
@@ -948,8 +953,11 @@ def commitment_set(*, actor, alliance, member_unit, year: int, amount, committed
     if member_unit.alliance_id != alliance.pk:
         raise ValidationFailed(fields={"member_unit": [_("成员单位不属于本联盟。")]})
     money = _positive(amount)
-    if not (2000 <= int(year) <= 2200):
-        raise ValidationFailed(fields={"year": [_("年度无效。")]})
+    span = dates.alliance_range(alliance)
+    if not (span.earliest.year <= int(year) <= span.latest.year):
+        raise ValidationFailed(fields={"year": [_("年度须在%(first)s至%(last)s之间。") % {
+            "first": span.earliest.year, "last": span.latest.year}]})
+    dates.check_date(committed_on, span, field="committed_on")
     commitment = Commitment.objects.select_for_update().filter(member_unit=member_unit, year=year).first()
     if commitment is None:
         commitment = Commitment(alliance=alliance, member_unit=member_unit, year=year)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from django_scopes import scope
 
-from alliances import access, uploads
+from alliances import access, dates, uploads
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Organ, Role, RoleGrant
 from alliances.tenancy import history_user, tenant_service
@@ -230,6 +230,8 @@ def _motion_create(
         errors["closes_at"] = [_("请填写带时区的截止时间。")]
     elif closes_at <= timezone.now():
         errors["closes_at"] = [_("截止时间须晚于当前时间。")]
+    else:
+        errors.update(dates.date_errors(closes_at, dates.alliance_range(alliance), field="closes_at"))
     if subject_unit is None and isinstance(subject, MemberUnit):
         subject_unit = subject
     if subject_unit is not None and (not isinstance(subject_unit, MemberUnit) or subject_unit.alliance_id != alliance.pk):
@@ -260,8 +262,12 @@ def motion_update(*, actor, alliance, motion: Motion, **changes) -> Motion:
             setattr(motion, name, changes[name])
     if not (motion.title or "").strip():
         errors["title"] = [_("请填写标题。")]
-    if motion.closes_at <= timezone.now():
+    if motion.closes_at is None or timezone.is_naive(motion.closes_at):
+        errors["closes_at"] = [_("请填写带时区的截止时间。")]
+    elif motion.closes_at <= timezone.now():
         errors["closes_at"] = [_("截止时间须晚于当前时间。")]
+    else:
+        errors.update(dates.date_errors(motion.closes_at, dates.alliance_range(alliance), field="closes_at"))
     if errors:
         raise ValidationFailed(fields=errors)
     motion.save()
@@ -711,6 +717,8 @@ def meeting_create(*, actor, alliance, title: str, starts_at, location: str = ""
         errors["title"] = [_("请填写会议名称。")]
     if starts_at is None or timezone.is_naive(starts_at):
         errors["starts_at"] = [_("请填写带时区的开始时间。")]
+    else:
+        errors.update(dates.date_errors(starts_at, dates.alliance_range(alliance), field="starts_at"))
     if errors:
         raise ValidationFailed(fields=errors)
     meeting = Meeting.objects.create(
@@ -837,6 +845,8 @@ def consultation_create(
         errors["question"] = [_("请填写征询问题。")]
     if deadline is None or timezone.is_naive(deadline) or deadline <= timezone.now():
         errors["deadline"] = [_("截止时间须晚于当前时间。")]
+    else:
+        errors.update(dates.date_errors(deadline, dates.alliance_range(alliance), field="deadline"))
     experts = list(experts)
     grants = {}
     for user in experts:

@@ -85,7 +85,7 @@ def load(ctx):
                          royalty_amount=Money("200000.00", "CNY"))
     _licence(ctx, patent, units[4], kind="non_exclusive", territory="city", field_of_use=fields[1],
              start=date(2025, 3, 1), free_internal_rd=True)
-    sole = _licence(ctx, software, outside[0], kind="sole", territory="domestic", field_of_use=fields[2],
+    sole = _licence(ctx, software, outside[0], kind="sole", territory="domestic", licensee_region="domestic", field_of_use=fields[2],
                     start=date(2024, 7, 1), end=date(2027, 6, 30), royalty_kind="percentage", royalty_rate=D("4.5"))
     _licence(ctx, software, units[6], kind="non_exclusive", territory="city", field_of_use=fields[3],
              start=date(2025, 2, 1), end=date(2026, 12, 31), royalty_kind="per_unit", royalty_amount=Money("35.00", "CNY"))
@@ -107,15 +107,17 @@ def load(ctx):
     # Once only: a second run must not pick the next project without IP.
     already = IPAsset.objects.filter(origin="foreground", title__endswith="：阶段成果").exists()
     if project is not None and not already:
+        # 第十六条(一): the results belong to the project's undertaking units.
+        takers = [p.unit for p in project.participants.order_by("pk")][:2] or [project.lead_unit]
+        shares = [D(70), D(30)] if len(takers) == 2 else [D(100)]
         _asset(ctx, f"{project.title}：阶段成果", kind="utility_model", origin="foreground", project=project,
-               filing_date=date(2025, 4, 1), owners=[(project.lead_unit, "", D(70)), (None, outside[1], D(30))]
-               if project.lead_unit_id else [(units[0], "", D(100))])
+               filing_date=date(2025, 4, 1), owners=[(unit, "", share) for unit, share in zip(takers, shares)])
 
     # 第十六条(四): an exclusive foreign licence of government-funded IP waits for the bureau.
     for asset in IPAsset.objects.filter(origin="foreground").select_related("project"):
         if services.asset_is_government_funded(asset) and asset.status not in services.DEAD_ASSET:
             if not asset.licences.filter(territory="foreign", kind="exclusive").exists():
-                _licence(ctx, asset, outside[2], kind="exclusive", territory="foreign",
+                _licence(ctx, asset, outside[2], kind="exclusive", territory="foreign", licensee_region="foreign",
                          field_of_use=fields[4], start=date(2026, 1, 1), end=date(2030, 12, 31),
                          royalty_kind="percentage", royalty_rate=D("5"))
             break

@@ -3,10 +3,11 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ip_registry.models import IPAsset, Licence, Territory
+from ip_registry.models import IPAsset, Licence, Region, Territory
 from membership.models import MemberUnit
 
 OWNER_ROWS = 4
+REGION_CHOICES = [("", "—"), *Region.choices]
 
 
 class AssetForm(forms.Form):
@@ -34,15 +35,17 @@ class AssetForm(forms.Form):
                 label=_("权利人%(n)d：成员单位") % {"n": n + 1}, queryset=MemberUnit.objects.all(), required=False)
             self.fields[f"owner_{n}_name"] = forms.CharField(
                 label=_("或联盟外单位"), max_length=200, required=False)
+            self.fields[f"owner_{n}_region"] = forms.ChoiceField(
+                label=_("联盟外单位注册地"), choices=REGION_CHOICES, required=False)
             self.fields[f"owner_{n}_share"] = forms.DecimalField(
                 label=_("份额（%）"), max_digits=7, decimal_places=4, required=False)
 
     def owners(self) -> list[tuple]:
         rows, self.owner_rows = [], []
         for n in range(OWNER_ROWS):
-            unit, name, share = (self.cleaned_data.get(f"owner_{n}_{k}") for k in ("unit", "name", "share"))
+            unit, name, share, region = (self.cleaned_data.get(f"owner_{n}_{k}") for k in ("unit", "name", "share", "region"))
             if unit or name or share is not None:
-                rows.append((unit, name or "", share if share is not None else 0))
+                rows.append((unit, name or "", share if share is not None else 0, region or ""))
                 self.owner_rows.append(n)
         return rows
 
@@ -66,6 +69,7 @@ class LicenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("许可方式"), choices=Licence.Kind.choices)
     licensee_unit = forms.ModelChoiceField(label=_("被许可成员单位"), queryset=None, required=False)
     licensee_name = forms.CharField(label=_("被许可联盟外单位"), max_length=200, required=False)
+    licensee_region = forms.ChoiceField(label=_("被许可联盟外单位注册地"), choices=REGION_CHOICES, required=False)
     field_of_use = forms.CharField(label=_("使用领域"), max_length=200, required=False, help_text=_("留空表示全部领域。"))
     territory = forms.ChoiceField(label=_("地域范围"), choices=Territory.choices)
     start = forms.DateField(label=_("起始日"), widget=forms.DateInput(attrs={"type": "date"}))

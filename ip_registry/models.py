@@ -28,6 +28,14 @@ class Territory(models.TextChoices):
     FOREIGN = "foreign", _("境外")
 
 
+class Region(models.TextChoices):
+    """Where an outside party is registered (第十六条(四)): a member unit is a Chinese legal person
+    (its unified social credit code), so only outside parties carry one."""
+
+    DOMESTIC = "domestic", _("境内")
+    FOREIGN = "foreign", _("境外（含港澳台）")
+
+
 class IPAsset(TenantModel):
     class Kind(models.TextChoices):
         INVENTION_PATENT = "invention_patent", _("发明专利")
@@ -123,9 +131,14 @@ class PartyMixin(models.Model):
         verbose_name=_("成员单位"),
     )
     party_name = models.CharField(_("联盟外单位"), max_length=200, blank=True)
+    party_region = models.CharField(_("联盟外单位注册地"), max_length=10, choices=Region.choices, blank=True)
 
     class Meta:
         abstract = True
+
+    @property
+    def is_foreign(self) -> bool:
+        return not self.member_unit_id and self.party_region == Region.FOREIGN
 
     @property
     def party_label(self) -> str:
@@ -177,6 +190,8 @@ class Licence(TenantModel):
 
     class Status(models.TextChoices):
         PENDING_BUREAU = "pending_bureau", _("待市科技局批准")
+        # Granted with a start date still ahead: binding, not yet in force (issue 14 §10).
+        GRANTED = "granted", _("已授予（尚未生效）")
         ACTIVE = "active", _("有效")
         VOID = "void", _("无效（未获批准）")
         EXPIRED = "expired", _("已到期")
@@ -190,6 +205,7 @@ class Licence(TenantModel):
         verbose_name=_("被许可成员单位"),
     )
     licensee_name = models.CharField(_("被许可联盟外单位"), max_length=200, blank=True)
+    licensee_region = models.CharField(_("被许可联盟外单位注册地"), max_length=10, choices=Region.choices, blank=True)
     # Blank means every field of use.
     field_of_use = models.CharField(_("使用领域"), max_length=200, blank=True)
     territory = models.CharField(_("地域范围"), max_length=20, choices=Territory.choices)
@@ -261,8 +277,9 @@ class Transfer(TenantModel):
 
     asset = models.ForeignKey(IPAsset, on_delete=models.PROTECT, related_name="transfers")
     number = models.CharField(_("转让编号"), max_length=40)
+    # Derived from the transferees' registration (an outside party registered abroad), never entered.
     foreign = models.BooleanField(_("向境外转让"), default=False)
-    # [{"member_unit": id|None, "party_name": str, "share": "decimal"}]: the owners once it takes effect.
+    # [{"member_unit": id|None, "party_name": str, "party_region": str, "share": "decimal"}]: the owners once it takes effect.
     transferees = models.JSONField(_("受让方"))
     price = MoneyField(_("转让价款"), max_digits=18, decimal_places=2, default_currency="CNY")
     agreed_on = models.DateField(_("签约日期"))

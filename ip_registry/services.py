@@ -10,17 +10,18 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
-from alliances import access
+from alliances import access, dates
 from alliances.errors import Conflict, ValidationFailed
 from alliances.tenancy import current_actor, tenant_service
 from ip_registry import distribution
 from ip_registry.models import (
-    HUNDRED, IPAsset, percent_text, Licence, Licensor, OwnershipShare, OwnershipVersion, RevenueReceipt, RevenueShare, Territory,
-    Transfer,
+    HUNDRED, IPAsset, percent_text, Licence, Licensor, OwnershipShare, OwnershipVersion, Region, RevenueReceipt, RevenueShare,
+    Territory, Transfer,
 )
 from membership.models import MemberUnit
 
@@ -32,8 +33,9 @@ ASSET_DETAILS = (
 )
 # An asset in one of these states can no longer be licensed or transferred.
 DEAD_ASSET = (IPAsset.Status.LAPSED, IPAsset.Status.EXPIRED, IPAsset.Status.TRANSFERRED, IPAsset.Status.ABANDONED)
-LIVE_LICENCE = (Licence.Status.PENDING_BUREAU, Licence.Status.ACTIVE)
+LIVE_LICENCE = (Licence.Status.PENDING_BUREAU, Licence.Status.GRANTED, Licence.Status.ACTIVE)
 EXCLUSIVE_KINDS = (Licence.Kind.EXCLUSIVE, Licence.Kind.SOLE)
+LICENCE_START_AHEAD_YEARS = 5
 
 
 # ---------------------------------------------------------------- government funding (第十六条(三)(四))
@@ -85,22 +87,41 @@ def _clean_party(unit, name, field: str, index: int | None = None) -> tuple:
     return unit, name
 
 
+def _clean_region(unit, region, key: str) -> str:
+    """Where a party is registered decides whether it is foreign (第十六条(四)), not a flag: a member
+    unit is a Chinese legal person (its unified social credit code); an outside party states its own."""
+    if unit is not None:
+        return ""
+    region = (region or "").strip()
+    if region not in Region.values:
+        raise ValidationFailed(fields={key: [_("请选择联盟外单位的注册地（境内或境外）。")]})
+    return region
+
+
+def party_is_foreign(unit, region) -> bool:
+    return unit is None and region == Region.FOREIGN
+
+
 def _key(unit, name) -> tuple:
     return ("unit", unit.pk) if unit is not None else ("party", name.casefold())
 
 
 def clean_owners(owners, field: str = "owners") -> list[tuple]:
-    """[(MemberUnit|None, name, Decimal)] validated: one party each, no repeats, shares > 0 summing to 100."""
+    """[(MemberUnit|None, name, Decimal[, region])] validated: one party each, no repeats, shares > 0
+    summing to 100, an outside party's registration region. Returns (unit, name, share, region) rows."""
     owners = list(owners or [])
     if not owners:
         raise ValidationFailed(fields={field: [_("至少需要一个权利人。")]})
     cleaned, seen = [], set()
     for index, owner in enumerate(owners):
         try:
-            unit, name, share = owner
+            unit, name, share, *rest = owner
+            if len(rest) > 1:
+                raise ValueError
         except (TypeError, ValueError):
             raise ValidationFailed(fields={f"{field}[{index}]": [_("权利人格式无效。")]}) from None
         unit, name = _clean_party(unit, name, field, index)
+        region = _clean_region(unit, rest[0] if rest else "", f"{field}[{index}]")
         try:
             share = Decimal(str(share))
         except (InvalidOperation, TypeError):
@@ -113,8 +134,8 @@ def clean_owners(owners, field: str = "owners") -> list[tuple]:
         if key in seen:
             raise ValidationFailed(fields={f"{field}[{index}]": [_("同一权利人不能重复列出。")]})
         seen.add(key)
-        cleaned.append((unit, name, share))
-    total = sum((share for _u, _n, share in cleaned), Decimal(0))
+        cleaned.append((unit, name, share, region))
+    total = sum((row[2] for row in cleaned), Decimal(0))
     if total != HUNDRED:
         raise ValidationFailed(fields={field: [_("各权利人份额之和须恰好为100%%，当前为%(total)s%%。") % {"total": percent_text(total)}]})
     return cleaned
@@ -131,8 +152,9 @@ def _write_version(*, actor, alliance, asset, owners, valid_from: date, reason: 
         reason=reason, created_by=actor,
     )
     OwnershipShare.objects.bulk_create([
-        OwnershipShare(alliance=alliance, version=version, position=position, member_unit=unit, party_name=name, share=share)
-        for position, (unit, name, share) in enumerate(owners)
+        OwnershipShare(alliance=alliance, version=version, position=position, member_unit=unit, party_name=name,
+                       party_region=region, share=share)
+        for position, (unit, name, share, region) in enumerate(owners)
     ])
     return version
 
@@ -172,12 +194,42 @@ def _clean_details(details: dict, *, creating: bool) -> dict:
     return clean
 
 
+def _asset_span(alliance, origin: str, *, ahead_days: int | None = None) -> dates.DateRange:
+    """Dates of an asset's life: a project result's lie within the alliance's range; background IP
+    may predate the alliance (from 1900). Both end at today + `ahead_days` (default: the horizon)."""
+    span = dates.alliance_range(alliance, ahead_days=ahead_days)
+    if origin == IPAsset.Origin.FOREGROUND:
+        return span
+    return dates.DateRange(dates.EARLIEST_HISTORIC, span.latest)
+
+
 def _check_dates(asset: IPAsset) -> None:
+    past = _asset_span(asset.alliance, asset.origin, ahead_days=0)
+    dates.check_date(asset.filing_date, past, field="filing_date")
+    dates.check_date(asset.grant_date, past, field="grant_date")
+    if asset.expiry_date and not (asset.grant_date or asset.filing_date):
+        dates.check_date(asset.expiry_date, dates.DateRange(past.earliest, dates.term_end(past.latest)), field="expiry_date")
     if asset.filing_date and asset.grant_date and asset.grant_date < asset.filing_date:
         raise ValidationFailed(fields={"grant_date": [_("授权日不能早于申请日。")]})
     start = asset.grant_date or asset.filing_date
     if start and asset.expiry_date and asset.expiry_date < start:
         raise ValidationFailed(fields={"expiry_date": [_("届满日不能早于申请日或授权日。")]})
+    dates.check_term(start, asset.expiry_date, start_field="filing_date", end_field="expiry_date")
+
+
+def _check_result_owners(project, owners) -> None:
+    """第十六条(一): a project's results belong to its undertaking units; an outside owner only when
+    the project's IP agreement names it."""
+    from projects.selectors import result_owners
+
+    unit_ids, names = result_owners(project)
+    for index, (unit, name, _share, _region) in enumerate(owners):
+        if unit is not None and unit.pk not in unit_ids:
+            raise ValidationFailed(fields={f"owners[{index}]": [
+                _("%(unit)s不是该项目的承担单位：项目成果归承担单位所有（第十六条(一)）。") % {"unit": unit.name}]})
+        if unit is None and name.casefold() not in names:
+            raise ValidationFailed(fields={f"owners[{index}]": [
+                _("项目知识产权约定未列明%(name)s为权利人：项目成果归承担单位所有（第十六条(一)）。") % {"name": name}]})
 
 
 @tenant_service
@@ -206,12 +258,15 @@ def asset_register(*, actor, alliance, kind, title, origin, owners, project=None
     if project is not None and getattr(project, "alliance_id", None) != alliance.pk:
         raise ValidationFailed(fields={"project": [_("项目不属于本联盟。")]})
     owners = clean_owners(owners)
-    if origin == IPAsset.Origin.BACKGROUND and not any(unit is not None for unit, _n, _s in owners):
+    if origin == IPAsset.Origin.BACKGROUND and not any(row[0] is not None for row in owners):
         raise ValidationFailed(fields={"owners": [_("背景知识产权须由成员单位带入，至少一个权利人为成员单位。")]})
+    if origin == IPAsset.Origin.FOREGROUND:
+        _check_result_owners(project, owners)
     details = _clean_details(details, creating=True)
     asset = IPAsset(alliance=alliance, kind=kind, title=title, origin=origin, project=project, registered_by=actor, **details)
     _check_dates(asset)
     asset.save()
+    dates.check_date(valid_from, _asset_span(alliance, origin), field="valid_from")
     start = valid_from or asset.filing_date or timezone.localdate()
     _write_version(actor=actor, alliance=alliance, asset=asset, owners=owners, valid_from=start,
                    reason=_("登记"))
@@ -234,17 +289,40 @@ def asset_update(*, actor, alliance, asset: IPAsset, **details) -> IPAsset:
 
 
 @tenant_service
-def ownership_change(*, actor, alliance, asset: IPAsset, owners, valid_from: date, reason: str) -> OwnershipVersion:
-    """A dated change of co-owners or shares: a new version; the old ones stay as they were."""
+def ownership_change(*, actor, alliance, asset: IPAsset, owners, valid_from: date, reason: str) -> OwnershipVersion | Transfer:
+    """A dated change of co-owners or shares: a new version; the old ones stay as they were.
+
+    A government-funded asset whose change gives a foreign party ownership (a new foreign owner or a
+    larger share) is not changed: a pending transfer (price 0) opens the bureau's approval and is returned."""
     access.require_secretariat(actor, alliance)
     asset = IPAsset.objects.select_for_update().get(pk=asset.pk)
+    if asset.transfers.filter(status=Transfer.Status.PENDING_BUREAU).exists():
+        raise Conflict(_("该知识产权已有待批准的转让。"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(fields={"reason": [_("请说明变更原因。")]})
     if not isinstance(valid_from, date):
         raise ValidationFailed(fields={"valid_from": [_("日期无效。")]})
+    dates.check_date(valid_from, _asset_span(alliance, asset.origin), field="valid_from")
     owners = clean_owners(owners)
+    if asset_is_government_funded(asset) and _moves_abroad(asset, owners):
+        # 第十六条(四): handing a foreign party ownership waits for the bureau like any transfer abroad.
+        latest = current_ownership(asset)
+        if latest is not None and valid_from <= latest.valid_from:
+            raise ValidationFailed(fields={"valid_from": [
+                _("新的权属须晚于现行权属的生效日期（%(date)s）。") % {"date": latest.valid_from.isoformat()}
+            ]})
+        return _transfer_open(actor=actor, alliance=alliance, asset=asset, owners=owners, price=Money(0, CURRENCY),
+                              agreed_on=valid_from, note=reason[:300])
     return _write_version(actor=actor, alliance=alliance, asset=asset, owners=owners, valid_from=valid_from, reason=reason[:300])
+
+
+def _moves_abroad(asset: IPAsset, owners) -> bool:
+    """Whether the new owners give a party registered abroad more than it holds now."""
+    current = current_ownership(asset)
+    held = {share.party_key: share.share for share in current.shares.all()} if current else {}
+    return any(party_is_foreign(unit, region) and share > held.get(_key(unit, name), 0)
+               for unit, name, share, region in owners)
 
 
 # ---------------------------------------------------------------- licences
@@ -306,7 +384,7 @@ def _request_bureau(*, actor, alliance, subject, title: str, payload: dict):
 @tenant_service
 def licence_grant(
     *, actor, alliance, asset: IPAsset, kind: str, territory: str, start: date, licensors=(), licensee_unit=None,
-    licensee_name: str = "", field_of_use: str = "", end: date | None = None, royalty_kind: str = Licence.Royalty.NONE,
+    licensee_name: str = "", licensee_region: str = "", field_of_use: str = "", end: date | None = None, royalty_kind: str = Licence.Royalty.NONE,
     royalty_amount=None, royalty_rate=None, free_internal_rd: bool = False, rd_project=None,
 ) -> Licence:
     """Record a licence. licensors: [(MemberUnit|None, outside_party_name)], owners of the asset
@@ -323,6 +401,11 @@ def licence_grant(
         raise ValidationFailed(fields={"start": [_("请填写起始日。")]})
     if end is not None and end < start:
         raise ValidationFailed(fields={"end": [_("终止日不能早于起始日。")]})
+    # A licence may be signed to start some years ahead (granted now, in force from its start).
+    window = _asset_span(alliance, asset.origin)
+    dates.check_date(start, window._replace(latest=dates.term_end(timezone.localdate(), LICENCE_START_AHEAD_YEARS)),
+                     field="start")
+    dates.check_term(start, end)
     field_of_use = (field_of_use or "").strip()
     if len(field_of_use) > 200:
         raise ValidationFailed(fields={"field_of_use": [_("使用领域不能超过200字。")]})
@@ -339,13 +422,14 @@ def licence_grant(
         key = _key(unit, name)
         if key not in owner_keys:
             raise ValidationFailed(fields={f"licensors[{index}]": [_("许可人须为该知识产权在起始日的权利人。")]})
-        if any(_key(u, n) == key for u, n in licensor_rows):
+        if any(_key(u, n) == key for u, n, _r in licensor_rows):
             raise ValidationFailed(fields={f"licensors[{index}]": [_("同一许可人不能重复列出。")]})
-        licensor_rows.append((unit, name))
+        licensor_rows.append((unit, name, owner_keys[key].party_region))
 
     licensee_name = (licensee_name or "").strip()
     licensee_unit, licensee_name = _clean_party(licensee_unit, licensee_name, "licensee")
-    if any(_key(u, n) == _key(licensee_unit, licensee_name) for u, n in licensor_rows):
+    licensee_region = _clean_region(licensee_unit, licensee_region, "licensee_region")
+    if any(_key(u, n) == _key(licensee_unit, licensee_name) for u, n, _r in licensor_rows):
         raise ValidationFailed(fields={"licensee": [_("被许可人不能是许可人自己。")]})
 
     if royalty_kind not in Licence.Royalty.values:
@@ -399,17 +483,22 @@ def licence_grant(
                     % {"number": other.number, "kind": other.get_kind_display()}
                 ]})
 
-    gated = kind == Licence.Kind.EXCLUSIVE and territory == Territory.FOREIGN and asset_is_government_funded(asset)
+    # 第十六条(四): abroad is where the licensee is registered, or a territory abroad; never the territory alone.
+    abroad = territory == Territory.FOREIGN or party_is_foreign(licensee_unit, licensee_region)
+    gated = kind == Licence.Kind.EXCLUSIVE and abroad and asset_is_government_funded(asset)
     candidate.number = _next_number(Licence, "L", alliance, start)
     candidate.licensee_unit, candidate.licensee_name = licensee_unit, licensee_name
+    candidate.licensee_region = licensee_region
     candidate.royalty_kind, candidate.royalty_amount, candidate.royalty_rate = royalty_kind, amount, rate
     candidate.rd_project = rd_project
-    candidate.status = Licence.Status.PENDING_BUREAU if gated else Licence.Status.ACTIVE
+    today = timezone.localdate()
+    candidate.status = Licence.Status.PENDING_BUREAU if gated else (
+        Licence.Status.GRANTED if start > today else Licence.Status.ACTIVE)
     candidate.granted_by = actor
     candidate.save()
     Licensor.objects.bulk_create([
-        Licensor(alliance=alliance, licence=candidate, position=position, member_unit=unit, party_name=name)
-        for position, (unit, name) in enumerate(licensor_rows)
+        Licensor(alliance=alliance, licence=candidate, position=position, member_unit=unit, party_name=name, party_region=region)
+        for position, (unit, name, region) in enumerate(licensor_rows)
     ])
     if gated:
         submission = _request_bureau(
@@ -423,18 +512,28 @@ def licence_grant(
     return candidate
 
 
+def _in_force_status(licence: Licence, today: date) -> str:
+    """Where the daily job moves a licence: granted until its start date, then active, expired after its end."""
+    if licence.start > today:
+        return Licence.Status.GRANTED
+    if licence.end is not None and licence.end < today:
+        return Licence.Status.EXPIRED
+    return Licence.Status.ACTIVE
+
+
 @tenant_service
 def licence_terminate(*, actor, alliance, licence: Licence, on: date, reason: str) -> Licence:
     """End an active licence early (breach, agreement of the parties)."""
     access.require_secretariat(actor, alliance)
     licence = Licence.objects.select_for_update().get(pk=licence.pk)
-    if licence.status != Licence.Status.ACTIVE:
-        raise Conflict(_("只有有效的许可可以终止。"))
+    if licence.status not in (Licence.Status.GRANTED, Licence.Status.ACTIVE):
+        raise Conflict(_("只有已授予或有效的许可可以终止。"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(fields={"reason": [_("请说明终止原因。")]})
     if not isinstance(on, date) or on < licence.start:
         raise ValidationFailed(fields={"on": [_("终止日期不能早于许可起始日。")]})
+    dates.check_date(on, dates.DateRange(licence.start, dates.alliance_range(alliance).latest), field="on")
     licence.status = Licence.Status.TERMINATED
     licence.terminated_on = on
     licence.status_reason = reason[:300]
@@ -444,11 +543,16 @@ def licence_terminate(*, actor, alliance, licence: Licence, on: date, reason: st
 
 @tenant_service
 def licences_expire(*, actor, alliance, today: date | None = None) -> int:
-    """Mark active licences whose term has ended as expired (run daily: `manage.py ip_expire_licences`)."""
+    """Move licences along their term (run daily: `manage.py ip_expire_licences`; idempotent): a granted
+    licence comes into force on its start date, an active one expires after its end date.
+    Returns how many changed status."""
     today = today or timezone.localdate()
     count = 0
-    for licence in Licence.objects.select_for_update().filter(status=Licence.Status.ACTIVE, end__lt=today):
-        licence.status = Licence.Status.EXPIRED
+    due = Licence.objects.select_for_update().filter(
+        Q(status=Licence.Status.GRANTED, start__lte=today) | Q(status=Licence.Status.ACTIVE, end__lt=today)
+    )
+    for licence in due:
+        licence.status = _in_force_status(licence, today)
         licence.save()
         count += 1
     return count
@@ -459,7 +563,8 @@ def licences_expire(*, actor, alliance, today: date | None = None) -> int:
 
 def _complete_transfer(*, actor, alliance, transfer: Transfer, effective_on: date) -> None:
     owners = [
-        (MemberUnit.objects.get(pk=row["member_unit"]) if row["member_unit"] else None, row["party_name"], Decimal(row["share"]))
+        (MemberUnit.objects.get(pk=row["member_unit"]) if row["member_unit"] else None, row["party_name"], Decimal(row["share"]),
+         row.get("party_region", ""))
         for row in transfer.transferees
     ]
     asset = IPAsset.objects.select_for_update().get(pk=transfer.asset_id)
@@ -472,40 +577,49 @@ def _complete_transfer(*, actor, alliance, transfer: Transfer, effective_on: dat
     transfer.effective_on = effective_on
     transfer.status = Transfer.Status.COMPLETED
     transfer.save()
-    if not any(unit is not None for unit, _n, _s in owners) and asset.status not in DEAD_ASSET:
+    if not any(row[0] is not None for row in owners) and asset.status not in DEAD_ASSET:
         asset.status = IPAsset.Status.TRANSFERRED
         asset.save()
 
 
 @tenant_service
-def transfer_create(*, actor, alliance, asset: IPAsset, transferees, price, agreed_on: date, foreign: bool = False) -> Transfer:
-    """Assign the whole asset to `transferees` ([(MemberUnit|None, name, Decimal share)] summing to 100).
+def transfer_create(*, actor, alliance, asset: IPAsset, transferees, price, agreed_on: date) -> Transfer:
+    """Assign the whole asset to `transferees` ([(MemberUnit|None, name, Decimal share[, region])] summing to 100).
 
-    Takes effect at once, unless it goes abroad and the asset is government-funded: then it waits
-    for the bureau (第十六条(四)) and the ownership changes only on approval.
+    Takes effect at once, unless a transferee is registered abroad and the asset is government-funded:
+    then it waits for the bureau (第十六条(四)) and the ownership changes only on approval.
     """
     access.require_secretariat(actor, alliance)
     asset = IPAsset.objects.select_for_update().get(pk=asset.pk)
     if asset.status in DEAD_ASSET:
         raise Conflict(_("该知识产权已失效、届满、放弃或转出，不能再转让。"))
-    if asset.transfers.filter(status=Transfer.Status.PENDING_BUREAU).exists():
-        raise Conflict(_("该知识产权已有待批准的转让。"))
     if not isinstance(agreed_on, date):
         raise ValidationFailed(fields={"agreed_on": [_("请填写签约日期。")]})
+    dates.check_date(agreed_on, _asset_span(alliance, asset.origin, ahead_days=0), field="agreed_on")
     owners = clean_owners(transferees, field="transferees")
     price = _money(price, "price")
     if price.amount < 0:
         raise ValidationFailed(fields={"price": [_("转让价款不能为负。")]})
+    return _transfer_open(actor=actor, alliance=alliance, asset=asset, owners=owners, price=price, agreed_on=agreed_on)
+
+
+def _transfer_open(*, actor, alliance, asset: IPAsset, owners, price: Money, agreed_on: date, note: str = "") -> Transfer:
+    """Every path that moves ownership to new owners (a transfer, an ownership change abroad): completed
+    at once, or pending the bureau when a government-funded asset goes to a party registered abroad."""
+    if asset.transfers.filter(status=Transfer.Status.PENDING_BUREAU).exists():
+        raise Conflict(_("该知识产权已有待批准的转让。"))
     sellers = ownership_on(asset, agreed_on)
     if sellers is None:
         raise ValidationFailed(fields={"agreed_on": [_("签约日期早于该知识产权的首次权属登记。")]})
     if sellers.pk != current_ownership(asset).pk:
         raise ValidationFailed(fields={"agreed_on": [_("签约日期之后权属已变更，请按现行权属签约。")]})
-    gated = bool(foreign) and asset_is_government_funded(asset)
+    foreign = any(party_is_foreign(unit, region) for unit, _n, _s, region in owners)
+    gated = foreign and asset_is_government_funded(asset)
     transfer = Transfer.objects.create(
-        alliance=alliance, asset=asset, number=_next_number(Transfer, "T", alliance, agreed_on), foreign=bool(foreign),
-        transferees=[{"member_unit": u.pk if u else None, "party_name": n, "share": str(s)} for u, n, s in owners],
-        price=price, agreed_on=agreed_on, from_version=sellers, created_by=actor,
+        alliance=alliance, asset=asset, number=_next_number(Transfer, "T", alliance, agreed_on), foreign=foreign,
+        transferees=[{"member_unit": u.pk if u else None, "party_name": n, "party_region": r, "share": str(s)}
+                     for u, n, s, r in owners],
+        price=price, agreed_on=agreed_on, from_version=sellers, created_by=actor, status_reason=note,
         status=Transfer.Status.PENDING_BUREAU if gated else Transfer.Status.COMPLETED,
     )
     if gated:
@@ -513,7 +627,8 @@ def transfer_create(*, actor, alliance, asset: IPAsset, transferees, price, agre
             actor=actor, alliance=alliance, subject=transfer,
             title=_("政府资助知识产权向境外转让：%(title)s") % {"title": asset.title},
             payload={"transfer": transfer.number, "asset": asset.title, "price": str(price.amount),
-                     "transferees": [n or str(u) for u, n, _s in owners]},
+                     "transferees": [n or str(u) for u, n, _s, _r in owners],
+                     "foreign_transferees": [n for u, n, _s, r in owners if party_is_foreign(u, r)]},
         )
         transfer.bureau_submission_id = submission.pk
         transfer.save(update_fields=["bureau_submission_id"])
@@ -545,7 +660,7 @@ def _gate_apply(*, actor, alliance, subject, decision: str) -> None:
     today = timezone.localdate()
     if decision == "approved":
         if model is Licence:
-            subject.status = Licence.Status.ACTIVE
+            subject.status = Licence.Status.GRANTED if subject.start > today else Licence.Status.ACTIVE
             subject.status_reason = _("市科技局已批准（%(date)s）") % {"date": today.isoformat()}
             subject.save()
         else:
@@ -591,8 +706,7 @@ def receipt_record(
         raise ValidationFailed(fields={"reference": [_("请填写不超过80字的收款凭证号。")]})
     if not isinstance(received_on, date):
         raise ValidationFailed(fields={"received_on": [_("请填写收款日期。")]})
-    if received_on > timezone.localdate():
-        raise ValidationFailed(fields={"received_on": [_("收款日期不能晚于今天。")]})
+    dates.check_date(received_on, dates.alliance_range(alliance, ahead_days=0), field="received_on")
     gross = _money(gross, "gross")
     if gross.amount <= 0:
         raise ValidationFailed(fields={"gross": [_("收入须大于0。")]})
@@ -632,7 +746,7 @@ def receipt_record(
         raise Conflict(_("凭证号%(reference)s的收款已登记，不能重复登记。") % {"reference": reference}) from None
     rows = RevenueShare.objects.bulk_create([
         RevenueShare(alliance=alliance, receipt=receipt, position=s.position, member_unit=s.member_unit,
-                     party_name=s.party_name, share=s.share, amount=Money(amount, CURRENCY))
+                     party_name=s.party_name, party_region=s.party_region, share=s.share, amount=Money(amount, CURRENCY))
         for s, amount in zip(shares, amounts)
     ])
     receipt.journal_entry_id = _post_to_ledger(actor=actor, alliance=alliance, receipt=receipt, rows=rows)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alliances import access
+from alliances import access, dates
 from alliances.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from alliances.models import Role, RoleGrant
 from alliances.tenancy import tenant_service
@@ -173,7 +173,13 @@ def member_apply(*, actor, alliance, applied_on: datetime.date | None = None, **
     return _create_applicant(actor, alliance, fields, applied_on=applied_on, source=MemberUnit.Source.SECRETARIAT)
 
 
+def _past_in_alliance(alliance) -> dates.DateRange:
+    """Membership events happen within the alliance's life and not later than today."""
+    return dates.alliance_range(alliance, ahead_days=0)
+
+
 def _create_applicant(actor, alliance, fields, *, applied_on, source) -> MemberUnit:
+    dates.check_date(applied_on, _past_in_alliance(alliance), field="applied_on")
     cleaned = _clean_profile(alliance, fields)
     unit = MemberUnit.objects.create(
         alliance=alliance, status=Status.APPLIED, applied_on=applied_on or _today(), source=source, **cleaned
@@ -332,8 +338,7 @@ def member_sign_accession(
     signed_on = signed_on or _today()
     if unit.admitted_on and signed_on < unit.admitted_on:
         raise ValidationFailed(fields={"signed_on": [_("签署日期不能早于理事会批准日期。")]})
-    if signed_on > _today():
-        raise ValidationFailed(fields={"signed_on": [_("签署日期不能晚于今天。")]})
+    dates.check_date(signed_on, _past_in_alliance(alliance), field="signed_on")
     AccessionAgreement.objects.create(
         alliance=alliance, unit=unit, signed_on=signed_on, signatory_unit=chair_unit, signatory=chair_user,
         recorded_by=actor, resolution_number=unit.admission_resolution, agreement_version=alliance.agreement_version,
@@ -370,6 +375,8 @@ def member_withdraw_request(
         errors["effective_on"] = [_("请填写退出生效日期。")]
     elif effective_on < _today():
         errors["effective_on"] = [_("退出生效日期不能早于今天。")]
+    else:
+        errors.update(dates.date_errors(effective_on, dates.alliance_range(alliance), field="effective_on"))
     if errors:
         raise ValidationFailed(fields=errors)
     unit.status = Status.WITHDRAWING
@@ -567,6 +574,7 @@ def member_bar_record(
     if errors:
         raise ValidationFailed(fields=errors)
     start = start or _today()
+    dates.check_date(start, dates.alliance_range(alliance), field="start")
     return ProjectBar.objects.create(
         alliance=alliance, unit=unit, start=start, end=bar_end(start), grounds=grounds.strip(),
         resolution_number=number,
@@ -626,6 +634,8 @@ def member_import(*, actor, alliance, rows: list[dict]) -> list[MemberUnit]:
                 joined_on = datetime.date.fromisoformat(extra.get("joined_on") or "")
             except ValueError:
                 problems.append(_("正式成员须填写加入日期（YYYY-MM-DD）。"))
+            else:
+                problems += dates.date_errors(joined_on, _past_in_alliance(alliance), field="joined_on").get("joined_on", [])
         if problems:
             report[_("第%(n)d行") % {"n": number}] = problems
         else:

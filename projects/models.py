@@ -182,6 +182,8 @@ class IPAgreement(TenantModel):
     revenue_sharing = models.TextField(_("收益分配"), blank=True)
     on_dissolution = models.TextField(_("联盟解散时的处理"), blank=True)
     on_withdrawal = models.TextField(_("成员退出时的处理"), blank=True)
+    # 第十六条(一): results belong to the undertaking units; an outside co-owner only when named here.
+    outside_owners = models.TextField(_("约定的联盟外权利人"), blank=True, help_text=_("每行一个单位全称。"))
 
     history = tenant_history()
 

@@ -16,6 +16,15 @@ CURRENCY = "CNY"
 HUNDRED = Decimal("100")
 
 
+def result_owners(project: Project) -> tuple[set, set]:
+    """Who may own the project's results (第十六条(一)): its undertaking units (member unit ids of every
+    participant) and the outside parties its IP agreement names (names, case-folded)."""
+    unit_ids = set(Participant.objects.filter(project=project).values_list("unit_id", flat=True)) | {project.lead_unit_id}
+    agreement = IPAgreement.objects.filter(project=project).first()
+    names = {line.strip().casefold() for line in (agreement.outside_owners if agreement else "").splitlines() if line.strip()}
+    return unit_ids, names
+
+
 def ip_agreement_gaps(project: Project) -> list[str]:
     """What the project's IP agreement still lacks (第十六条(二)); empty when it is complete."""
     agreement = IPAgreement.objects.filter(project=project).first()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
-from alliances import uploads
+from alliances import dates, uploads
 from alliances.access import SECRETARIAT, has_role, require_secretariat
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Role, RoleGrant
@@ -124,9 +124,13 @@ PROPOSAL_FIELDS = ("title", "technology_field", "goals_near", "goals_long", "des
                    "start_date", "end_date")
 
 
-def _check_dates(start, end):
-    if start and end and end < start:
-        raise ValidationFailed(fields={"end_date": [_("结束日期不能早于开始日期。")]})
+def _check_dates(alliance, start, end):
+    """The start within the alliance's range; the end after it, within the longest term."""
+    span = dates.alliance_range(alliance)
+    dates.check_date(start, span, field="start_date")
+    if start is None:
+        dates.check_date(end, dates.DateRange(span.earliest, dates.term_end(span.latest)), field="end_date")
+    dates.check_term(start, end, start_field="start_date", end_field="end_date")
 
 
 @tenant_service
@@ -137,7 +141,7 @@ def project_create(*, actor, alliance, title: str, lead_unit, code: str = "", te
     if not title.strip():
         raise ValidationFailed(fields={"title": [_("请填写项目名称。")]})
     _check_unit(lead_unit, "lead_unit")
-    _check_dates(start_date, end_date)
+    _check_dates(alliance, start_date, end_date)
     code = code.strip() or _next_code(alliance)
     if Project.objects.filter(code=code).exists():
         raise ValidationFailed(fields={"code": [_("项目编号已存在。")]})
@@ -165,7 +169,7 @@ def project_update(*, actor, alliance, project: Project, **changes) -> Project:
     new_lead = changes.pop("lead_unit", None)
     for name, value in changes.items():
         setattr(project, name, value)
-    _check_dates(project.start_date, project.end_date)
+    _check_dates(alliance, project.start_date, project.end_date)
     if new_lead is not None and new_lead.pk != project.lead_unit_id:
         _check_unit(new_lead, "lead_unit")
         project.participants.filter(role=Participant.Role.LEAD).update(role=Participant.Role.PARTICIPANT)
@@ -252,6 +256,10 @@ def milestone_add(*, actor, alliance, project: Project, due, description: str) -
     _require_editable(project)
     if not description.strip():
         raise ValidationFailed(fields={"description": [_("请填写节点内容。")]})
+    if not isinstance(due, datetime.date):
+        raise ValidationFailed(fields={"due": [_("日期无效。")]})
+    span = dates.alliance_range(alliance)
+    dates.check_date(due, dates.DateRange(span.earliest, dates.term_end(span.latest)), field="due")
     return Milestone.objects.create(alliance=alliance, project=project, due=due, description=description.strip())
 
 
@@ -264,7 +272,7 @@ def milestone_remove(*, actor, alliance, milestone: Milestone) -> None:
 
 @tenant_service
 def ip_agreement_set(*, actor, alliance, project: Project, licensing: str, revenue_sharing: str, on_dissolution: str,
-                     on_withdrawal: str, shares: list) -> IPAgreement:
+                     on_withdrawal: str, shares: list, outside_owners: str = "") -> IPAgreement:
     """Replace the IP agreement. `shares`: list of (Participant, Decimal percent). Gaps are allowed in a
     draft (approval lists them); a share that is not a participant's or not in 0..100 is refused."""
     require_secretariat(actor, alliance)
@@ -287,6 +295,7 @@ def ip_agreement_set(*, actor, alliance, project: Project, licensing: str, reven
     agreement, _created = IPAgreement.objects.get_or_create(alliance=alliance, project=project)
     agreement.licensing, agreement.revenue_sharing = licensing, revenue_sharing
     agreement.on_dissolution, agreement.on_withdrawal = on_dissolution, on_withdrawal
+    agreement.outside_owners = "\n".join(line.strip() for line in (outside_owners or "").splitlines() if line.strip())
     agreement.save()
     agreement.shares.all().delete()
     for participant, value in clean:
@@ -723,6 +732,7 @@ def withdrawal_execute(*, actor, alliance, adjustment: Adjustment, date=None) ->
     leaving = Participant.objects.select_for_update().get(pk=adjustment.participant_id)
     taker = Participant.objects.select_for_update().get(pk=adjustment.reassign_to_id)
     date = date or timezone.localdate()
+    dates.check_date(date, dates.alliance_range(alliance, ahead_days=0), field="date")
     if leaving.tasks:
         taker.tasks = (taker.tasks + "\n" if taker.tasks else "") + _("（承接%(unit)s的任务）%(tasks)s") % {"unit": leaving.unit, "tasks": leaving.tasks}
         taker.save()
@@ -814,6 +824,7 @@ def acceptance_record(*, actor, alliance, project: Project, accepted: bool, opin
         raise Conflict(_("验收专家组意见尚未汇总。"), code="panel_open")
     if not opinion.strip():
         raise ValidationFailed(fields={"opinion": [_("请填写验收意见。")]})
+    dates.check_date(date, dates.alliance_range(alliance, ahead_days=0), field="date")
     results = list(results or [])
     for item in results:
         if not str(item.get("title", "")).strip() or not item.get("kind"):

@@ -195,7 +195,7 @@ class ProjectActionView(AlliancePageMixin, View):
                     if value:
                         shares.append((participant, value))
                 services.ip_agreement_set(project=project, shares=shares, **{k: request.POST.get(k, "") for k in (
-                    "licensing", "revenue_sharing", "on_dissolution", "on_withdrawal")}, **call)
+                    "licensing", "revenue_sharing", "on_dissolution", "on_withdrawal", "outside_owners")}, **call)
             elif what == "report_milestone":
                 milestone = get_object_or_404(project.milestones, pk=request.POST.get("milestone") or 0)
                 services.milestone_report(milestone=milestone, report=request.POST.get("report", ""), **call)

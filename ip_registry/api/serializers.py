@@ -5,7 +5,9 @@ from alliances.api.fields import ScopedRelatedField
 from alliances.api.inputs import Input
 from alliances.api.serializers import MoneyOutput
 from ip_registry import selectors
-from ip_registry.models import IPAsset, Licence, Licensor, OwnershipShare, OwnershipVersion, RevenueReceipt, RevenueShare, Territory, Transfer
+from ip_registry.models import (
+    IPAsset, Licence, Licensor, OwnershipShare, OwnershipVersion, Region, RevenueReceipt, RevenueShare, Territory, Transfer,
+)
 from membership.models import MemberUnit
 from projects.models import Project
 
@@ -19,6 +21,10 @@ DETAIL_FIELDS = ("application_number", "patent_number", "registration_number", "
 class PartyInput(Input):
     member_unit = ScopedRelatedField(model=MemberUnit, required=False, allow_null=True, default=None)
     party_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    party_region = serializers.ChoiceField(
+        choices=Region.choices, required=False, allow_blank=True, default="",
+        help_text=_("联盟外单位的注册地（联盟外单位必填；成员单位按其统一社会信用代码视为境内）。"),
+    )
 
     def validate(self, data):
         # The service says the same; here a malformed row is named before anything else runs.
@@ -32,7 +38,7 @@ class OwnerInput(PartyInput):
 
 
 def owners_of(data: list[dict]) -> list[tuple]:
-    return [(row["member_unit"], row["party_name"], row["share"]) for row in data]
+    return [(row["member_unit"], row["party_name"], row["share"], row["party_region"]) for row in data]
 
 
 class AssetDetailsInput(Input):
@@ -68,6 +74,10 @@ class LicenceInput(Input):
     licensors = PartyInput(many=True, required=False, default=list)
     licensee_unit = ScopedRelatedField(model=MemberUnit, required=False, allow_null=True, default=None)
     licensee_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    licensee_region = serializers.ChoiceField(
+        choices=Region.choices, required=False, allow_blank=True, default="",
+        help_text=_("被许可联盟外单位的注册地（联盟外单位必填）。"),
+    )
     field_of_use = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
                                          help_text=_("留空表示全部领域。"))
     territory = serializers.ChoiceField(choices=Territory.choices)
@@ -97,7 +107,6 @@ class TransferInput(Input):
     transferees = OwnerInput(many=True)
     price = serializers.DecimalField(max_digits=18, decimal_places=2)
     agreed_on = serializers.DateField()
-    foreign = serializers.BooleanField(default=False)
 
 
 # ---------------------------------------------------------------- output
@@ -110,7 +119,7 @@ class ShareOutput(serializers.ModelSerializer):
 
     class Meta:
         model = OwnershipShare
-        fields = ["position", "member_unit", "member_unit_name", "party_name", "share"]
+        fields = ["position", "member_unit", "member_unit_name", "party_name", "party_region", "share"]
 
 
 class OwnershipVersionOutput(serializers.ModelSerializer):
@@ -166,7 +175,7 @@ class LicensorOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Licensor
-        fields = ["member_unit", "member_unit_name", "party_name"]
+        fields = ["member_unit", "member_unit_name", "party_name", "party_region"]
 
 
 class LicenceOutput(serializers.ModelSerializer):
@@ -177,7 +186,7 @@ class LicenceOutput(serializers.ModelSerializer):
     class Meta:
         model = Licence
         fields = ["id", "number", "asset", "kind", "licensors", "licensee_unit", "licensee_unit_name", "licensee_name",
-                  "field_of_use", "territory", "start", "end", "royalty_kind", "royalty_amount", "royalty_rate",
+                  "licensee_region", "field_of_use", "territory", "start", "end", "royalty_kind", "royalty_amount", "royalty_rate",
                   "free_internal_rd", "rd_project", "status", "status_reason", "terminated_on",
                   "bureau_submission_id", "granted_at"]
 

@@ -62,7 +62,9 @@ class IPAssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
         asset = services.asset_update(actor=request.user, alliance=self.alliance, asset=asset, **data.validated_data)
         return Response(s.AssetDetailOutput(asset, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=s.OwnershipChangeInput, responses={201: s.OwnershipVersionOutput})
+    @extend_schema(request=s.OwnershipChangeInput, responses={201: s.OwnershipVersionOutput, 202: s.TransferOutput},
+                   description="201: the new ownership version. 202: the change hands a government-funded asset to a "
+                               "party registered abroad, so a pending transfer waits for the bureau (第十六条(四)).")
     @action(detail=True, methods=["post"])
     def ownership(self, request, slug, pk):
         asset = self.get_object()
@@ -72,6 +74,8 @@ class IPAssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
             actor=request.user, alliance=self.alliance, asset=asset, owners=s.owners_of(data.validated_data["owners"]),
             valid_from=data.validated_data["valid_from"], reason=data.validated_data["reason"],
         )
+        if isinstance(version, Transfer):
+            return Response(s.TransferOutput(version).data, status=status.HTTP_202_ACCEPTED)
         return Response(s.OwnershipVersionOutput(version).data, status=status.HTTP_201_CREATED)
 
 

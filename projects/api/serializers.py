@@ -62,7 +62,7 @@ class IPAgreementOutput(serializers.ModelSerializer):
 
     class Meta:
         model = IPAgreement
-        fields = ["licensing", "revenue_sharing", "on_dissolution", "on_withdrawal", "shares", "gaps"]
+        fields = ["licensing", "revenue_sharing", "on_dissolution", "on_withdrawal", "outside_owners", "shares", "gaps"]
 
     def get_gaps(self, agreement) -> list[str]:
         from projects.selectors import ip_agreement_gaps
@@ -248,6 +248,8 @@ class IPAgreementInput(Input):
     revenue_sharing = serializers.CharField(allow_blank=True, max_length=10000)
     on_dissolution = serializers.CharField(allow_blank=True, max_length=10000)
     on_withdrawal = serializers.CharField(allow_blank=True, max_length=10000)
+    outside_owners = serializers.CharField(allow_blank=True, required=False, default="", max_length=10000,
+                                           help_text=_("项目成果的联盟外权利人，每行一个单位全称（第十六条(一)）。"))
     shares = ShareInput(many=True)
 
 

@@ -151,7 +151,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
         else:
             agreement = IPAgreement.objects.filter(project=project).first()
             if agreement is None:
-                return Response({"licensing": "", "revenue_sharing": "", "on_dissolution": "", "on_withdrawal": "",
+                return Response({"licensing": "", "revenue_sharing": "", "on_dissolution": "", "on_withdrawal": "", "outside_owners": "",
                                  "shares": [], "gaps": [str(g) for g in selectors.ip_agreement_gaps(project)]})
         return Response(s.IPAgreementOutput(agreement).data)
 

@@ -8,6 +8,7 @@ from django_scopes import scope
 
 from ip_registry import services
 from ip_registry.models import IPAsset
+from projects import services as project_services
 from projects.models import Project
 
 @pytest.fixture
@@ -26,6 +27,13 @@ def gov_project(oe):
         project = Project.objects.create(alliance=oe.alliance, code="OE-G-001", title="水下机器人（市科技计划）",
                                          lead_unit=oe.units[0])
     fund_for(alliance=oe.alliance, source="government", project=project)
+    # Its undertaking units (第十六条(一)), who own its results: the lead, units[2] and units[3];
+    # its IP agreement also names one outside co-owner.
+    for unit in oe.units[2:4]:
+        project_services.participant_add(actor=oe.user("sec"), alliance=oe.alliance, project=project, unit=unit)
+    project_services.ip_agreement_set(actor=oe.user("sec"), alliance=oe.alliance, project=project, licensing="",
+                                      revenue_sharing="", on_dissolution="", on_withdrawal="", shares=[],
+                                      outside_owners="外部研究所")
     return project
 
 

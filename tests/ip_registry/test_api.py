@@ -53,7 +53,7 @@ def test_secretariat_registers_an_asset_through_the_api(oe, api):
 
 
 def test_shares_not_summing_to_100_give_400_and_create_nothing(oe, api):
-    payload = asset_payload(oe, owners=[{"member_unit": oe.units[0].pk, "share": "60"}, {"party_name": "外部", "share": "30"}])
+    payload = asset_payload(oe, owners=[{"member_unit": oe.units[0].pk, "share": "60"}, {"party_name": "外部", "party_region": "domestic", "share": "30"}])
     response = api(oe.user("sec")).post(url(oe, "ip-assets/"), payload, format="json")
     assert response.status_code == 400
     assert "owners" in response.json()["error"]["fields"]
@@ -123,7 +123,7 @@ def test_update_details_and_change_ownership(oe, api):
     response = sec.post(url(oe, f"ip-assets/{asset.pk}/ownership/"), {
         "valid_from": "2025-06-01", "reason": "份额调整",
         "owners": [{"member_unit": oe.units[0].pk, "share": "33.3333"}, {"member_unit": oe.units[1].pk, "share": "33.3333"},
-                   {"party_name": "Ocean Lab", "share": "33.3334"}]}, format="json")
+                   {"party_name": "Ocean Lab", "party_region": "foreign", "share": "33.3334"}]}, format="json")
     assert response.status_code == 201, response.json()
     history = sec.get(url(oe, f"ip-assets/{asset.pk}/")).json()["ownership_history"]
     assert [v["number"] for v in sorted(history, key=lambda v: v["number"])] == [1, 2]
@@ -177,7 +177,7 @@ def test_asset_list_query_count_does_not_grow_with_assets(oe, api):
     with CaptureQueriesContext(connection) as one:
         assert client.get(url(oe, "ip-assets/")).status_code == 200
     for n in range(4):
-        register(oe, title=f"多{n}", owners=[(oe.units[n], "", D(50)), (None, f"外部{n}", D(50))])
+        register(oe, title=f"多{n}", owners=[(oe.units[n], "", D(50)), (None, f"外部{n}", D(50), "domestic")])
     with CaptureQueriesContext(connection) as five:
         assert client.get(url(oe, "ip-assets/")).json()["count"] == 5
     assert len(five) == len(one)
@@ -196,14 +196,14 @@ def test_licence_grant_overlap_refused_with_400(oe, api):
     assert "kind" in response.json()["error"]["fields"]
     assert count(oe, Licence) == 1
     foreign = sec.post(url(oe, "licences/"), licence_payload(oe, asset, kind="exclusive", territory="foreign",
-                                                              licensee_unit=None, licensee_name="Ocean Ltd"), format="json")
+                                                              licensee_unit=None, licensee_name="Ocean Ltd", licensee_region="foreign"), format="json")
     assert foreign.status_code == 201 and foreign.json()["status"] == "active"
 
 
 def test_exclusive_foreign_licence_of_funded_asset_is_pending_via_api(oe, api, gov_project):
     asset = register(oe, origin="foreground", project=gov_project, owners=[(oe.units[0], "", D(100))])
     response = api(oe.user("sec")).post(url(oe, "licences/"), licence_payload(
-        oe, asset, kind="exclusive", territory="foreign", licensee_unit=None, licensee_name="Deep Sea GmbH"), format="json")
+        oe, asset, kind="exclusive", territory="foreign", licensee_unit=None, licensee_name="Deep Sea GmbH", licensee_region="foreign"), format="json")
     assert response.status_code == 201
     assert response.json()["status"] == "pending_bureau"
     receipt = api(oe.user("sec")).post(url(oe, f"licences/{response.json()['id']}/receipts/"),
@@ -243,7 +243,7 @@ def test_transfers_and_their_receipts(oe, api):
     sec = api(oe.user("sec"))
     response = sec.post(url(oe, "ip-transfers/"), {
         "asset": asset.pk, "transferees": [{"member_unit": oe.units[3].pk, "share": "100"}], "price": "300000.00",
-        "agreed_on": "2025-05-01", "foreign": False}, format="json")
+        "agreed_on": "2025-05-01"}, format="json")
     assert response.status_code == 201 and response.json()["status"] == "completed"
     receipt = sec.post(url(oe, f"ip-transfers/{response.json()['id']}/receipts/"),
                        {"reference": "T-1", "received_on": "2025-05-10", "gross": "300000.00"}, format="json")

@@ -56,6 +56,7 @@ def test_secretariat_registers_an_asset_only_when_shares_make_100_then_licenses_
         page.fill("#id_owner_0_share", "60")
         page.fill("#id_owner_2_name", "青岛外部海洋研究院")  # row 2 left empty on purpose
         page.fill("#id_owner_2_share", "30")
+        page.select_option("#id_owner_2_region", "domestic")
         with page.expect_navigation():
             page.click("[data-testid=asset-form] button[type=submit]")
         form = page.locator("[data-testid=asset-form]")

@@ -16,7 +16,8 @@ D = Decimal
 
 def _gated_licence(oe, gov_asset):
     return services.licence_grant(actor=oe.user("sec"), alliance=oe.alliance, asset=gov_asset, kind="exclusive",
-                                  territory="foreign", start=date(2026, 1, 1), licensee_name="Deep Sea Robotics GmbH")
+                                  territory="foreign", start=date(2026, 1, 1), licensee_name="Deep Sea Robotics GmbH",
+                                  licensee_region="foreign")
 
 
 def _submit_and_decide(oe, bureau_user, submission_id, decision):
@@ -60,8 +61,8 @@ def test_bureau_rejection_voids_the_licence(oe, gov_asset, bureau_user):
 
 def test_bureau_approval_completes_a_foreign_transfer(oe, gov_asset, bureau_user):
     transfer = services.transfer_create(actor=oe.user("sec"), alliance=oe.alliance, asset=gov_asset,
-                                        transferees=[(None, "Deep Sea Robotics GmbH", D(100))],
-                                        price=Money(2_000_000, "CNY"), agreed_on=date(2025, 3, 1), foreign=True)
+                                        transferees=[(None, "Deep Sea Robotics GmbH", D(100), "foreign")],
+                                        price=Money(2_000_000, "CNY"), agreed_on=date(2025, 3, 1))
     with scope(alliance=oe.alliance):
         assert services.current_ownership(gov_asset).number == 1
     _submit_and_decide(oe, bureau_user, transfer.bureau_submission_id, "approved")

@@ -25,7 +25,7 @@ def page(ctx, path=""):
 def test_register_lists_assets_with_owners_and_filters(oe, gov_project):
     register(oe, title="标准A", kind="standard")
     register(oe, origin="foreground", project=gov_project, title="成果C", owners=[(oe.units[3], "", D("33.33")),
-                                                                               (None, "外部研究所", D("66.67"))])
+                                                                               (None, "外部研究所", D("66.67"), "domestic")])
     client = client_for(oe.user("council-1"))
     html = client.get(page(oe)).content.decode()
     assert "标准A" in html and "成果C" in html and "33.33%" in html and "外部研究所" in html
@@ -99,7 +99,8 @@ def test_secretariat_registers_an_asset_on_the_page_and_bad_shares_are_refused(o
     client = client_for(oe.user("sec"))
     assert client.get(page(oe, "new/")).status_code == 200
     form = {"kind": "invention_patent", "title": "页面登记的专利", "origin": "background", "status": "filed",
-            "owner_0_unit": oe.units[0].pk, "owner_0_share": "60", "owner_1_name": "外部研究院", "owner_1_share": "30"}
+            "owner_0_unit": oe.units[0].pk, "owner_0_share": "60", "owner_1_name": "外部研究院", "owner_1_share": "30",
+            "owner_1_region": "domestic"}
     response = client.post(page(oe, "new/"), form)
     assert response.status_code == 400
     assert "100" in response.content.decode()

@@ -8,6 +8,7 @@ from djmoney.money import Money
 
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from ip_registry import services
+from projects import services as project_services
 from ip_registry.models import IPAsset, Licence, OwnershipVersion, RevenueReceipt, RevenueShare, Transfer
 from membership import hooks
 from tests.ip_registry.conftest import register
@@ -18,6 +19,8 @@ D = Decimal
 def grant(ctx, asset, **kwargs):
     values = dict(kind="non_exclusive", territory="domestic", start=date(2025, 1, 1), end=date(2027, 12, 31),
                   licensee_unit=None if "licensee_name" in kwargs else ctx.units[6])
+    if "licensee_name" in kwargs:  # the outside licensees of these tests are registered abroad unless said
+        values["licensee_region"] = "foreign"
     values.update(kwargs)
     return services.licence_grant(actor=ctx.user("sec"), alliance=ctx.alliance, asset=asset, **values)
 
@@ -52,7 +55,7 @@ def test_an_owner_listed_twice_is_refused(oe):
     with pytest.raises(ValidationFailed):
         register(oe, owners=[(oe.units[0], "", D(50)), (oe.units[0], "", D(50))])
     with pytest.raises(ValidationFailed):
-        register(oe, owners=[(oe.units[0], "", D(50)), (None, "Acme GmbH", D(25)), (None, " acme gmbh ", D(25))])
+        register(oe, owners=[(oe.units[0], "", D(50)), (None, "Acme GmbH", D(25), "domestic"), (None, " acme gmbh ", D(25), "domestic")])
     assert counts(oe)[0] == 0
 
 
@@ -60,7 +63,7 @@ def test_an_owner_must_be_a_unit_or_a_name_not_both(oe):
     with pytest.raises(ValidationFailed):
         register(oe, owners=[(oe.units[0], "Acme", D(100))])
     with pytest.raises(ValidationFailed):
-        register(oe, owners=[(None, "  ", D(100))])
+        register(oe, owners=[(None, "  ", D(100), "domestic")])
 
 
 def test_another_alliances_unit_cannot_own(oe, bm):
@@ -71,7 +74,7 @@ def test_another_alliances_unit_cannot_own(oe, bm):
 
 def test_background_ip_is_brought_by_a_member(oe, project):
     with pytest.raises(ValidationFailed) as error:
-        register(oe, owners=[(None, "某外部研究所", D(100))])
+        register(oe, owners=[(None, "某外部研究所", D(100), "domestic")])
     assert "owners" in error.value.fields
     with pytest.raises(ValidationFailed) as error:
         register(oe, project=project)
@@ -79,12 +82,15 @@ def test_background_ip_is_brought_by_a_member(oe, project):
     assert counts(oe)[0] == 0
 
 
-def test_foreground_ip_needs_its_project_and_may_include_an_outside_party(oe, project):
+def test_foreground_ip_needs_its_project_and_may_include_an_outside_party_its_agreement_names(oe, project):
     with pytest.raises(ValidationFailed) as error:
         register(oe, origin="foreground")
     assert "project" in error.value.fields
+    project_services.ip_agreement_set(actor=oe.user("sec"), alliance=oe.alliance, project=project, licensing="",
+                                      revenue_sharing="", on_dissolution="", on_withdrawal="", shares=[],
+                                      outside_owners="德国某大学")
     asset = register(oe, origin="foreground", project=project,
-                     owners=[(oe.units[0], "", D("70.5")), (None, "德国某大学", D("29.5"))])
+                     owners=[(oe.units[0], "", D("70.5")), (None, "德国某大学", D("29.5"), "foreign")])
     with scope(alliance=oe.alliance):
         assert asset.project == project
         assert [s.party_label for s in services.current_ownership(asset).shares.all()] == [oe.units[0].name, "德国某大学"]
@@ -187,7 +193,8 @@ def test_exclusive_licences_apart_in_field_territory_or_term_are_allowed(oe, ass
     grant(oe, asset, kind="exclusive", field_of_use="海洋监测", territory="city", start=date(2028, 1, 1), end=None,
           licensee_unit=oe.units[8])
     with scope(alliance=oe.alliance):
-        assert set(asset.licences.values_list("status", flat=True)) == {"active"}
+        # The one starting in 2028 is granted, in force from its start date.
+        assert set(asset.licences.filter(start__lte=date(2027, 1, 1)).values_list("status", flat=True)) == {"active"}
         assert asset.licences.count() == 4
 
 
@@ -276,9 +283,12 @@ def test_exclusive_foreign_licence_of_government_funded_asset_waits_for_the_bure
                                 received_on=date(2025, 2, 1), gross=Money(500000, "CNY"))
 
 
-@pytest.mark.parametrize("kind,territory", [("sole", "foreign"), ("non_exclusive", "foreign"), ("exclusive", "domestic")])
-def test_other_licences_of_government_funded_assets_take_effect_at_once(oe, gov_asset, kind, territory):
-    licence = grant(oe, gov_asset, kind=kind, territory=territory, licensee_name="Deep Sea Robotics GmbH")
+@pytest.mark.parametrize("kind,territory,region", [
+    ("sole", "foreign", "foreign"), ("non_exclusive", "foreign", "foreign"), ("exclusive", "domestic", "domestic"),
+])
+def test_other_licences_of_government_funded_assets_take_effect_at_once(oe, gov_asset, kind, territory, region):
+    licence = grant(oe, gov_asset, kind=kind, territory=territory, licensee_name="Deep Sea Robotics GmbH",
+                    licensee_region=region)
     assert licence.status == "active"
 
 
@@ -323,8 +333,8 @@ def test_the_gate_handler_is_registered_for_the_bureau_kind():
 
 def test_foreign_transfer_of_government_funded_asset_changes_nothing_until_approved(oe, gov_asset):
     transfer = services.transfer_create(actor=oe.user("sec"), alliance=oe.alliance, asset=gov_asset,
-                                        transferees=[(None, "Deep Sea Robotics GmbH", D(100))],
-                                        price=Money(2_000_000, "CNY"), agreed_on=date(2025, 3, 1), foreign=True)
+                                        transferees=[(None, "Deep Sea Robotics GmbH", D(100), "foreign")],
+                                        price=Money(2_000_000, "CNY"), agreed_on=date(2025, 3, 1))
     assert transfer.status == "pending_bureau"
     with scope(alliance=oe.alliance):
         assert services.current_ownership(gov_asset).number == 1
@@ -340,8 +350,8 @@ def test_foreign_transfer_of_government_funded_asset_changes_nothing_until_appro
 
 def test_rejected_foreign_transfer_is_void_and_ownership_stays(oe, gov_asset):
     transfer = services.transfer_create(actor=oe.user("sec"), alliance=oe.alliance, asset=gov_asset,
-                                        transferees=[(None, "Deep Sea Robotics GmbH", D(100))],
-                                        price=Money(2_000_000, "CNY"), agreed_on=date(2025, 3, 1), foreign=True)
+                                        transferees=[(None, "Deep Sea Robotics GmbH", D(100), "foreign")],
+                                        price=Money(2_000_000, "CNY"), agreed_on=date(2025, 3, 1))
     decide(transfer, "rejected")
     with scope(alliance=oe.alliance):
         transfer.refresh_from_db()

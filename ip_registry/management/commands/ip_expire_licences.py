@@ -6,9 +6,9 @@ from ip_registry import services
 
 
 class Command(BaseCommand):
-    help = "Mark licences whose term has ended as expired, in every alliance (run daily from cron)."
+    help = "Bring granted licences into force on their start date and expire ended ones, in every alliance (daily)."
 
     def handle(self, *args, **options):
         today = timezone.localdate()
         total = sum(services.licences_expire(actor=None, alliance=alliance, today=today) for alliance in Alliance.objects.exclude(status=Alliance.Status.DISSOLVED))
-        self.stdout.write(f"{total} licence(s) expired")
+        self.stdout.write(f"{total} licence(s) changed status")
