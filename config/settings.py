@@ -177,6 +177,7 @@ ENUM_NAME_OVERRIDES = {
     "MembershipExpulsionCaseGroundsEnum": "membership.models.ExpulsionCase.Grounds",
     "MembershipExpulsionCaseOutcomeEnum": "membership.models.ExpulsionCase.Outcome",
     "GovernanceMotionKindEnum": "governance.models.MotionKind",
+    "PartyRegionEnum": "ip_registry.models.Region",
     "GovernanceThresholdEnum": "governance.models.Threshold",
     "GovernanceChoiceEnum": "governance.models.Choice",
     "GovernanceMotionStatusEnum": "governance.models.Motion.Status",

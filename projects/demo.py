@@ -3,9 +3,9 @@
 - P01 a draft whose IP agreement is still incomplete;
 - P02 under expert review;
 - P03 an ordinary project in progress, with a reported milestone and an expense;
-- P04 a government programme waiting for the bureau (P04 and P05 only in a recognised alliance);
-- P05 a government programme, approved by the council and the bureau, funded, executed, accepted,
-  with its results registered in the IP register under the agreement's shares.
+- P04 a government programme waiting for the bureau (only in a recognised alliance);
+- P05 a government programme (an internal project where the alliance is not recognised), approved,
+  funded, executed, accepted, with its results registered in the IP register under the agreement's shares.
 
 Idempotent: a project whose code exists is left alone; each project is built in one transaction.
 """
@@ -129,10 +129,10 @@ class Builder:
                                      necessity_opinion="符合市科技计划支持方向，同意立项。", necessity_office="市科技局")
         return Project.objects.get(pk=project.pk)
 
-    def fund_and_spend(self, project, spends):
+    def fund_and_spend(self, project, spends, receipts=(("government", "800000"), ("member_contribution", "270000"))):
         from finance import services as fin
 
-        for source, amount in (("government", "800000"), ("member_contribution", "270000")):
+        for source, amount in receipts:
             entry = fin.grant_receive(actor=self.sec, alliance=self.alliance, project=project, amount=Decimal(amount),
                                       date=self.today - datetime.timedelta(days=280), source=source,
                                       description=f"{project.code} 项目经费到账（{source}）")
@@ -186,21 +186,32 @@ def load(ctx):
     from bureau import demo as bureau_demo
 
     bureau_demo.recognise(ctx)
-    if ctx.alliance.status != "recognised":
-        return  # only a recognised alliance proposes programme projects to the bureau (第十七条)
-    build("P04", lambda c: b.bureau(b.council(b.review(b.proposal(
-        c, "港口起重装备远程运维平台", 0, [(6, "起重机械状态监测"), (8, "平台测试")], government=True,
-        goals=("平台上线", "覆盖全市主要港口")))), decide=False))
+    # Only a recognised alliance proposes programme projects to the bureau (第十七条): elsewhere P04 is
+    # left out and P05 is an internal project funded by the members.
+    recognised = ctx.alliance.status == "recognised"
+    if recognised:
+        build("P04", lambda c: b.bureau(b.council(b.review(b.proposal(
+            c, "港口起重装备远程运维平台", 0, [(6, "起重机械状态监测"), (8, "平台测试")], government=True,
+            goals=("平台上线", "覆盖全市主要港口")))), decide=False))
     if not (finance and ip):
         return
 
     def p05(c):
-        project = b.bureau(b.council(b.review(b.proposal(
-            c, "深海观测传感器阵列研制", 0, [(1, "敏感材料与传感机理研究"), (5, "水下测试与标定")], government=True,
-            goals=("两年内完成千米级样机", "形成深海观测传感器系列产品")))))
-        b.fund_and_spend(project, [("equipment", "government", "420000", 0, "采购高压试验舱"),
-                                   ("materials", "government", "150000", 1, "敏感材料试制"),
-                                   ("testing", "member_contribution", "80000", 2, "水下标定试验")])
+        source = "government" if recognised else "member_contribution"
+        budget = [("equipment", source, "600000", 0), ("materials", source, "200000", 1),
+                  ("testing", "member_contribution", "150000", 2), ("labour", "member_contribution", "120000", 0)]
+        project = b.council(b.review(b.proposal(
+            c, "深海观测传感器阵列研制", 0, [(1, "敏感材料与传感机理研究"), (5, "水下测试与标定")], government=recognised,
+            goals=("两年内完成千米级样机", "形成深海观测传感器系列产品"), budget=budget)))
+        if recognised:
+            project = b.bureau(project)
+            receipts = (("government", "800000"), ("member_contribution", "270000"))
+        else:
+            project = b.call(services.project_start, project=project)
+            receipts = (("member_contribution", "1070000"),)
+        b.fund_and_spend(project, [("equipment", source, "420000", 0, "采购高压试验舱"),
+                                   ("materials", source, "150000", 1, "敏感材料试制"),
+                                   ("testing", "member_contribution", "80000", 2, "水下标定试验")], receipts=receipts)
         b.report(project)
         b.call(services.acceptance_request, project=project, deliverables="千米级样机一套；发明专利申请2项；数据处理软件1套；验收报告")
         project = b.call(services.acceptance_review_open, project=Project.objects.get(pk=project.pk),

@@ -82,7 +82,7 @@ def test_dissolved_alliance_refuses_every_write_and_writes_nothing(oe, api, arch
         ("sec", "licences/", {"asset": a["asset"].pk, "kind": "non_exclusive", "licensee_unit": oe.units[6].pk,
                               "territory": "domestic", "start": "2025-01-01", "end": "2027-12-31",
                               "royalty_kind": "lump_sum", "royalty_amount": "1000.00"}),
-        ("sec", "submissions/", {"kind": "annual_report", "title": "年报", "payload": {"year": 2025}}),
+        ("sec", "submissions/", {"kind": "annual_report", "title": "年报", "year": 2025}),
         ("sec", "roles/", {"email": "late@example.com", "role": "staff"}),
     ]
     before = snapshot(oe)

@@ -46,7 +46,7 @@ def planted(oe):
         membership.member_apply(actor=sec, alliance=a, **complete_fields(name=value, legal_representative=value, address=value))
     for value in HOSTILE:
         ip.asset_register(actor=sec, alliance=a, kind="invention_patent", title=value, origin="background",
-                          owners=[(oe.units[0], "", Decimal("60")), (None, value, Decimal("40"))],
+                          owners=[(oe.units[0], "", Decimal("60")), (None, value, Decimal("40"), "domestic")],
                           filing_date=datetime.date(2024, 1, 10))
     commitment = finance.commitment_set(actor=sec, alliance=a, member_unit=oe.units[0], year=2026, amount=Money(600, "CNY"))
     fund = finance.fund_for(alliance=a, source="other")

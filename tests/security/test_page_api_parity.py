@@ -14,6 +14,7 @@ from governance.models import Meeting, Motion
 from membership import services as membership
 from projects import services as project_services
 from tests.finance.conftest import cny
+from tests.governance.helpers import pass_resolution
 from tests.projects.conftest import call, make_draft, participant
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,8 @@ def test_representative_filter_choices_on_the_ip_register_and_project_list_are_t
 
 def test_a_barred_unit_is_not_offered_in_participant_pickers_art16(oe, api):
     barred = oe.units[6]
-    call(oe, membership.member_bar_record, unit=barred, grounds="违反收益分配约定", resolution_number="OE-2026-009")
+    call(oe, membership.member_bar_record, unit=barred, grounds="违反收益分配约定",
+         resolution_number=pass_resolution(oe, kind="other", subject_unit=barred))
     project = make_draft(oe)
     sec = logged_in(oe.user("sec"))
     detail = sec.get(f"/a/{oe.alliance.slug}/projects/{project.pk}/")
