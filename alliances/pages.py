@@ -3,6 +3,8 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.core.exceptions import PermissionDenied
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 from alliances import access
 from alliances.errors import ServiceError
@@ -18,8 +20,12 @@ class AlliancePageMixin(LoginRequiredMixin):
 
     page_roles = None
     bureau_reads = True
+    # File downloads are linked from API responses too: they take the API's token as well as a session.
+    accepts_api_token = False
 
     def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated and self.accepts_api_token and request.method == "GET":
+            request.user = token_user(request) or request.user
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.alliance = request.alliance
@@ -45,6 +51,15 @@ class AlliancePageMixin(LoginRequiredMixin):
             roles_display=access.role_labels(self.roles),
         )
         return context
+
+
+def token_user(request):
+    """The active user whose API token the request carries (`Authorization: Token ...`), else None."""
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return None
+    return found[0] if found else None
 
 
 def add_service_errors(form, error: ServiceError) -> None:

@@ -180,6 +180,8 @@ class EntryDetailView(FinancePage):
 class AttachmentView(FinancePage):
     """Download a voucher file (ledger readers only)."""
 
+    accepts_api_token = True
+
     def get(self, request, *args, **kwargs):
         attachment = get_object_or_404(Attachment, pk=kwargs["attachment_id"], entry_id=kwargs["pk"])
         return uploads.download(attachment.file, attachment.name)

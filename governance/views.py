@@ -127,6 +127,8 @@ class MotionDetailView(MotionPapersMixin, TemplateView):
 class MotionAttachmentView(MotionPapersMixin, View):
     """Download one of a motion's papers (whoever may read the motion)."""
 
+    accepts_api_token = True
+
     def get(self, request, slug, pk, attachment_id):
         attachment = get_object_or_404(MotionAttachment, pk=attachment_id, motion=self.get_motion())
         return uploads.download(attachment.file, attachment.name)
@@ -321,6 +323,8 @@ class ConsultationMixin(AlliancePageMixin):
 
 class ConsultationDocumentView(ConsultationMixin, View):
     """Download one of a consultation's documents (whoever may read the consultation)."""
+
+    accepts_api_token = True
 
     def get(self, request, slug, pk, document_id):
         document = get_object_or_404(ConsultationDocument, pk=document_id, consultation=self.get_visible_consultation())

@@ -101,6 +101,8 @@ class ProjectDetailView(ProjectMixin, TemplateView):
 class DocumentView(ProjectMixin, View):
     """Download one of a project's documents (whoever may see the project)."""
 
+    accepts_api_token = True
+
     def get(self, request, slug, pk, document_id):
         document = get_object_or_404(Document, pk=document_id, project=self.get_project())
         return uploads.download(document.file, document.title)

@@ -171,3 +171,21 @@ def test_every_file_field_is_checked_by_content():
     fields = [field for model in apps.get_models() for field in model._meta.get_fields()
               if isinstance(field, models.FileField) and not model.__name__.startswith("Historical")]
     assert fields and all(validate_upload in field.validators for field in fields), fields
+
+
+def test_api_clients_download_papers_with_their_token(oe, bm, project):
+    """The links in API responses work for a token client too; a wrong token or another alliance's
+    token opens nothing."""
+    from rest_framework.authtoken.models import Token
+
+    response = api_as(oe.user("sec")).post(url(oe, f"projects/{project.pk}/documents/"),
+                                           {"title": "任务书", "kind": "task_book", "file": upload()}, format="multipart")
+    link = response.json()["file"]
+    own = Token.objects.create(user=oe.user("expert-1"))
+    assert_downloads(Client(HTTP_AUTHORIZATION=f"Token {own.key}"), link)
+    other = Token.objects.create(user=bm.user("sg"))
+    assert Client(HTTP_AUTHORIZATION=f"Token {other.key}").get(link).status_code == 404
+    assert Client(HTTP_AUTHORIZATION="Token not-a-token").get(link)["Location"].startswith("/accounts/login/")
+    # Only downloads take a token: a page still needs a session.
+    page_link = f"/a/{oe.alliance.slug}/projects/{project.pk}/"
+    assert Client(HTTP_AUTHORIZATION=f"Token {own.key}").get(page_link)["Location"].startswith("/accounts/login/")
