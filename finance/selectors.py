@@ -289,13 +289,14 @@ def member_statement(alliance, unit, as_of=None, page: int = 1, page_size: int |
     years = commitments_of(alliance, unit, as_of, totals)
     committed = sum((y["committed"] for y in years if y["currency"] == "CNY"), ZERO)
     paid = sum((y["paid"] for y in years if y["currency"] == "CNY"), ZERO)
-    paid_other = share_total = ZERO
+    # Paid is every receipt dated by `as_of`, also one against a commitment not yet in force then.
+    received = share_total = ZERO
     receipts_count = shares_count = 0
-    for (_unit, code, commitment_id, currency), (debit, credit, count) in totals.items():
+    for (_unit, code, _commitment_id, currency), (debit, credit, count) in totals.items():
         if code == chart.INCOME_MEMBER:
             receipts_count += count
-            if commitment_id is None and currency == "CNY":
-                paid_other += credit - debit
+            if currency == "CNY":
+                received += credit - debit
         elif code == chart.EXPENSE_REVENUE_SHARE:
             shares_count += count
             if currency == "CNY":
@@ -321,7 +322,7 @@ def member_statement(alliance, unit, as_of=None, page: int = 1, page_size: int |
         )[window]
     return {
         "unit": unit, "as_of": as_of, "currency": "CNY",
-        "committed": committed, "paid": paid + paid_other, "outstanding": committed - paid,
+        "committed": committed, "paid": received, "outstanding": committed - paid,
         "revenue_shares": share_total,
         "years": years,
         "page": page, "pages": pages, "page_size": page_size,
