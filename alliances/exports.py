@@ -17,9 +17,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from alliances.money import MONEY_FORMAT, to_cents
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MONEY_FORMAT = "#,##0.00"
 
 
 def is_formula_like(value) -> bool:
@@ -28,7 +29,10 @@ def is_formula_like(value) -> bool:
 
 
 def _cell_value(value):
-    """Numbers and dates stay typed; everything else (labels, lazy translations, objects) is text."""
+    """Numbers and dates stay typed (a `Money` is its amount); everything else (labels, lazy
+    translations, objects) is text."""
+    if hasattr(value, "amount") and hasattr(value, "currency"):
+        return value.amount
     if value is None or isinstance(value, (bool, int, float, Decimal, datetime.date, datetime.datetime, datetime.time)):
         return value
     return str(value)
@@ -51,7 +55,8 @@ class Spreadsheet:
         self._sheet = self._book.create_sheet(str(title)[:31])
 
     def row(self, values=(), *, bold: bool = False) -> None:
-        values = [_cell_value(v) for v in values]
+        # A Decimal is an amount: a number to the cent, shown as `#,##0.00`.
+        values = [to_cents(v) if isinstance(v, Decimal) else v for v in map(_cell_value, values)]
         self._sheet.append(values)
         for cell, value in zip(self._sheet[self._sheet.max_row], values):
             if isinstance(value, str):

@@ -231,19 +231,42 @@ def _member_totals(as_of, unit=None) -> dict:
     return out
 
 
+def commitments_as_of(as_of: datetime.date, unit=None) -> list[Commitment]:
+    """The commitments of `unit` (None: every unit) as they stood on `as_of`, for the years up to
+    its year: each one's last recorded version committed on or before `as_of` (its history), so one
+    committed, raised or lowered later changes nothing as of an earlier date. A row without history
+    (bulk-loaded) stands as it is when its `committed_on` is on or before `as_of`."""
+    by_unit = {"member_unit": unit} if unit is not None else {}
+    current = {c.pk: c for c in Commitment.objects.filter(year__lte=as_of.year, **by_unit)}
+    versions = (
+        Commitment.history.filter(id__in=list(current), committed_on__lte=as_of)
+        .order_by("id", "-history_date", "-history_id")
+    )
+    out, seen = {}, set()
+    for version in versions:
+        if version.id in seen:
+            continue
+        seen.add(version.id)
+        if version.history_type != "-":
+            out[version.id] = version.instance
+    recorded = set(Commitment.history.filter(id__in=list(current)).values_list("id", flat=True).distinct())
+    for pk, commitment in current.items():
+        if pk not in recorded and commitment.committed_on <= as_of:
+            out[pk] = commitment
+    return sorted(out.values(), key=lambda c: (c.year, c.member_unit_id))
+
+
 def commitments_of(alliance, unit=None, as_of=None, totals=None) -> list[dict]:
-    """Committed, paid and outstanding per commitment of `unit` (None: every unit) up to `as_of`'s year."""
+    """Committed, paid and outstanding per commitment of `unit` (None: every unit) at `as_of`
+    (`commitments_as_of`: as recorded on or before that date, for the years up to its year)."""
     as_of = _as_of(as_of)
     totals = _member_totals(as_of, unit) if totals is None else totals
     paid = defaultdict(lambda: ZERO)
     for (_unit, code, commitment_id, _currency), (debit, credit, _count) in totals.items():
         if code == chart.INCOME_MEMBER and commitment_id is not None:
             paid[commitment_id] += credit - debit
-    commitments = Commitment.objects.filter(year__lte=as_of.year).order_by("year", "member_unit_id")
-    if unit is not None:
-        commitments = commitments.filter(member_unit=unit)
     out = []
-    for c in commitments:
+    for c in commitments_as_of(as_of, unit):
         paid_amount = paid[c.pk]
         out.append({"commitment": c, "year": c.year, "currency": str(c.amount.currency), "committed": c.amount.amount,
                     "paid": paid_amount, "outstanding": c.amount.amount - paid_amount})
@@ -266,13 +289,14 @@ def member_statement(alliance, unit, as_of=None, page: int = 1, page_size: int |
     years = commitments_of(alliance, unit, as_of, totals)
     committed = sum((y["committed"] for y in years if y["currency"] == "CNY"), ZERO)
     paid = sum((y["paid"] for y in years if y["currency"] == "CNY"), ZERO)
-    paid_other = share_total = ZERO
+    # Paid is every receipt dated by `as_of`, also one against a commitment not yet in force then.
+    received = share_total = ZERO
     receipts_count = shares_count = 0
-    for (_unit, code, commitment_id, currency), (debit, credit, count) in totals.items():
+    for (_unit, code, _commitment_id, currency), (debit, credit, count) in totals.items():
         if code == chart.INCOME_MEMBER:
             receipts_count += count
-            if commitment_id is None and currency == "CNY":
-                paid_other += credit - debit
+            if currency == "CNY":
+                received += credit - debit
         elif code == chart.EXPENSE_REVENUE_SHARE:
             shares_count += count
             if currency == "CNY":
@@ -298,7 +322,7 @@ def member_statement(alliance, unit, as_of=None, page: int = 1, page_size: int |
         )[window]
     return {
         "unit": unit, "as_of": as_of, "currency": "CNY",
-        "committed": committed, "paid": paid + paid_other, "outstanding": committed - paid,
+        "committed": committed, "paid": received, "outstanding": committed - paid,
         "revenue_shares": share_total,
         "years": years,
         "page": page, "pages": pages, "page_size": page_size,

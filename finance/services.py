@@ -27,6 +27,7 @@ from simple_history.utils import get_history_manager_for_model
 from alliances import access, dates, uploads
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Role
+from alliances.money import format_money
 from alliances.tenancy import tenant_service
 from finance import chart
 from finance.models import (
@@ -1011,7 +1012,7 @@ def contribution_receive(*, actor, alliance, commitment, amount, date, descripti
         else:
             message = _("到账金额超过%(unit)s %(year)s年度尚未缴纳的%(outstanding)s元；超出部分如为以后年度预缴，请分笔录入并注明预缴年度。")
         raise ValidationFailed(fields={"amount": [message % {
-            "unit": unit.name, "year": commitment.year, "outstanding": f"{max(outstanding, ZERO):,.2f}"}]})
+            "unit": unit.name, "year": commitment.year, "outstanding": format_money(max(outstanding, ZERO))}]})
     fund = fund_for(alliance=alliance, source=Source.MEMBER_CONTRIBUTION)
     lines = [
         {"account": chart.BANK, "fund": fund, "debit": money, "member_unit": unit, "commitment": commitment},

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from alliances import access
 from alliances.dashboard import Tile
+from alliances.money import format_money
 from finance import selectors
 from finance.models import JournalEntry
 
@@ -24,5 +25,5 @@ def statement_tile(request, alliance):
     if unit is None:
         return None
     statement = selectors.member_statement(alliance, unit, page_size=0)
-    return Tile(title=_("本单位未缴出资（元）"), value=f"{statement['outstanding']:,.2f}",
+    return Tile(title=_("本单位未缴出资（元）"), value=format_money(statement["outstanding"]),
                 url=reverse("finance:statement", kwargs={"slug": alliance.slug, "unit_id": unit.pk}), note=unit.name)

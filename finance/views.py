@@ -247,10 +247,11 @@ class ContributionsView(FinancePage):
         rows = []
         for commitment in Commitment.objects.select_related("member_unit").order_by("-year", "member_unit__name"):
             rows.append({"commitment": commitment, "receipt_form": forms.ReceiptForm(prefix=f"c{commitment.pk}")})
-        paid = {item["commitment"].pk: item for item in selectors.commitments_of(self.alliance, as_of=self.as_of())}
+        as_of = self.as_of()
+        paid = {item["commitment"].pk: item for item in selectors.commitments_of(self.alliance, as_of=as_of)}
         for row in rows:
             row["paid"] = paid.get(row["commitment"].pk)
-        context.update(rows=rows, form=kwargs.get("form") or forms.CommitmentForm(initial={"year": timezone.localdate().year}))
+        context.update(rows=rows, as_of=as_of, form=kwargs.get("form") or forms.CommitmentForm(initial={"year": timezone.localdate().year}))
         return context
 
     def handle(self, request, *args, **kwargs):

@@ -17,6 +17,7 @@ from alliances import dates, uploads
 from alliances.access import SECRETARIAT, has_role, require_secretariat
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Role, RoleGrant
+from alliances.money import format_money
 from alliances.tenancy import tenant_service
 from projects import links
 from projects.models import (
@@ -603,7 +604,7 @@ def withdrawal_request(*, actor, alliance, participant: Participant, reason: str
     title = _("关于%(unit)s退出项目「%(title)s」及调整其任务的意见") % {"unit": participant.unit, "title": project.title}
     motion = links.motion_create_and_open(
         actor=actor, alliance=alliance, kind="project_adjustment", title=title,
-        body=_("%(reason)s\n任务转由：%(to)s\n追回金额：%(amount)s") % {"reason": reason.strip(), "to": reassign_to.unit, "amount": amount},
+        body=_("%(reason)s\n任务转由：%(to)s\n追回金额：%(amount)s") % {"reason": reason.strip(), "to": reassign_to.unit, "amount": format_money(amount, currency=True)},
         closes_at=closes_at or _default_close(), subject=participant, subject_unit=participant.unit,
     )
     adjustment.motion_id = motion.pk
@@ -768,7 +769,7 @@ def on_unit_departure(actor, unit, how: str) -> None:
                     description=_("%(unit)s被除名，追回项目%(code)s经费") % {"unit": unit, "code": project.code},
                 )
                 participant.clawed_back += owed
-                _event(project, actor, _("%(unit)s被除名，追回项目经费 %(amount)s") % {"unit": unit, "amount": owed})
+                _event(project, actor, _("%(unit)s被除名，追回项目经费 %(amount)s") % {"unit": unit, "amount": format_money(owed, currency=True)})
         if participant.status != Participant.Status.WITHDRAWN and (project.status == S.DRAFT or project.status in FINISHED):
             participant.status, participant.withdrawn_on = Participant.Status.WITHDRAWN, timezone.localdate()
         participant.save()

@@ -4,6 +4,8 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
+from alliances.money import to_cents
+
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A related field whose choices come from the tenant scope at request time.
@@ -61,3 +63,19 @@ class ScopedRelatedFieldSchema(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         return build_basic_type(OpenApiTypes.INT)
+
+
+class AmountField(serializers.DecimalField):
+    """Every amount the API gives: a decimal string with exactly two decimals (`"4969543.21"`,
+    `"-1234.50"`), never a float, whatever the value's stored scale (also a djmoney `Money`'s
+    amount). As input it takes the same, to the cent."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 20)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs["coerce_to_string"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        amount = to_cents(value)
+        return None if amount is None else f"{amount:.2f}"

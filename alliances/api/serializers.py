@@ -2,7 +2,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from alliances.api.fields import ScopedRelatedField
+from alliances.api.fields import AmountField, ScopedRelatedField
 from alliances.api.inputs import Input
 from alliances.models import Alliance, Role, RoleGrant, Seat, User
 
@@ -13,7 +13,7 @@ class MoneyOutput(serializers.Serializer):
     Null exactly when its column may be null: bound to a model serializer, the field takes the
     column's nullability, so the schema never promises an amount the response leaves out."""
 
-    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
+    amount = AmountField(max_digits=18)
     currency = serializers.CharField()
 
     def bind(self, field_name, parent):
@@ -28,7 +28,7 @@ class MoneyOutput(serializers.Serializer):
     def to_representation(self, money):
         if money is None:
             return None
-        return {"amount": f"{money.amount:.2f}", "currency": str(money.currency)}
+        return {"amount": self.fields["amount"].to_representation(money.amount), "currency": str(money.currency)}
 
 
 class AllianceOutput(serializers.ModelSerializer):

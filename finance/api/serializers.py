@@ -1,7 +1,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from alliances.api.fields import ScopedRelatedField
+from alliances.api.fields import AmountField, ScopedRelatedField
 from alliances.api.inputs import Input
 from finance.models import Account, Attachment, Commitment, Fund, JournalEntry, JournalLine, Period, Source
 from membership.models import MemberUnit
@@ -122,8 +122,8 @@ class LineOutput(serializers.ModelSerializer):
     account = serializers.CharField(source="account.code")
     account_name = serializers.CharField(source="account.display_name")
     currency = serializers.CharField()
-    debit = serializers.DecimalField(source="debit.amount", max_digits=18, decimal_places=2)
-    credit = serializers.DecimalField(source="credit.amount", max_digits=18, decimal_places=2)
+    debit = AmountField(source="debit.amount")
+    credit = AmountField(source="credit.amount")
 
     class Meta:
         model = JournalLine
@@ -164,7 +164,7 @@ class PeriodOutput(serializers.ModelSerializer):
 
 
 class CommitmentOutput(serializers.ModelSerializer):
-    amount = serializers.DecimalField(source="amount.amount", max_digits=18, decimal_places=2)
+    amount = AmountField(source="amount.amount")
     currency = serializers.CharField(source="amount.currency.code")
     member_unit_name = serializers.CharField(source="member_unit.name")
 
@@ -176,9 +176,9 @@ class CommitmentOutput(serializers.ModelSerializer):
 class AmountsRow(serializers.Serializer):
     year = serializers.IntegerField()
     currency = serializers.CharField()
-    committed = serializers.DecimalField(max_digits=20, decimal_places=2)
-    paid = serializers.DecimalField(max_digits=20, decimal_places=2)
-    outstanding = serializers.DecimalField(max_digits=20, decimal_places=2)
+    committed = AmountField()
+    paid = AmountField()
+    outstanding = AmountField()
 
 
 class MovementRow(serializers.Serializer):
@@ -186,7 +186,7 @@ class MovementRow(serializers.Serializer):
     sequence = serializers.IntegerField()
     description = serializers.CharField()
     currency = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=20, decimal_places=2)
+    amount = AmountField()
 
 
 class StatementOutput(serializers.Serializer):
@@ -194,10 +194,10 @@ class StatementOutput(serializers.Serializer):
     unit_name = serializers.CharField(source="unit.name")
     as_of = serializers.DateField()
     currency = serializers.CharField()
-    committed = serializers.DecimalField(max_digits=20, decimal_places=2)
-    paid = serializers.DecimalField(max_digits=20, decimal_places=2)
-    outstanding = serializers.DecimalField(max_digits=20, decimal_places=2)
-    revenue_shares = serializers.DecimalField(max_digits=20, decimal_places=2)
+    committed = AmountField()
+    paid = AmountField()
+    outstanding = AmountField()
+    revenue_shares = AmountField()
     years = AmountsRow(many=True)
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
@@ -217,17 +217,23 @@ class TrialBalanceRow(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.CharField()
     currency = serializers.CharField()
-    debit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    credit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    balance_debit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    balance_credit = serializers.DecimalField(max_digits=20, decimal_places=2)
+    debit = AmountField()
+    credit = AmountField()
+    balance_debit = AmountField()
+    balance_credit = AmountField()
+
+
+class TrialBalanceTotal(serializers.Serializer):
+    debit = AmountField()
+    credit = AmountField()
+    balanced = serializers.BooleanField()
 
 
 class TrialBalanceOutput(serializers.Serializer):
     as_of = serializers.DateField()
     balanced = serializers.BooleanField()
     rows = TrialBalanceRow(many=True)
-    totals = serializers.DictField(child=serializers.DictField())
+    totals = serializers.DictField(child=TrialBalanceTotal(), help_text="per currency")
 
 
 class GeneralLedgerLine(serializers.Serializer):
@@ -236,16 +242,16 @@ class GeneralLedgerLine(serializers.Serializer):
     description = serializers.CharField(source="entry.description")
     fund = serializers.IntegerField(source="line.fund_id")
     currency = serializers.CharField()
-    debit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    credit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    running = serializers.DecimalField(max_digits=20, decimal_places=2)
+    debit = AmountField()
+    credit = AmountField()
+    running = AmountField()
 
 
 class GeneralLedgerAccount(serializers.Serializer):
     code = serializers.CharField(source="account.code")
     name = serializers.CharField(source="account.display_name")
-    opening = serializers.DictField(child=serializers.DecimalField(max_digits=20, decimal_places=2))
-    closing = serializers.DictField(child=serializers.DecimalField(max_digits=20, decimal_places=2))
+    opening = serializers.DictField(child=AmountField())
+    closing = serializers.DictField(child=AmountField())
     lines = GeneralLedgerLine(many=True)
 
 
@@ -253,17 +259,17 @@ class BudgetRow(serializers.Serializer):
     category = serializers.CharField()
     source = serializers.CharField()
     currency = serializers.CharField()
-    budget = serializers.DecimalField(max_digits=20, decimal_places=2)
-    actual = serializers.DecimalField(max_digits=20, decimal_places=2)
-    remaining = serializers.DecimalField(max_digits=20, decimal_places=2)
+    budget = AmountField()
+    actual = AmountField()
+    remaining = AmountField()
 
 
 class FundBalanceRow(serializers.Serializer):
     fund = FundOutput()
     currency = serializers.CharField()
-    assets = serializers.DecimalField(max_digits=20, decimal_places=2)
-    income = serializers.DecimalField(max_digits=20, decimal_places=2)
-    expense = serializers.DecimalField(max_digits=20, decimal_places=2)
+    assets = AmountField()
+    income = AmountField()
+    expense = AmountField()
 
 
 class VerificationOutput(serializers.Serializer):

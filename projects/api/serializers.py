@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from alliances.api.fields import ExpertField, ScopedRelatedField
+from alliances.api.fields import AmountField, ExpertField, ScopedRelatedField
 from alliances.api.inputs import Input
 from alliances.api.serializers import MoneyOutput
 from membership.models import MemberUnit
@@ -143,15 +143,15 @@ class BudgetRowOutput(serializers.Serializer):
     category_label = serializers.CharField()
     source = serializers.CharField()
     source_label = serializers.CharField()
-    budget = serializers.DecimalField(max_digits=18, decimal_places=2)
-    actual = serializers.DecimalField(max_digits=18, decimal_places=2)
-    remaining = serializers.DecimalField(max_digits=18, decimal_places=2)
+    budget = AmountField()
+    actual = AmountField()
+    remaining = AmountField()
 
 
 class BudgetTotalsOutput(serializers.Serializer):
-    budget = serializers.DecimalField(max_digits=18, decimal_places=2)
-    actual = serializers.DecimalField(max_digits=18, decimal_places=2)
-    remaining = serializers.DecimalField(max_digits=18, decimal_places=2)
+    budget = AmountField()
+    actual = AmountField()
+    remaining = AmountField()
 
 
 class BudgetVsActualOutput(serializers.Serializer):

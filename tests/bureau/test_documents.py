@@ -60,6 +60,21 @@ def test_annual_report_pdf_has_every_section(oe):
         assert expected in text
 
 
+def test_annual_report_pdf_shows_money_formatted(oe):
+    import re
+
+    from tests.bureau.test_integration import government_money
+
+    government_money(oe)
+    submission = submitted(oe, kind=Kind.ANNUAL_REPORT, title="2025年度报告", narrative={"body": "运行平稳"},
+                           payload={"year": 2025})
+    if not chinese_font_installed():
+        pytest.skip("no Chinese font installed: only checked the PDF is valid")
+    text = pdf_text(bytes(current_version(oe, submission).document))
+    assert re.search(r"\d{1,3}(,\d{3})+\.\d\d", text), "a formatted amount"
+    assert not re.findall(r"\d{4,}\.\d{3,}|(?<![\d,])\d{5,}\.\d\d", text)
+
+
 def test_application_lists_at_most_20_main_members_chair_first(oe):
     with scope(alliance=oe.alliance):
         for n in range(15):

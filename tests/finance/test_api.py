@@ -284,7 +284,8 @@ def test_release_from_restriction_is_an_explicit_entry(oe, api):
 def test_contributions_commit_receive_and_statement(oe, api):
     sec, sg = api(oe.user("sec")), api(oe.user("sg"))
     unit = oe.units[5]
-    response = sec.post(url(oe, "contributions/"), {"member_unit": unit.pk, "year": 2026, "amount": "50000.00"}, format="json")
+    response = sec.post(url(oe, "contributions/"), {"member_unit": unit.pk, "year": 2026, "amount": "50000.00",
+                                               "committed_on": "2026-01-10"}, format="json")
     assert response.status_code == 201
     commitment = response.json()["id"]
     receipt = sec.post(url(oe, f"contributions/{commitment}/receive/"), {"amount": "20000.00", "date": "2026-03-15"}, format="json")

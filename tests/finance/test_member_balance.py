@@ -30,7 +30,7 @@ def _recount(ctx, unit, as_of):
 def test_statement_totals_equal_a_recount_at_every_date(oe):
     unit, sec, sg = oe.units[5], oe.user("sec"), oe.user("sg")
     commitment = services.commitment_set(actor=sec, alliance=oe.alliance, member_unit=unit, year=2026,
-                                         amount=Money(50000, "CNY"))
+                                         amount=Money(50000, "CNY"), committed_on=D(2026, 1, 1))
     receipts = [
         post(oe, services.contribution_receive(actor=sec, alliance=oe.alliance, commitment=commitment,
                                                amount=Money(amount, "CNY"), date=date))

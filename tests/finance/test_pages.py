@@ -123,14 +123,14 @@ def test_statement_pdf_and_xlsx_for_the_representative(oe, client):
                                            amount=cny(10000), date=datetime.date(2026, 2, 1)))
     login(client, oe.user("rep-1"))
     page_html = client.get(page(oe, "statement", unit_id=oe.units[5].pk)).content.decode()
-    assert "30000.00" in page_html and "20000.00" in page_html
+    assert "30,000.00" in page_html and "20,000.00" in page_html
     pdf = client.get(page(oe, "statement", unit_id=oe.units[5].pk) + "?format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     if _has_chinese_font():
         from pypdf import PdfReader
 
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-        assert oe.units[5].name in text and "成员单位对账单" in text and "20000.00" in text
+        assert oe.units[5].name in text and "成员单位对账单" in text and "20,000.00" in text
     xlsx = client.get(page(oe, "statement", unit_id=oe.units[5].pk) + "?format=xlsx")
     from openpyxl import load_workbook
 

@@ -102,7 +102,7 @@ def test_secretariat_registers_an_asset_only_when_shares_make_100_then_licenses_
             page.click("[data-testid=licence-form] button[type=submit]")
         assert "许可已登记。" in page.inner_text("ul.messages")
         [row] = rows(page, "licences")
-        assert licensee.name in row and "普通许可" in row and "水下传感器制造" in row and "一次性总付 ¥50,000.00" in row and "有效" in row
+        assert licensee.name in row and "普通许可" in row and "水下传感器制造" in row and "一次性总付 50,000.00 CNY" in row and "有效" in row
         assert "青岛外部海洋研究院" in row and lead.name in row
 
         # The register lists it with its owners, and the export carries the same.

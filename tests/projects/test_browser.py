@@ -85,7 +85,7 @@ def test_secretariat_drafts_a_project_without_a_barred_unit_on_offer_is_refused_
         budget_form.locator("input[name=amount]").fill("200000")
         with page.expect_navigation():
             budget_form.locator("button[type=submit]").click()
-        assert "200000" in page.inner_text("[data-testid=budget-vs-actual]")
+        assert "200,000.00" in page.inner_text("[data-testid=budget-vs-actual]")
         milestone_form = page.locator("form:has(input[value=add_milestone])")
         milestone_form.locator("input[name=due]").fill((today + datetime.timedelta(days=180)).isoformat())
         milestone_form.locator("input[name=description]").fill("样机设计评审")

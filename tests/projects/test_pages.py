@@ -51,7 +51,7 @@ def test_other_alliance_gets_404(oe, bm, draft):
 
 def test_project_page_shows_participants_budget_milestones_ip_and_history(oe, draft):
     html = page(oe.user("council-1")).get(base(oe) + f"{draft.pk}/").content.decode()
-    for text in ["传感器材料研究", "设备费", "300000", "样机设计评审", "按权属份额分配", "创建项目建议书", "约定完整"]:
+    for text in ["传感器材料研究", "设备费", "300,000.00", "样机设计评审", "按权属份额分配", "创建项目建议书", "约定完整"]:
         assert text in html, text
 
 
