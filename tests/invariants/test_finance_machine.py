@@ -71,7 +71,8 @@ class FinanceMachine(RuleBasedStateMachine):
         self.months = _months(self.today)
         with scope(alliance=self.alliance):
             self.project = Project.objects.create(
-                alliance=self.alliance, code="INV-FIN-001", title="不变量测试项目", lead_unit=ctx.units[0]
+                alliance=self.alliance, code="INV-FIN-001", title="不变量测试项目", lead_unit=ctx.units[0],
+                status=Project.Status.CLOSED,  # its remaining money may be released (project_accepted)
             )
             self.units = list(ctx.units)
             self.closed = {(p.year, p.month) for p in Period.objects.filter(status=Period.Status.CLOSED)}
@@ -218,7 +219,8 @@ class FinanceMachine(RuleBasedStateMachine):
 
         def call():
             return services.restriction_release(actor=self.people["sg"], alliance=self.alliance, fund=self.funds["restricted"],
-                                                amount=Money(amount, currency), date=date, description="解除限制")
+                                                amount=Money(amount, currency), date=date, description="解除限制",
+                                                condition="project_accepted")
 
         refusal = self._refusal(date, lines)
         if refusal:
