@@ -13,6 +13,7 @@ from djmoney.money import Money
 
 from alliances.errors import Conflict, ValidationFailed
 from bureau import services as bureau
+from bureau.models import Submission
 from finance import chart, services
 from finance.models import JournalEntry, JournalLine, LedgerBalance, RestrictionRelease
 from projects.models import Project
@@ -190,3 +191,23 @@ def test_release_through_the_api_records_its_condition_and_waits_for_a_second_pe
     approved = api(oe.user("sg")).post(url(oe, f"entries/{body['id']}/approve/"), HTTP_ACCEPT_LANGUAGE="en")
     assert approved.status_code == 200 and approved.json()["release"]["condition_label"] == "Project accepted or closed"
     assert restricted_net(oe, grant) == Decimal("800.00")
+
+
+def test_fund_release_request_to_the_bureau_names_the_project_and_amount(oe, api, grant, bureau_user):
+    submissions = f"/api/v1/alliances/{oe.alliance.slug}/submissions/"
+    sec = api(oe.user("sec"))
+    vague = sec.post(submissions, {"kind": "fund_release", "title": "解除限制"}, format="json")
+    assert vague.status_code == 400 and "project" in vague.json()["error"]["fields"]
+    response = sec.post(submissions, {"kind": "fund_release", "title": "结余经费解除限制", "project": grant.project.pk,
+                                      "amount": "120.00"}, format="json")
+    assert response.status_code == 201, response.json()
+    with scope(alliance=oe.alliance):
+        draft = Submission.objects.get(pk=response.json()["id"])
+    assert draft.payload["amount"] == "120.00" and draft.subject_id == grant.project.pk
+    submitted = bureau.submission_submit(actor=oe.user("sg"), alliance=oe.alliance, submission=draft)
+    bureau.submission_decide(actor=bureau_user, submission=submitted, decision="approved", necessity_opinion="同意")
+    entry = sec.post(url(oe, "entries/release/"), {
+        "fund": grant.pk, "amount": "120.00", "date": DAY.isoformat(), "description": "经批准解除限制",
+        "condition": "bureau_decision", "submission": draft.pk}, format="json")
+    assert entry.status_code == 201, entry.json()
+    assert entry.json()["release"]["submission"] == draft.pk
