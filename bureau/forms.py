@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,13 @@ class SubmissionCreateForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices)
     title = forms.CharField(label=_("标题"), max_length=200)
     year = forms.IntegerField(label=_("报告年度（仅年度报告）"), required=False, min_value=2000)
+    project = forms.ModelChoiceField(label=_("项目（仅资金解除限制核准）"), queryset=None, required=False)
+    amount = forms.DecimalField(label=_("申请解除限制的金额（元）"), required=False, max_digits=18, decimal_places=2,
+                                min_value=Decimal("0.01"))
+
+    def __init__(self, *args, projects=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects  # the alliance's projects, read in its scope
 
     def clean(self):
         data = super().clean()

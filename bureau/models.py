@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     PARTICIPANT_WITHDRAWAL = "participant_withdrawal", _("课题承担单位退出核准（第十九条）")
     IP_FOREIGN_TRANSFER = "ip_foreign_transfer", _("知识产权境外转让或独占许可审批（第十六条（四））")
     ANNUAL_REPORT = "annual_report", _("年度报告")
+    FUND_RELEASE = "fund_release", _("政府资助资金解除限制核准")
     DISSOLUTION = "dissolution", _("联盟解散报告")
 
 

@@ -109,3 +109,16 @@ def bureau_submission(pk: int) -> Submission | None:
     with scopes_disabled():
         return (Submission.objects.exclude(status=Submission.Status.DRAFT)
                 .select_related("alliance", "submitted_by").filter(pk=pk).first())
+
+
+def approved_fund_release(submission, project) -> Submission | None:
+    """The alliance's approved 解除限制核准 (`submission`, an object or its id) about `project`, or None."""
+    from django.contrib.contenttypes.models import ContentType
+
+    pk = getattr(submission, "pk", submission)
+    if not isinstance(pk, int) or isinstance(pk, bool):
+        return None
+    return Submission.objects.filter(
+        pk=pk, kind=Kind.FUND_RELEASE, status=Submission.Status.APPROVED,
+        subject_type=ContentType.objects.get_for_model(project), subject_id=project.pk,
+    ).first()

@@ -6,6 +6,8 @@ secretary-general only — submits (`submission_submit`). A bureau officer decid
 `bureau.gates.on_decision(kind)` inside the same transaction.
 """
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.conf import settings
@@ -65,6 +67,21 @@ def _annual_year(alliance, payload: dict) -> int:
     return year
 
 
+def _fund_release_request(subject, payload: dict) -> str:
+    """A request to lift the restriction on government money is about one project and names the
+    amount (finance's release on a bureau decision takes at most that)."""
+    if subject is None or subject._meta.label != "projects.Project":
+        raise ValidationFailed(fields={"project": [_("请选择要解除资金限制的项目。")]})
+    try:
+        amount = Decimal(str(payload.get("amount")))
+    except (InvalidOperation, ValueError, TypeError):
+        amount = None
+    if amount is None or not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")) \
+            or amount >= Decimal("1e16"):
+        raise ValidationFailed(fields={"payload.amount": [_("请填写申请解除限制的金额（大于零，最多两位小数）。")]})
+    return f"{amount:.2f}"
+
+
 def _stored_text(message, **params) -> str:
     """Text kept in the records (history reasons) is in the source language, whoever acts."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -104,6 +121,8 @@ def approval_request(*, actor, alliance, kind: str, title: str, subject=None, pa
     if kind == Kind.RECOGNITION_APPLICATION:
         for key in FORM_FIELDS:
             payload.setdefault(key, "")
+    if kind == Kind.FUND_RELEASE:
+        payload["amount"] = _fund_release_request(subject, payload)
     return Submission.objects.create(
         alliance=alliance, kind=kind, title=title, payload=payload, created_by=actor,
         subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,

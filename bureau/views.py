@@ -74,18 +74,28 @@ class SubmissionListView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["submissions"] = Submission.objects.select_related("created_by", "submitted_by")
-        context["form"] = kwargs.get("form") or SubmissionCreateForm()
+        context["form"] = kwargs.get("form") or SubmissionCreateForm(projects=self._projects())
         context["can_draft"] = bool(self.roles & services.DRAFTERS)
         return context
 
+    def _projects(self):
+        from projects.models import Project
+
+        return Project.objects.order_by("code")
+
     def post(self, request, slug):
-        form = SubmissionCreateForm(request.POST)
+        form = SubmissionCreateForm(request.POST, projects=self._projects())
         if form.is_valid():
-            payload = {"year": form.cleaned_data["year"]} if form.cleaned_data["kind"] == Kind.ANNUAL_REPORT else None
+            data = form.cleaned_data
+            payload, subject = None, None
+            if data["kind"] == Kind.ANNUAL_REPORT:
+                payload = {"year": data["year"]}
+            elif data["kind"] == Kind.FUND_RELEASE:
+                payload, subject = {"amount": data["amount"]}, data["project"]
             try:
                 submission = services.approval_request(
-                    actor=request.user, alliance=self.alliance, kind=form.cleaned_data["kind"],
-                    title=form.cleaned_data["title"], payload=payload,
+                    actor=request.user, alliance=self.alliance, kind=data["kind"], title=data["title"], subject=subject,
+                    payload=payload,
                 )
             except ServiceError as exc:
                 add_service_errors(form, exc)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
-from alliances.tenancy import TenantModel, tenant_history
+from alliances.tenancy import SealedTenantModel, TenantModel, tenant_history
 from alliances.uploads import validate_upload
 from django_scopes import ScopedManager
 
@@ -389,3 +389,37 @@ class Attachment(TenantModel):
         if self._entry_posted():
             raise ImmutableError("attachments of a posted entry cannot be deleted")
         return super().delete(*args, **kwargs)
+
+
+class ReleaseCondition(models.TextChoices):
+    """Why a restriction may be lifted (限定性净资产转为非限定性净资产, 民间非营利组织会计制度)."""
+
+    PURPOSE_SPENT = "purpose_spent", _("已按限定用途支出")
+    PROJECT_ACCEPTED = "project_accepted", _("项目已验收或结题")
+    BUREAU_DECISION = "bureau_decision", _("市科技局批准解除限制")
+
+
+class RestrictionRelease(SealedTenantModel):
+    """The condition a release from restriction rests on and its evidence, written once with the
+    entry it justifies (the condition is also in the entry's hashed line memo)."""
+
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="release", verbose_name=_("凭证"))
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="releases", verbose_name=_("资金"))
+    condition = models.CharField(_("解除条件"), max_length=30, choices=ReleaseCondition.choices)
+    amount = MoneyField(_("金额"), max_digits=18, decimal_places=2, default_currency="CNY")
+    # Evidence: the qualifying expenses counted (purpose spent), the project's status (accepted),
+    # or the approved bureau submission (bureau decision).
+    qualifying_expenses = models.DecimalField(_("可解除的合规支出"), max_digits=18, decimal_places=2, null=True, blank=True)
+    project_status = models.CharField(_("项目状态"), max_length=30, blank=True)
+    submission = models.ForeignKey(
+        "bureau.Submission", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("市科技局批复")
+    )
+    evidence = models.CharField(_("依据"), max_length=300)
+
+    class Meta:
+        verbose_name = _("限定性净资产解除记录")
+        verbose_name_plural = _("限定性净资产解除记录")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.fund} · {self.get_condition_display()} · {self.amount}"

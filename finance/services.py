@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_scopes import scope
 from djmoney.money import Money
@@ -31,7 +32,8 @@ from alliances.money import format_money
 from alliances.tenancy import tenant_service
 from finance import chart
 from finance.models import (
-    Account, Attachment, Commitment, Fund, JournalEntry, JournalLine, Ledger, LedgerBalance, MemberBalance, Period, Source,
+    Account, Attachment, Commitment, Fund, JournalEntry, JournalLine, Ledger, LedgerBalance, MemberBalance, Period,
+    ReleaseCondition, RestrictionRelease, Source,
 )
 
 CENT = Decimal("0.01")
@@ -128,37 +130,61 @@ def _closed_months() -> set:
     return set(Period.objects.filter(status=Period.Status.CLOSED).values_list("year", "month"))
 
 
-def _asset_balances_of_funds(fund_ids) -> dict:
-    """(fund_id, currency) -> posted assets held (debit - credit on asset accounts), from the balance table."""
+# Accounts whose credit-minus-debit makes a restricted fund's net assets (限定性净资产): 3102 itself,
+# and the income and expenses not yet closed into it.
+NET_KINDS = (Account.Kind.INCOME, Account.Kind.EXPENSE, Account.Kind.NET_RESTRICTED)
+
+
+def _restricted_balances(fund_ids) -> dict:
+    """(fund_id, currency, measure) -> posted balance from the balance table, for the measures
+    "assets" (debit - credit on asset accounts) and "net" (credit - debit on NET_KINDS)."""
     rows = (
-        LedgerBalance.objects.filter(fund_id__in=list(fund_ids), account__kind=Account.Kind.ASSET)
-        .values("fund_id", "currency").annotate(d=Sum("debit"), c=Sum("credit")).order_by()
+        LedgerBalance.objects.filter(fund_id__in=list(fund_ids), account__kind__in=(Account.Kind.ASSET, *NET_KINDS))
+        .values("fund_id", "currency", "account__kind").annotate(d=Sum("debit"), c=Sum("credit")).order_by()
     )
-    return {(row["fund_id"], row["currency"]): (row["d"] or Decimal(0)) - (row["c"] or Decimal(0)) for row in rows}
+    out = defaultdict(Decimal)
+    for row in rows:
+        held = (row["d"] or Decimal(0)) - (row["c"] or Decimal(0))
+        if row["account__kind"] == Account.Kind.ASSET:
+            out[(row["fund_id"], row["currency"], "assets")] += held
+        else:
+            out[(row["fund_id"], row["currency"], "net")] -= held
+    return out
 
 
 def _restricted_effects(prepared) -> tuple[dict, dict]:
-    """Per (fund_id, currency): the change of a restricted fund's assets by one entry, and where
-    (line index, fund) it first appears."""
+    """Per (fund_id, currency, measure): the change of a restricted fund's assets by one entry and,
+    when the entry moves its 限定性净资产 (a release, a closing), of its net assets; and where
+    (line index, fund) each first appears."""
     effect = defaultdict(Decimal)
     where = {}
+    moves_net = {line["fund"].pk for line in prepared
+                 if line["fund"].restricted and line["account"].kind == Account.Kind.NET_RESTRICTED}
     for index, line in enumerate(prepared):
-        if line["fund"].restricted and line["account"].kind == Account.Kind.ASSET:
-            key = (line["fund"].pk, line["currency"])
+        fund, kind = line["fund"], line["account"].kind
+        if not fund.restricted:
+            continue
+        if kind == Account.Kind.ASSET:
+            key = (fund.pk, line["currency"], "assets")
             effect[key] += line["debit"] - line["credit"]
-            where.setdefault(key, (index, line["fund"]))
+            where.setdefault(key, (index, fund))
+        if fund.pk in moves_net and kind in NET_KINDS:
+            key = (fund.pk, line["currency"], "net")
+            effect[key] += line["credit"] - line["debit"]
+            where.setdefault(key, (index, fund))
     return effect, where
 
 
 def _check_restricted_running(prepared_entries) -> dict:
     """No restricted fund may go below zero at any point of the batch, in batch order (the posted
-    balance first, then each entry's effect as if the ones before it had posted).
-    Returns {entry index: {"lines.<i>.fund": [message]}}."""
+    balance first, then each entry's effect as if the ones before it had posted): neither its
+    assets (spending) nor its restricted net assets (releases). Runs when entries are recorded and
+    again when they post. Returns {entry index: {"lines.<i>.fund": [message]}}."""
     effects = [_restricted_effects(prepared) for prepared in prepared_entries]
     keys = {key for effect, _where in effects for key in effect}
     if not keys:
         return {}
-    running = _asset_balances_of_funds({fund_id for fund_id, _c in keys})
+    running = _restricted_balances({fund_id for fund_id, _c, _m in keys})
     failures: dict = {}
     for index, (effect, where) in enumerate(effects):
         for key, change in effect.items():
@@ -166,16 +192,20 @@ def _check_restricted_running(prepared_entries) -> dict:
             running[key] = before + change
             if change < 0 and before + change < 0:
                 line_index, fund = where[key]
+                if key[2] == "assets":
+                    message = _("限定性资金“%(fund)s”余额不足：可用 %(available)s %(currency)s，本次支出 %(spend)s %(currency)s。")
+                else:
+                    message = _("限定性资金“%(fund)s”的限定性净资产不足：现有 %(available)s %(currency)s，本次转出 %(spend)s %(currency)s；限定性净资产不能为负数。")
                 failures.setdefault(index, {}).setdefault(f"lines.{line_index}.fund", []).append(
-                    _("限定性资金“%(fund)s”余额不足：可用 %(available)s %(currency)s，本次支出 %(spend)s %(currency)s。")
-                    % {"fund": fund, "available": before, "currency": key[1], "spend": -change}
+                    message % {"fund": fund, "available": before, "currency": key[1], "spend": -change}
                 )
     return failures
 
 
-def _prepare_lines(alliance, date, lines, accounts=None, check_restricted=True) -> list[dict]:
+def _prepare_lines(alliance, date, lines, accounts=None, check_restricted=True, release=False) -> list[dict]:
     """Validate the proposed lines and return them normalised; raise ValidationFailed with every reason.
-    A batch passes the active accounts it read once and checks restricted funds on the aggregate."""
+    A batch passes the active accounts it read once and checks restricted funds on the aggregate.
+    Only `restriction_release` (and a reversal) may debit 限定性净资产: `release` says it is one."""
     from membership.models import MemberUnit
     from projects.models import Project
 
@@ -236,6 +266,9 @@ def _prepare_lines(alliance, date, lines, accounts=None, check_restricted=True) 
                 )
             if account.kind == Account.Kind.NET_UNRESTRICTED:
                 errors.setdefault(f"{prefix}.fund", []).append(_("限定性资金不能记入非限定性净资产。"))
+            if account.kind == Account.Kind.NET_RESTRICTED and debit is not None and not release:
+                errors.setdefault(f"{prefix}.account", []).append(
+                    _("限定性净资产只能在限制解除条件满足时，通过“解除限制”转为非限定性净资产。"))
             if project is None and account.kind == Account.Kind.EXPENSE:
                 project = fund.project
         elif account.kind == Account.Kind.NET_RESTRICTED:
@@ -407,7 +440,8 @@ def _record_many(*, actor, alliance, specs, truncate=False, single=False) -> lis
                 raise _in_batch(Conflict(_("该凭证已有冲销凭证。")), index, single)
             reversed_here.add(reverses.pk)
         try:
-            prepared = _prepare_lines(alliance, date, spec.get("lines"), accounts=accounts, check_restricted=False)
+            prepared = _prepare_lines(alliance, date, spec.get("lines"), accounts=accounts, check_restricted=False,
+                                      release=spec.get("release") is _RELEASE or reverses is not None)
         except ValidationFailed as exc:
             raise _in_batch(exc, index, single) from None
         prepared_entries.append(prepared)
@@ -446,8 +480,12 @@ def _record_many(*, actor, alliance, specs, truncate=False, single=False) -> lis
     return entries
 
 
-def _record(*, actor, alliance, date, description, lines, reverses=None, truncate=False) -> JournalEntry:
-    spec = {"date": date, "description": description, "lines": lines, "reverses": reverses}
+_RELEASE = object()  # marks the spec of a conditioned release (never from callers' dicts)
+
+
+def _record(*, actor, alliance, date, description, lines, reverses=None, truncate=False, release=False) -> JournalEntry:
+    spec = {"date": date, "description": description, "lines": lines, "reverses": reverses,
+            "release": _RELEASE if release else None}
     return _record_many(actor=actor, alliance=alliance, specs=[spec], truncate=truncate, single=True)[0]
 
 
@@ -862,21 +900,108 @@ def revenue_distribution_record(*, actor, alliance, date, description, gross, sh
     return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines, truncate=True)
 
 
+def _released(fund_filter: dict, currency: str) -> Decimal:
+    """What releases not rejected have already taken (recorded or posted), in `currency`."""
+    total = RestrictionRelease.objects.filter(**fund_filter, amount_currency=currency).exclude(
+        entry__status=JournalEntry.Status.REJECTED).aggregate(t=Sum("amount"))["t"]
+    return total or ZERO
+
+
+def _qualifying_expenses(project, currency: str, date) -> Decimal:
+    """The project's posted R&D expenses (5101) paid from money that is not restricted, up to `date`:
+    what the alliance advanced for the restricted purpose and may take back from the restriction."""
+    row = JournalLine.objects.filter(
+        posted=True, project=project, account__code=chart.EXPENSE_PROJECT, fund__restricted=False,
+        debit_currency=currency, date__lte=date,
+    ).aggregate(d=Sum("debit"), c=Sum("credit"))
+    return (row["d"] or ZERO) - (row["c"] or ZERO)
+
+
+def _release_evidence(*, alliance, fund, money, date, condition, submission) -> dict:
+    """The evidence the condition rests on, found by the service (never typed), or the refusal."""
+    from bureau import selectors as bureau_selectors
+    from projects import selectors as project_selectors
+
+    currency = str(money.currency)
+    if condition == ReleaseCondition.PURPOSE_SPENT:
+        qualifying = _qualifying_expenses(fund.project, currency, date)
+        available = qualifying - _released({"fund__project": fund.project, "condition": condition}, currency)
+        if money.amount > available:
+            raise Conflict(
+                _("按限定用途支出解除限制的金额不能超过项目“%(project)s”尚未解除的合规支出：%(available)s %(currency)s"
+                  "（截至%(date)s以非限定性资金支付的项目研发支出 %(qualifying)s %(currency)s）。") % {
+                    "project": fund.project.code, "available": f"{max(available, ZERO):,.2f}", "currency": currency,
+                    "date": date.isoformat(), "qualifying": f"{qualifying:,.2f}"},
+                code="release_condition_unmet", fields={"amount": [_("超过尚未解除的合规支出。")]})
+        return {"qualifying_expenses": qualifying,
+                "evidence": "5101 %s ≤ %s: %s %s" % (fund.project.code, date.isoformat(), qualifying, currency)}
+    if condition == ReleaseCondition.PROJECT_ACCEPTED:
+        status = project_selectors.finished_status(fund.project)
+        if status is None:
+            raise Conflict(_("项目“%(project)s”尚未验收或结题，不能以此解除限制。") % {"project": fund.project.code},
+                           code="release_condition_unmet", fields={"condition": [_("项目尚未验收或结题。")]})
+        return {"project_status": status, "evidence": "%s: %s" % (fund.project.code, status)}
+    # bureau decision: government money only, on the bureau's approved decision about this project
+    if fund.source != Source.GOVERNMENT:
+        raise Conflict(_("市科技局批准解除限制只适用于政府资助资金。"), code="release_condition_unmet",
+                       fields={"condition": [_("该资金不是政府资助资金。")]})
+    decision = bureau_selectors.approved_fund_release(submission, fund.project) if submission not in (None, "") else None
+    if decision is None:
+        raise Conflict(_("没有市科技局已批准的、关于项目“%(project)s”的解除限制核准。") % {"project": fund.project.code},
+                       code="release_condition_unmet", fields={"submission": [_("请选择市科技局已批准的解除限制核准。")]})
+    approved = decision.payload.get("amount") if isinstance(decision.payload, dict) else None
+    if approved not in (None, ""):
+        try:
+            approved = Decimal(str(approved))
+        except (InvalidOperation, ValueError):
+            approved = None
+    if isinstance(approved, Decimal):
+        available = approved - _released({"submission": decision}, currency)
+        if money.amount > available:
+            raise Conflict(_("解除金额超过市科技局批准的尚未解除金额 %(available)s %(currency)s。") % {
+                "available": f"{max(available, ZERO):,.2f}", "currency": currency},
+                code="release_condition_unmet", fields={"amount": [_("超过批准金额。")]})
+    return {"submission": decision, "evidence": "submission %s: %s" % (decision.pk, decision.title)[:300]}
+
+
 @tenant_service
-def restriction_release(*, actor, alliance, fund, amount, date, description) -> JournalEntry:
-    """Release money from a restriction (explicit entry): 限定性净资产 → 非限定性净资产, with the cash."""
+def restriction_release(*, actor, alliance, fund, amount, date, description, condition, submission=None) -> JournalEntry:
+    """Release money from a restriction (限定性净资产转为非限定性净资产, with the cash) when the
+    restriction is met: `condition` purpose_spent (up to the qualifying expenses not yet released),
+    project_accepted (the project accepted or closed: the remainder), or bureau_decision (government
+    money, `submission` the bureau's approved decision about the project). The condition and its
+    evidence are kept in a RestrictionRelease beside the entry, which waits for a second person's
+    approval; the posting check keeps the fund's restricted net assets from going below zero."""
     _require_recorder(actor, alliance)
     if not isinstance(fund, Fund) or fund.alliance_id != alliance.pk or not fund.restricted:
         raise ValidationFailed(fields={"fund": [_("请选择一个限定性资金。")]})
+    if condition not in ReleaseCondition.values:
+        raise ValidationFailed(fields={"condition": [_("请说明解除限制的条件：已按限定用途支出、项目已验收或结题、或市科技局批准。")]})
     money = _positive(amount)
+    errors = _date_errors(alliance, date, set())
+    if errors:
+        raise ValidationFailed(fields=errors)
+    # One release at a time per fund: two cannot both fit into the same qualifying amount.
+    Fund.objects.select_for_update().filter(pk=fund.pk).first()
+    evidence = _release_evidence(alliance=alliance, fund=fund, money=money, date=date, condition=condition,
+                                 submission=submission)
+    with translation.override(settings.LANGUAGE_CODE):  # the hashed memo is kept in the source language
+        memo = ("%s（%s）：%s" % (_("解除限制"), ReleaseCondition(condition).label, evidence["evidence"]))[:300]
     target = fund_for(alliance=alliance, source=Source.UNRESTRICTED)
     lines = [
-        {"account": chart.NET_RESTRICTED, "fund": fund, "debit": money, "memo": _("解除限制")},
+        {"account": chart.NET_RESTRICTED, "fund": fund, "debit": money, "memo": memo},
         {"account": chart.BANK, "fund": fund, "credit": money},
         {"account": chart.BANK, "fund": target, "debit": money},
-        {"account": chart.NET_UNRESTRICTED, "fund": target, "credit": money, "memo": _("解除限制")},
+        {"account": chart.NET_UNRESTRICTED, "fund": target, "credit": money, "memo": memo},
     ]
-    return _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines)
+    try:
+        entry = _record(actor=actor, alliance=alliance, date=date, description=description, lines=lines, release=True)
+    except ValidationFailed as exc:  # the fund's own checks speak of the amount released
+        if any(key.startswith("lines.") for key in exc.fields):
+            raise ValidationFailed(exc.message, fields={"amount": [m for key, ms in exc.fields.items() for m in ms]}) from None
+        raise
+    RestrictionRelease.objects.create(alliance=alliance, entry=entry, fund=fund, condition=condition, amount=money, **evidence)
+    return entry
 
 
 # ---------------------------------------------------------------- periods

@@ -155,3 +155,10 @@ def budget_vs_actual(project: Project) -> dict:
 
 def executing_count() -> int:
     return Project.objects.filter(status__in=EXECUTING).count()
+
+
+def finished_status(project: Project) -> str | None:
+    """The project's status when it is accepted or closed (a restriction on its money may then be
+    lifted, finance's release), read fresh; None otherwise."""
+    status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
+    return status if status in (Project.Status.ACCEPTED, Project.Status.CLOSED) else None

@@ -1,8 +1,12 @@
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from alliances.api.fields import ScopedRelatedField
 from alliances.api.inputs import Input
 from bureau.models import INNOVATION_GOALS_MAX, Decision, Kind, Outcome, Submission, SubmissionVersion
+from projects.models import Project
 
 
 class VersionOutput(serializers.ModelSerializer):
@@ -75,6 +79,10 @@ class SubmissionCreateInput(Input):
     kind = serializers.ChoiceField(choices=Kind.choices)
     title = serializers.CharField(max_length=200)
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text=_("年度报告的年度"))
+    project = ScopedRelatedField(model=Project, required=False, allow_null=True, default=None,
+                                 help_text="fund_release: the project whose government money the request is about.")
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0.01"), required=False,
+                                      allow_null=True, default=None, help_text="fund_release: the amount to release.")
 
 
 class SubmissionEditInput(Input):

@@ -64,11 +64,14 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Allian
     def create(self, request, slug):
         data = SubmissionCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        year = data.validated_data.get("year")
+        v = data.validated_data
+        payload, subject = None, None
+        if v["kind"] == Kind.ANNUAL_REPORT:
+            payload = {"year": v.get("year")}
+        elif v["kind"] == Kind.FUND_RELEASE:
+            payload, subject = {"amount": v.get("amount")}, v.get("project")
         submission = services.approval_request(
-            actor=request.user, alliance=self.alliance, kind=data.validated_data["kind"],
-            title=data.validated_data["title"],
-            payload={"year": year} if data.validated_data["kind"] == Kind.ANNUAL_REPORT else None,
+            actor=request.user, alliance=self.alliance, kind=v["kind"], title=v["title"], subject=subject, payload=payload,
         )
         return Response(SubmissionDetailOutput(submission).data, status=status.HTTP_201_CREATED)
 

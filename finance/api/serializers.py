@@ -1,9 +1,12 @@
 from django.conf import settings
 from rest_framework import serializers
+from drf_spectacular.utils import extend_schema_field
 
 from alliances.api.fields import AmountField, ScopedRelatedField
 from alliances.api.inputs import Input
-from finance.models import Account, Attachment, Commitment, Fund, JournalEntry, JournalLine, Period, Source
+from finance.models import (
+    Account, Attachment, Commitment, Fund, JournalEntry, JournalLine, Period, ReleaseCondition, RestrictionRelease, Source,
+)
 from membership.models import MemberUnit
 from projects.models import Project
 
@@ -94,6 +97,16 @@ class ReleaseInput(Input):
     currency = serializers.ChoiceField(choices=CURRENCY_CHOICES, default="CNY")
     date = serializers.DateField()
     description = serializers.CharField(max_length=300)
+    condition = serializers.ChoiceField(
+        choices=ReleaseCondition.choices,
+        help_text="The restriction met: purpose_spent (up to the project's qualifying expenses not yet released, "
+                  "computed by the ledger), project_accepted (the project accepted or closed), or bureau_decision "
+                  "(government money, with `submission`).",
+    )
+    submission = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, allow_null=True, default=None,
+        help_text="For bureau_decision: the id of the bureau's approved fund_release submission about the fund's project.",
+    )
 
 
 class AsOfInput(serializers.Serializer):
@@ -141,16 +154,36 @@ class AttachmentInput(Input):
     file = serializers.FileField()
 
 
+class ReleaseOutput(serializers.ModelSerializer):
+    """The condition a release from restriction rests on, and its evidence."""
+
+    condition_label = serializers.CharField(source="get_condition_display")
+    amount = serializers.DecimalField(source="amount.amount", max_digits=18, decimal_places=2)
+    currency = serializers.CharField(source="amount.currency.code")
+
+    class Meta:
+        model = RestrictionRelease
+        fields = ["fund", "condition", "condition_label", "amount", "currency", "qualifying_expenses", "project_status",
+                  "submission", "evidence"]
+
+
 class EntryOutput(serializers.ModelSerializer):
     lines = LineOutput(many=True, read_only=True)
     attachments = AttachmentOutput(many=True, read_only=True)
     reversed_by = serializers.SerializerMethodField()
+    release = serializers.SerializerMethodField()
 
     class Meta:
         model = JournalEntry
         fields = ["id", "sequence", "date", "description", "status", "recorded_by", "recorded_at", "approved_by",
                   "posted_at", "previous_hash", "hash", "reverses", "reversed_by", "rejection_reason", "lines",
-                  "attachments"]
+                  "attachments", "release"]
+
+    @extend_schema_field(ReleaseOutput(allow_null=True))
+    def get_release(self, entry) -> dict | None:
+        """A release from restriction: its condition and evidence (null for other entries)."""
+        release = getattr(entry, "release", None)
+        return ReleaseOutput(release).data if release is not None else None
 
     def get_reversed_by(self, entry) -> int | None:
         """The reversal that is recorded or posted (a rejected one does not count)."""

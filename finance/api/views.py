@@ -84,7 +84,8 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewS
     filterset_class = filters.EntryFilter
 
     def get_queryset(self):
-        return JournalEntry.objects.prefetch_related("reversals", "lines__account", "attachments").order_by("-date", "-id")
+        return (JournalEntry.objects.select_related("release").prefetch_related("reversals", "lines__account", "attachments")
+                .order_by("-date", "-id"))
 
     @staticmethod
     def _lines(validated):
@@ -164,13 +165,14 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, LedgerViewS
     @extend_schema(request=s.ReleaseInput, responses={201: s.EntryOutput})
     @action(detail=False, methods=["post"])
     def release(self, request, slug):
-        """Record a release from restriction (restricted fund → unrestricted)."""
+        """Record a release from restriction (restricted fund → unrestricted) on a met condition; it
+        posts when a second person approves it."""
         data = s.ReleaseInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         v = data.validated_data
         entry = services.restriction_release(
             actor=request.user, alliance=self.alliance, fund=v["fund"], amount=Money(v["amount"], v["currency"]),
-            date=v["date"], description=v["description"],
+            date=v["date"], description=v["description"], condition=v["condition"], submission=v["submission"],
         )
         return Response(s.EntryOutput(self.get_queryset().get(pk=entry.pk)).data, status=status.HTTP_201_CREATED)
 

@@ -267,11 +267,14 @@ def test_restricted_fund_spent_on_office_or_overdrawn_is_400(oe, api):
 
 def test_release_from_restriction_is_an_explicit_entry(oe, api):
     project = make_project(oe)
+    with scope(alliance=oe.alliance):  # the release rests on the project's acceptance
+        type(project).objects.filter(pk=project.pk).update(status="accepted")
     fund = services.fund_for(alliance=oe.alliance, source="government", project=project)
     post(oe, services.grant_receive(actor=oe.user("sec"), alliance=oe.alliance, project=project, amount=cny(1000),
                                     date=datetime.date(2026, 1, 5), description="拨款"))
     response = api(oe.user("sec")).post(url(oe, "entries/release/"), {
-        "fund": fund.pk, "amount": "200.00", "date": "2026-06-30", "description": "结余经费经批准解除限制"}, format="json")
+        "fund": fund.pk, "amount": "200.00", "date": "2026-06-30", "description": "结余经费经批准解除限制",
+        "condition": "project_accepted"}, format="json")
     assert response.status_code == 201
     codes = [l["account"] for l in response.json()["lines"]]
     assert codes == [chart.NET_RESTRICTED, chart.BANK, chart.BANK, chart.NET_UNRESTRICTED]

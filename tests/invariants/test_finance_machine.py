@@ -8,7 +8,8 @@ months (refused); receive, spend and release restricted project money, including
 untouched.
 
 Invariants after every step: the posted books balance per currency, the hash chain verifies (the
-`verify_ledger` command), no restricted fund holds negative assets, and the fast balances
+`verify_ledger` command), no restricted fund holds negative assets or negative restricted net
+assets, and the fast balances
 (`selectors.balance`, `trial_balance`, `fund_balances`) equal a full recomputation from the posted
 lines and this model.
 """
@@ -71,7 +72,8 @@ class FinanceMachine(RuleBasedStateMachine):
         self.months = _months(self.today)
         with scope(alliance=self.alliance):
             self.project = Project.objects.create(
-                alliance=self.alliance, code="INV-FIN-001", title="不变量测试项目", lead_unit=ctx.units[0]
+                alliance=self.alliance, code="INV-FIN-001", title="不变量测试项目", lead_unit=ctx.units[0],
+                status=Project.Status.CLOSED,  # its remaining money may be released (project_accepted)
             )
             self.units = list(ctx.units)
             self.closed = {(p.year, p.month) for p in Period.objects.filter(status=Period.Status.CLOSED)}
@@ -218,7 +220,8 @@ class FinanceMachine(RuleBasedStateMachine):
 
         def call():
             return services.restriction_release(actor=self.people["sg"], alliance=self.alliance, fund=self.funds["restricted"],
-                                                amount=Money(amount, currency), date=date, description="解除限制")
+                                                amount=Money(amount, currency), date=date, description="解除限制",
+                                                condition="project_accepted")
 
         refusal = self._refusal(date, lines)
         if refusal:
@@ -362,6 +365,12 @@ class FinanceMachine(RuleBasedStateMachine):
                 held = sum((selectors.balance_recomputed(self.alliance, self.accounts[c], self.funds["restricted"], self.today, cur)
                             for c in ("1001", "1002")), Decimal(0))
                 assert held == self._restricted_available(cur) >= 0
+            # ... nor its restricted net assets (3102 + income - expenses): no release takes more
+            nets = (JournalLine.objects.filter(posted=True, fund=self.funds["restricted"],
+                                               account__kind__in=("net_restricted", "income", "expense"))
+                    .values("debit_currency").annotate(d=Sum("debit"), c=Sum("credit")))
+            for row in nets:
+                assert row["c"] - row["d"] >= 0, row
 
     @invariant()
     def fast_balances_equal_recomputation(self):
