@@ -77,6 +77,9 @@ fi
 export DATABASE_URL=postgres://postgres@127.0.0.1:$BENCH_PGPORT/lianmeng_bench
 export HORDAK_DATABASE_URL=postgres://postgres@127.0.0.1:$HORDAK_PGPORT/hordak_bench
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+# The synthetic ledger posts its streams in 2026 and 2027 whatever today is; widen the date horizon
+# (alliances/dates.py) so the benchmark measures posting, not the calendar.
+export LIANMENG_MAX_FUTURE_DAYS=${LIANMENG_MAX_FUTURE_DAYS:-3650}
 export DEBUG=0 SECRET_KEY=${SECRET_KEY:-bench-only-secret-key-not-for-production-0123456789}
 
 echo "== migrate"
