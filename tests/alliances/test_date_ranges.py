@@ -5,7 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from djmoney.money import Money
 
 from alliances import services as alliance_services
 from alliances.errors import ValidationFailed
@@ -78,9 +79,6 @@ def test_date_out_of_its_range_is_refused_naming_the_field(oe, case):
 
 
 def test_founding_date_cannot_move_after_recorded_ledger_entries(oe):
-    from django.utils import translation
-    from djmoney.money import Money
-
     _founded(oe, 2024)
     fund = finance_services.fund_for(alliance=oe.alliance, source="other")
     finance_services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2024, 5, 3), description="x",
