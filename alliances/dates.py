@@ -6,6 +6,10 @@ a licence) lies between the alliance's first accounting period (the month it was
 A date of the world before the alliance (a background patent's filing, the alliance's own
 founding) lies between 1900-01-01 and today. Services call `check_date` / `check_term`; a date
 out of range is a `ValidationFailed` on its field naming the allowed range, in the user's language.
+
+The founding month bounds the records already made: domain apps register (in `ready()`) a function
+`fn(alliance) -> (date, label) | None` giving their earliest dated record (`register_earliest_record`),
+so the tenant core can refuse a `founded_on` later than them without importing any domain app.
 """
 
 import datetime
@@ -23,6 +27,26 @@ EARLIEST_HISTORIC = datetime.date(1900, 1, 1)
 class DateRange(NamedTuple):
     earliest: datetime.date
     latest: datetime.date
+
+
+_earliest_record_finders = []
+
+
+def register_earliest_record(fn) -> None:
+    if fn not in _earliest_record_finders:
+        _earliest_record_finders.append(fn)
+
+
+def founding_errors(alliance, founded_on, *, field: str = "founded_on") -> dict:
+    """{field: [message]} when the alliance already has a record dated before `founded_on`'s month."""
+    found = [hit for fn in _earliest_record_finders if (hit := fn(alliance)) is not None]
+    if not found:
+        return {}
+    earliest, label = min(found, key=lambda hit: hit[0])
+    if founded_on.replace(day=1) <= earliest:
+        return {}
+    return {field: [_("本联盟已有日期为%(date)s的%(what)s，成立日期不能晚于该日期所在月份。") % {
+        "date": earliest.isoformat(), "what": label}]}
 
 
 def max_future_days() -> int:

@@ -6,6 +6,8 @@
 - Per address: a generous ceiling on *failed* logins (`LoginFailureThrottle`, rate `login_failures`),
   against password spraying from one address. Successes are never counted: a whole office behind one
   NAT can log in at once.
+- Password-reset mails: at most `password_reset_email` per target e-mail and `password_reset_address`
+  per client address (`password_reset_may_send`); past either the page answers alike but sends nothing.
 """
 
 from django.conf import settings
@@ -59,6 +61,37 @@ class LoginFailureThrottle(SimpleRateThrottle):
         now = self.timer()
         history = [t for t in self.cache.get(key, []) if t > now - self.duration]
         self.cache.set(key, [now, *history], self.duration)
+
+
+class _SentCountThrottle(LoginFailureThrottle):
+    """Counts what was done (a mail sent) per `ident` within its scope's rate."""
+
+    def __init__(self, scope, ident):
+        self.scope = scope
+        self.ident = ident
+        super().__init__()
+
+    def get_cache_key(self, request=None, view=None):
+        return self.cache_format % {"scope": self.scope, "ident": self.ident}
+
+    def has_room(self) -> bool:
+        if self.rate is None:
+            return True
+        now = self.timer()
+        return len([t for t in self.cache.get(self.get_cache_key(), []) if t > now - self.duration]) < self.num_requests
+
+
+def password_reset_may_send(request, email: str) -> bool:
+    """Whether a password-reset mail may go to `email` for this request; counts it if so."""
+    throttles = [
+        _SentCountThrottle("password_reset_email", email.strip().lower()),
+        _SentCountThrottle("password_reset_address", LoginFailureThrottle().get_ident(request)),
+    ]
+    if not all(t.has_room() for t in throttles):
+        return False
+    for throttle in throttles:
+        throttle.record_failure(request)
+    return True
 
 
 @receiver(user_login_failed, dispatch_uid="alliances.login.count_failure_per_address")

@@ -370,7 +370,8 @@ def alliance_profile_update(*, actor, alliance, **changes) -> Alliance:
         errors["responsible_entity_scope"] = [_("对外承担责任的主体须有书面授权范围（第十四条）。")]
     if changes.get("founded_on") is not None:
         # The founding predates the alliance's records: any real date up to today.
-        errors.update(dates.date_errors(changes["founded_on"], dates.historic_range(), field="founded_on"))
+        errors.update(dates.date_errors(changes["founded_on"], dates.historic_range(), field="founded_on")
+                      or dates.founding_errors(alliance, changes["founded_on"]))
     if errors:
         raise ValidationFailed(fields=errors)
     for name, value in changes.items():

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from alliances import access, services
 from alliances.dashboard import tiles_for
 from alliances.errors import ServiceError
 from alliances.forms import AllianceCreateForm, InviteForm, LoginForm, SecretaryGeneralRecoverForm
+from alliances.login import password_reset_may_send
 from alliances.models import Alliance, RoleGrant, User
 from alliances.pages import AlliancePageMixin, add_service_errors
 
@@ -39,6 +40,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        if not password_reset_may_send(self.request, form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())  # the same answer, no mail
+        return super().form_valid(form)
 
     @property
     def extra_email_context(self):

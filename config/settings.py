@@ -158,8 +158,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "alliances.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "alliances.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    # Failed logins per address (alliances/login.py); successful ones are never counted.
-    "DEFAULT_THROTTLE_RATES": {"login_failures": os.environ.get("LOGIN_FAILURE_RATE", "30/min")},
+    # Failed logins per address (alliances/login.py); successful ones are never counted. Password-reset
+    # mails sent per target address and per client address (past either, the page answers alike, unsent).
+    "DEFAULT_THROTTLE_RATES": {
+        "login_failures": os.environ.get("LOGIN_FAILURE_RATE", "30/min"),
+        "password_reset_email": os.environ.get("PASSWORD_RESET_EMAIL_RATE", "5/hour"),
+        "password_reset_address": os.environ.get("PASSWORD_RESET_ADDRESS_RATE", "20/hour"),
+    },
     # Proxies in front of the application: the client address is read from X-Forwarded-For only
     # past them (0: REMOTE_ADDR, so a client cannot choose its own address).
     "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),

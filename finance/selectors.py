@@ -8,12 +8,23 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import pgettext
+from django_scopes import scope
 from djmoney.money import Money
 
 from finance import chart
 from finance.models import Account, Commitment, Fund, JournalEntry, JournalLine, LedgerBalance, MemberBalance, Source
 
 ZERO = Decimal(0)
+
+
+def earliest_entry(alliance) -> tuple[datetime.date, str] | None:
+    """The date of the alliance's earliest journal entry not rejected (recorded or posted), for the
+    founding-date check of the tenant core (`alliances.dates.register_earliest_record`)."""
+    with scope(alliance=alliance):
+        day = (JournalEntry.objects.exclude(status=JournalEntry.Status.REJECTED)
+               .order_by("date").values_list("date", flat=True).first())
+    return (day, pgettext("earliest record", "记账凭证")) if day else None
 
 
 def _as_of(as_of) -> datetime.date:

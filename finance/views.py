@@ -17,7 +17,7 @@ from alliances import access, uploads
 from alliances.errors import ServiceError, ValidationFailed
 from alliances.pages import AlliancePageMixin
 from finance import exports, forms, selectors, services
-from finance.models import Account, Attachment, Commitment, JournalEntry, Period
+from finance.models import Account, Attachment, Commitment, JournalEntry, Period, RestrictionRelease
 
 READERS = selectors.LEDGER_READERS
 
@@ -150,6 +150,7 @@ class EntryDetailView(FinancePage):
         entry = self.entry()
         context.update(entry=entry, lines=entry.lines.select_related("account", "fund__project", "member_unit", "project"),
                        reversal=JournalEntry.objects.filter(reverses=entry).first(),
+                       release=RestrictionRelease.objects.filter(entry=entry).select_related("fund").first(),
                        can_approve=entry.status == "recorded" and entry.recorded_by_id != self.request.user.pk)
         return context
 

@@ -5,7 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from djmoney.money import Money
 
 from alliances import services as alliance_services
 from alliances.errors import ValidationFailed
@@ -75,3 +76,18 @@ def test_date_out_of_its_range_is_refused_naming_the_field(oe, case):
     with pytest.raises(ValidationFailed) as error:
         call(oe)
     assert field in error.value.fields, error.value.fields
+
+
+def test_founding_date_cannot_move_after_recorded_ledger_entries(oe):
+    _founded(oe, 2024)
+    fund = finance_services.fund_for(alliance=oe.alliance, source="other")
+    finance_services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2024, 5, 3), description="x",
+                                  lines=[{"account": "1002", "fund": fund, "debit": Money(1, "CNY")},
+                                         {"account": "4901", "fund": fund, "credit": Money(1, "CNY")}])
+    with translation.override("en"), pytest.raises(ValidationFailed) as refused:
+        alliance_services.alliance_profile_update(actor=oe.user("sg"), alliance=oe.alliance, founded_on=datetime.date(2024, 6, 1))
+    assert "2024-05-03" in str(refused.value.fields["founded_on"][0])
+    assert "ledger entry" in str(refused.value.fields["founded_on"][0]).lower()
+    oe.alliance.refresh_from_db()
+    assert oe.alliance.founded_on == datetime.date(2024, 3, 1)
+    alliance_services.alliance_profile_update(actor=oe.user("sg"), alliance=oe.alliance, founded_on=datetime.date(2024, 5, 31))

@@ -150,3 +150,21 @@ def test_the_emailed_link_sets_a_new_password_ends_the_lockout_and_revokes_the_t
     assert token_login(person.username, PASSWORD).status_code == 400
     response = token_login(person.username, new)
     assert response.status_code == 200 and response.json()["token"] != old_token
+
+
+def test_password_reset_mails_stop_past_the_per_email_limit_but_the_page_answers_alike(oe, client):
+    target, other = oe.user("sec").email, oe.user("sg").email
+    answers = [client.post("/accounts/password-reset/", {"email": target}) for _ in range(6)]
+    assert [m.to for m in mail.outbox] == [[target]] * 5
+    assert {(a.status_code, a["Location"]) for a in answers} == {(302, "/accounts/password-reset/done/")}
+    client.post("/accounts/password-reset/", {"email": other})
+    assert mail.outbox[-1].to == [other] and len(mail.outbox) == 6
+
+
+def test_password_reset_mails_stop_past_the_per_address_limit(oe, client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "password_reset_address": "2/hour"}}
+    for role in ("sec", "sg", "chair"):
+        answer = client.post("/accounts/password-reset/", {"email": oe.user(role).email})
+        assert answer["Location"] == "/accounts/password-reset/done/"
+    assert len(mail.outbox) == 2
