@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install migrate demo fonts-check
@@ -24,7 +25,7 @@ fonts-check:
 	@fc-list :lang=zh 2>/dev/null | grep -q . || echo "注意 / NOTE: no Chinese font found; PDFs will show boxes. Install one: sudo apt-get install -y fonts-wqy-microhei"
 
 run: demo fonts-check
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from alliances.models import Organ, Role, RoleGrant, Seat
 from bureau.models import FORM_FIELDS, NARRATIVE_FIELDS, Kind, Submission
+from membership import selectors as membership_selectors
 from membership.models import MemberUnit
 
 SNAPSHOT_SCHEMA = 1
@@ -49,11 +50,8 @@ def chair_of(alliance) -> dict:
 
 
 def member_counts(alliance) -> dict:
-    counts = {kind: 0 for kind in MemberUnit.Kind.values}
-    for kind in MemberUnit.objects.filter(status__in=CURRENT_MEMBER_STATUSES).values_list("kind", flat=True):
-        counts[kind] += 1
-    counts["total"] = sum(counts.values())
-    return counts
+    counts = membership_selectors.count_by_kind(MemberUnit.objects.filter(status__in=CURRENT_MEMBER_STATUSES))
+    return {**counts, "by_kind": membership_selectors.kind_rows(counts)}
 
 
 def main_members(alliance, limit: int = TOP_MEMBERS) -> list[dict]:

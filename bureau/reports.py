@@ -16,6 +16,7 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from membership import selectors as membership_selectors
 from membership.models import MemberUnit
 
 DEADLINE_MONTH, DEADLINE_DAY = 3, 31
@@ -84,10 +85,8 @@ def section_membership(alliance, year: int) -> dict:
     at_year_end = MemberUnit.objects.exclude(joined_on__gt=year_end).filter(
         Q(status__in=current) | Q(status__in=gone, left_on__gt=year_end)
     )
-    counts = {kind: 0 for kind in MemberUnit.Kind.values}
-    for kind in at_year_end.values_list("kind", flat=True):
-        counts[kind] += 1
-    counts["total"] = sum(counts.values())
+    counts = membership_selectors.count_by_kind(at_year_end)
+    counts["by_kind"] = membership_selectors.kind_rows(counts)
     return {
         "available": True, "note": "",
         "joined": [{"name": u.name, "kind": str(u.get_kind_display()), "date": jsonable(u.joined_on)} for u in joined],

@@ -64,11 +64,27 @@ def member_counts_by_kind(alliance) -> dict[str, int]:
             MemberUnit.objects.filter(alliance=alliance, status__in=CURRENT_STATUSES)
             .values("kind").annotate(n=Count("id"))
         )
+    return _counts_from_rows(rows)
+
+
+def count_by_kind(units) -> dict[str, int]:
+    """Every kind of MemberUnit.Kind (zero when absent) for a MemberUnit queryset, plus "total"."""
+    return _counts_from_rows(units.order_by().values("kind").annotate(n=Count("id")))
+
+
+def _counts_from_rows(rows) -> dict[str, int]:
     counts = {kind: 0 for kind in MemberUnit.Kind.values}
     for row in rows:
         counts[row["kind"]] = row["n"]
     counts["total"] = sum(counts[k] for k in MemberUnit.Kind.values)
     return counts
+
+
+def kind_rows(counts: dict) -> list[dict]:
+    """The counts of every kind, labelled, in MemberUnit.Kind's order: the one list every page, report
+    and form shows, so a kind cannot be left out and the parts add up to counts["total"]."""
+    return [{"kind": kind, "label": str(label), "count": counts.get(kind, 0)}
+            for kind, label in MemberUnit.Kind.choices]
 
 
 def member_counts_by_status(alliance) -> dict[str, int]:

@@ -34,9 +34,8 @@ def members_tile(request, alliance):
     return Tile(
         title=_("成员单位"), value=str(counts["total"]),
         url=reverse("membership:list", kwargs={"slug": alliance.slug}),
-        note=_("企业%(e)d · 大学%(u)d · 科研机构%(i)d · 待办申请%(w)d") % {
-            "e": counts["enterprise"], "u": counts["university"], "i": counts["institute"], "w": waiting,
-        },
+        note=" · ".join([f"{row['label']}{row['count']}" for row in selectors.kind_rows(counts)]
+                        + [_("待办申请%(w)d") % {"w": waiting}]),
     )
 
 
@@ -69,7 +68,8 @@ class MemberListView(DirectoryMixin, TemplateView):
         params = {k: self.request.GET.get(k, "") for k in ("kind", "status", "role", "q")}
         context.update(
             units=selectors.member_list(self.alliance, user=self.request.user, **params),
-            params=params, counts=selectors.member_counts_by_kind(self.alliance),
+            params=params, counts=(counts := selectors.member_counts_by_kind(self.alliance)),
+            kind_counts=selectors.kind_rows(counts),
             kinds=MemberUnit.Kind.choices, statuses=MemberUnit.Status.choices, roles=MemberUnit.AllianceRole.choices,
             application_form=ApplicationForm.objects.filter(alliance=self.alliance).first(),
             query=self.request.GET.urlencode(),
@@ -243,8 +243,8 @@ class ExportView(DirectoryMixin, View):
             book.row(row)
         book.add_sheet(_("按类型统计"))
         counts = selectors.member_counts_by_kind(self.alliance)
-        for kind, label in MemberUnit.Kind.choices:
-            book.row([label, counts[kind]])
+        for row in selectors.kind_rows(counts):
+            book.row([row["label"], row["count"]])
         return book.response(f"members-{self.alliance.slug}-{timezone.localdate().isoformat()}.xlsx")
 
 

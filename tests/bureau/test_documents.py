@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 import subprocess
 
 import pytest
@@ -89,7 +90,32 @@ def test_application_lists_at_most_20_main_members_chair_first(oe):
     assert len(members) == 20
     assert members[0]["name"] == oe.units[0].name and members[0]["alliance_role"] == "chair"
     assert "申请中单位" not in [m["name"] for m in members]
-    assert counts == {"enterprise": 19, "university": 2, "institute": 2, "other": 1, "total": 24}
+    assert counts["by_kind"] == [{"kind": "enterprise", "label": "企业", "count": 19}, {"kind": "university", "label": "大学", "count": 2},
+                                 {"kind": "institute", "label": "科研机构", "count": 2}, {"kind": "other", "label": "其他组织", "count": 1}]
+    assert {k: counts[k] for k in ("enterprise", "university", "institute", "other", "total")} == {
+        "enterprise": 19, "university": 2, "institute": 2, "other": 1, "total": 24}
+
+
+def test_recognition_application_counts_every_kind_adding_up_to_the_total(oe):
+    submission = draft(oe)
+    with scope(alliance=oe.alliance):
+        html = compact(documents.render_html(documents.build_snapshot(submission, version=1)))
+    kinds = dict((label, int(n)) for label, n in re.findall(r"<th>成员(\w+?)数量</th><td[^>]*>(\d+)个</td>", html))
+    assert set(kinds) == {"企业", "大学", "科研机构", "其他组织"}
+    assert kinds["其他组织"] == 1
+    assert sum(kinds.values()) == int(re.search(r"<th>成员总数</th><td[^>]*>(\d+)个", html).group(1)) == 9
+
+
+def test_annual_report_counts_every_kind_adding_up_to_the_total(oe):
+    submission = draft(oe, kind=Kind.ANNUAL_REPORT, title="2025年度报告", narrative={"body": "运行平稳"}, payload={"year": 2025})
+    with scope(alliance=oe.alliance):
+        snapshot = documents.build_snapshot(submission, version=1)
+    counts = snapshot["annual_report"]["membership"]["counts"]
+    assert sum(row["count"] for row in counts["by_kind"]) == counts["total"] == 9
+    html = compact(documents.render_html(snapshot))
+    assert "<th>其他组织</th><td>1</td>" in html
+    for row in counts["by_kind"]:
+        assert f"<th>{row['label']}</th><td>{row['count']}</td>" in html
 
 
 def test_snapshot_carries_profile_chair_host_and_contact(oe):

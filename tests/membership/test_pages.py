@@ -1,6 +1,7 @@
 """Pages: directory, member page with history, portal, XLSX export, CSV import, public form."""
 
 import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django_scopes import scope
 from openpyxl import load_workbook
 
-from membership import services
+from membership import selectors, services
 from membership.models import MemberTransition, MemberUnit
 from tests.governance.helpers import pass_resolution
 from tests.membership.conftest import complete_fields, new_code, reload
@@ -233,9 +234,18 @@ def test_only_the_secretariat_publishes_the_form(oe):
     assert Client().get(f"{A}/join/").status_code == 200
 
 
-def test_dashboard_shows_the_members_tile(oe):
+def test_dashboard_members_tile_counts_every_kind_and_adds_up(oe):
     page = client_for(oe.user("sec")).get(f"{A}/").content.decode()
-    assert "企业4 · 大学2 · 科研机构2" in page
+    assert "企业4 · 大学2 · 科研机构2 · 其他组织1" in page
+    parts = re.search(r"企业(\d+) · 大学(\d+) · 科研机构(\d+) · 其他组织(\d+)", page).groups()
+    assert sum(map(int, parts)) == selectors.member_counts_by_kind(oe.alliance)["total"] == 9
+
+
+def test_member_list_tiles_show_every_kind_adding_up_to_the_total(oe):
+    page = client_for(oe.user("sec")).get(f"{A}/members/").content.decode()
+    tiles = dict((t, int(v)) for v, t in re.findall(r'<div class="value">(\d+)</div><div class="title">([^<]+)</div>', page))
+    assert tiles["其他组织"] == 1
+    assert tiles["企业"] + tiles["大学"] + tiles["科研机构"] + tiles["其他组织"] == tiles["现有成员合计"] == 9
 
 
 def test_member_page_reads_in_english(oe):
