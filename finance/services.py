@@ -930,8 +930,8 @@ def _release_evidence(*, alliance, fund, money, date, condition, submission) -> 
             raise Conflict(
                 _("按限定用途支出解除限制的金额不能超过项目“%(project)s”尚未解除的合规支出：%(available)s %(currency)s"
                   "（截至%(date)s以非限定性资金支付的项目研发支出 %(qualifying)s %(currency)s）。") % {
-                    "project": fund.project.code, "available": f"{max(available, ZERO):,.2f}", "currency": currency,
-                    "date": date.isoformat(), "qualifying": f"{qualifying:,.2f}"},
+                    "project": fund.project.code, "available": format_money(max(available, ZERO)), "currency": currency,
+                    "date": date.isoformat(), "qualifying": format_money(qualifying)},
                 code="release_condition_unmet", fields={"amount": [_("超过尚未解除的合规支出。")]})
         return {"qualifying_expenses": qualifying,
                 "evidence": "5101 %s ≤ %s: %s %s" % (fund.project.code, date.isoformat(), qualifying, currency)}
@@ -959,7 +959,7 @@ def _release_evidence(*, alliance, fund, money, date, condition, submission) -> 
         available = approved - _released({"submission": decision}, currency)
         if money.amount > available:
             raise Conflict(_("解除金额超过市科技局批准的尚未解除金额 %(available)s %(currency)s。") % {
-                "available": f"{max(available, ZERO):,.2f}", "currency": currency},
+                "available": format_money(max(available, ZERO)), "currency": currency},
                 code="release_condition_unmet", fields={"amount": [_("超过批准金额。")]})
     return {"submission": decision, "evidence": "submission %s: %s" % (decision.pk, decision.title)[:300]}
 
