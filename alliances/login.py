@@ -54,12 +54,16 @@ class LoginFailureThrottle(SimpleRateThrottle):
     def throttle_success(self):
         return True
 
+    def _recent(self, key) -> tuple[float, list]:
+        """Now, and the times counted under `key` within the rate's window."""
+        now = self.timer()
+        return now, [t for t in self.cache.get(key, []) if t > now - self.duration]
+
     def record_failure(self, request) -> None:
         if self.rate is None:
             return
         key = self.get_cache_key(request)
-        now = self.timer()
-        history = [t for t in self.cache.get(key, []) if t > now - self.duration]
+        now, history = self._recent(key)
         self.cache.set(key, [now, *history], self.duration)
 
 
@@ -75,10 +79,10 @@ class _SentCountThrottle(LoginFailureThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.ident}
 
     def has_room(self) -> bool:
-        if self.rate is None:
-            return True
-        now = self.timer()
-        return len([t for t in self.cache.get(self.get_cache_key(), []) if t > now - self.duration]) < self.num_requests
+        return self.rate is None or len(self._recent(self.get_cache_key())[1]) < self.num_requests
+
+    def record_sent(self) -> None:
+        self.record_failure(None)  # the key is the ident, not the request
 
 
 def password_reset_may_send(request, email: str) -> bool:
@@ -90,7 +94,7 @@ def password_reset_may_send(request, email: str) -> bool:
     if not all(t.has_room() for t in throttles):
         return False
     for throttle in throttles:
-        throttle.record_failure(request)
+        throttle.record_sent()
     return True
 
 
