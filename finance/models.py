@@ -160,7 +160,12 @@ class JournalEntry(TenantModel):
         POSTED = "posted", _("已过账")
         REJECTED = "rejected", _("已退回")
 
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("记账凭证")
+        CLOSING = "closing", _("结转凭证")  # made by period_close, never typed
+
     date = models.DateField(_("日期"))
+    kind = models.CharField(_("凭证类型"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)
     description = models.CharField(_("摘要"), max_length=300)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RECORDED)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("制单人"))
