@@ -49,5 +49,8 @@ CACHES = {
     }
 }
 
+# Signed PDFs need real certificates: no development CA (alliances.signing's system check).
+LIANMENG_SIGNING_DEV_CA = False
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405
