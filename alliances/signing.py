@@ -30,6 +30,8 @@ DEV_CA_NAME = "联盟平台开发测试CA"
 DEV_CA_YEARS = 10
 DEV_SIGNER_YEARS = 5
 
+FONT_FAMILIES = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif'
+
 _lock = threading.Lock()
 _signers: dict[tuple, object] = {}  # (key dir, signer key, common name) -> pyhanko SimpleSigner
 
@@ -100,6 +102,28 @@ def sign_pdf(pdf_bytes: bytes, signer, reason: str, location: str = "") -> bytes
     )
     out = signers.PdfSigner(meta, signer=get_signer(signer)).sign_pdf(writer)
     return out.getvalue()
+
+
+def render_signed(template: str, context: dict, signer, reason: str, location: str = "") -> bytes:
+    """Render an official record (always in Chinese, like the bureau's forms) and sign it."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from weasyprint import HTML
+
+    with translation.override("zh-hans"):
+        html = render_to_string(template, {**context, "font_families": FONT_FAMILIES,
+                                           "signer_name": signer_identity(signer)[1]})
+    return sign_pdf(HTML(string=html).write_pdf(), signer, reason, location)
+
+
+def pdf_response(data: bytes, filename: str, inline: bool = True):
+    """A PDF response whose (possibly Chinese) file name survives (RFC 6266 filename*)."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(bytes(data), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return response
 
 
 # ---------------------------------------------------------------- development CA

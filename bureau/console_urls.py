@@ -10,4 +10,6 @@ urlpatterns = [
     path("submissions/", views.InboxView.as_view(), name="inbox"),
     path("submissions/<id:pk>/", views.BureauSubmissionView.as_view(), name="submission"),
     path("submissions/<id:pk>/document/", views.BureauDocumentView.as_view(), name="document"),
+    path("submissions/<id:pk>/decisions/<id:decision_id>/pdf/", views.BureauDecisionPdfView.as_view(),
+         name="decision_pdf"),
 ]

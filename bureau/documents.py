@@ -8,6 +8,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from alliances import signing
 from alliances.models import Organ, Role, RoleGrant, Seat
 from bureau.models import FORM_FIELDS, NARRATIVE_FIELDS, Kind, Submission
 from membership import selectors as membership_selectors
@@ -19,7 +20,7 @@ TOP_MEMBERS = 20  # 附件1 三、若成员单位超过20家，一般只填写20
 CURRENT_MEMBER_STATUSES = (MemberUnit.Status.ACTIVE, MemberUnit.Status.WITHDRAWING)
 ROLE_ORDER = [MemberUnit.AllianceRole.CHAIR, MemberUnit.AllianceRole.VICE_CHAIR, MemberUnit.AllianceRole.COUNCIL,
               MemberUnit.AllianceRole.ORDINARY]
-FONT_FAMILIES = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif'
+FONT_FAMILIES = signing.FONT_FAMILIES
 
 
 def _date(value):
@@ -142,3 +143,29 @@ def render_pdf(snapshot: dict) -> bytes:
 def preview_pdf(submission: Submission) -> bytes:
     """A draft's document from today's live data (not frozen, not stored)."""
     return render_pdf(build_snapshot(submission, version=submission.version + 1))
+
+
+# ---------------------------------------------------------------- signed copies (alliances.signing)
+
+
+def signed_document(submission: Submission, version) -> bytes:
+    """The frozen document as served: signed with the alliance's certificate. The stored bytes (and
+    their SHA-256) stay the unsigned original; the signature is added on the way out."""
+    return signing.sign_pdf(version.document, submission.alliance,
+                            reason=f"报送市科技局 {submission.title} v{version.number}"[:200])
+
+
+def document_filename(submission: Submission, version) -> str:
+    with translation.override("zh-hans"):
+        return f"{submission.alliance.name}-{Kind(submission.kind).label}-{submission.pk}-v{version.number}.pdf"
+
+
+def decision_pdf(decision) -> bytes:
+    """The bureau's decision (附件4 opinions), signed with the bureau's certificate."""
+    context = {"d": decision, "submission": decision.submission, "alliance": decision.submission.alliance}
+    return signing.render_signed("bureau/documents/decision.html", context, signing.BUREAU,
+                                 reason=f"市科技局审核意见 {decision.submission.title}"[:200])
+
+
+def decision_filename(decision) -> str:
+    return f"市科技局审核意见-{decision.submission.pk}-{decision.pk}.pdf"

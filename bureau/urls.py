@@ -10,4 +10,6 @@ urlpatterns = [
     path("submissions/<id:pk>/", views.SubmissionDetailView.as_view(), name="submission"),
     path("submissions/<id:pk>/submit/", views.SubmissionSubmitView.as_view(), name="submit"),
     path("submissions/<id:pk>/document/", views.SubmissionDocumentView.as_view(), name="document"),
+    path("submissions/<id:pk>/decisions/<id:decision_id>/pdf/", views.SubmissionDecisionPdfView.as_view(),
+         name="decision_pdf"),
 ]

@@ -4,14 +4,14 @@ checks `is_bureau_officer` itself and never writes alliance data)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from alliances import access
+from alliances import access, signing
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
 from alliances.models import Role
@@ -36,12 +36,6 @@ def history_context(submission: Submission) -> dict:
         "versions": submission.versions.order_by("-number"),
         "decisions": submission.decisions.select_related("decided_by").order_by("-decided_at"),
     }
-
-
-def pdf_response(data: bytes, filename: str, inline: bool = True) -> HttpResponse:
-    response = HttpResponse(bytes(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
-    return response
 
 
 def version_document(submission: Submission, number: str | None):
@@ -166,9 +160,27 @@ class SubmissionDocumentView(AlliancePageMixin, View):
         if submission.version == 0 or request.GET.get("preview"):
             if not submission.is_editable:
                 raise Http404
-            return pdf_response(documents.preview_pdf(submission), f"preview-{submission.pk}.pdf")
+            return signing.pdf_response(documents.preview_pdf(submission), f"preview-{submission.pk}.pdf")
         version = version_document(submission, request.GET.get("version"))
-        return pdf_response(version.document, f"submission-{submission.pk}-v{version.number}.pdf")
+        return signing.pdf_response(documents.signed_document(submission, version),
+                                    documents.document_filename(submission, version))
+
+
+def decision_or_404(submission: Submission, decision_id: int):
+    decision = submission.decisions.select_related("submission__alliance", "version", "decided_by").filter(pk=decision_id).first()
+    if decision is None:
+        raise Http404
+    return decision
+
+
+class SubmissionDecisionPdfView(AlliancePageMixin, View):
+    """The bureau's decision on the alliance's submission, signed by the bureau."""
+
+    page_roles = ALLIANCE_READERS
+
+    def get(self, request, slug, pk, decision_id):
+        decision = decision_or_404(submission_or_404(Submission.objects.filter(pk=pk).first()), decision_id)
+        return signing.pdf_response(documents.decision_pdf(decision), documents.decision_filename(decision))
 
 
 # ---------------------------------------------------------------- bureau side
@@ -235,4 +247,11 @@ class BureauDocumentView(BureauOfficerRequired, View):
     def get(self, request, pk):
         submission = submission_or_404(selectors.bureau_submission(pk))
         version = version_document(submission, request.GET.get("version"))
-        return pdf_response(version.document, f"{submission.alliance.slug}-{submission.pk}-v{version.number}.pdf")
+        return signing.pdf_response(documents.signed_document(submission, version),
+                                    documents.document_filename(submission, version))
+
+
+class BureauDecisionPdfView(BureauOfficerRequired, View):
+    def get(self, request, pk, decision_id):
+        decision = decision_or_404(submission_or_404(selectors.bureau_submission(pk)), decision_id)
+        return signing.pdf_response(documents.decision_pdf(decision), documents.decision_filename(decision))

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from alliances import access, uploads
+from alliances import access, signing, uploads
 from alliances.errors import ServiceError
 from alliances.models import Role
 from alliances.pages import AlliancePageMixin, add_service_errors
-from governance import forms, selectors, services
+from governance import documents, forms, selectors, services
 from governance.models import (
     Consultation, ConsultationDocument, EligibleSeat, ExpertInvitation, Meeting, Motion, MotionAttachment, Notification,
     Opinion, Resolution, SealedResult,
@@ -209,6 +209,16 @@ class ResolutionView(AlliancePageMixin, TemplateView):
         return context
 
 
+class ResolutionPdfView(AlliancePageMixin, View):
+    """The resolution as a signed PDF: the same readers as the resolution page."""
+
+    accepts_api_token = True
+
+    def get(self, request, slug, pk):
+        resolution = get_object_or_404(Resolution.objects.select_related("motion__sealed_result"), pk=pk)
+        return signing.pdf_response(documents.resolution_pdf(resolution), documents.resolution_filename(resolution))
+
+
 # ---------------------------------------------------------------- meetings
 
 
@@ -234,6 +244,17 @@ class MeetingListView(AlliancePageMixin, TemplateView):
             else:
                 return redirect("governance:meeting", slug=slug, pk=meeting.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MinutesPdfView(AlliancePageMixin, View):
+    """Approved minutes as a signed PDF: the same readers as the meeting page."""
+
+    page_roles = COUNCIL_PAPERS
+    accepts_api_token = True
+
+    def get(self, request, slug, pk):
+        meeting = get_object_or_404(Meeting, pk=pk)
+        return signing.pdf_response(documents.minutes_pdf(meeting), documents.minutes_filename(meeting))
 
 
 class MeetingDetailView(AlliancePageMixin, TemplateView):

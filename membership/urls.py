@@ -14,6 +14,7 @@ urlpatterns = [
     path("members/portal/", views.PortalView.as_view(), name="portal"),
     path("members/<id:pk>/", views.MemberDetailView.as_view(), name="detail"),
     path("members/<id:pk>/edit/", views.MemberEditView.as_view(), name="edit"),
+    path("members/<id:pk>/accession/pdf/", views.AccessionPdfView.as_view(), name="accession_pdf"),
     path("members/<id:pk>/<slug:act>/", views.MemberActionView.as_view(), name="action"),
     # Public, no login: the alliance's published application form.
     path("join/", views.PublicApplyView.as_view(), name="apply_public"),

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from alliances import access
+from alliances import access, signing
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
 from alliances.exports import Spreadsheet
 from alliances.pages import AlliancePageMixin, add_service_errors
-from membership import forms, selectors, services
+from membership import documents, forms, selectors, services
 from membership.models import AccessionAgreement, ApplicationForm, MemberUnit
 
 PUBLIC_APPLY_LIMIT = 10  # submissions per address per alliance per hour
@@ -95,6 +95,18 @@ class MemberDetailView(DirectoryMixin, TemplateView):
                 can_sign=access.CHAIR in self.roles or self.is_secretariat,
             )
         return context
+
+
+class AccessionPdfView(AlliancePageMixin, View):
+    """The signed accession record: whoever may read the unit (its representatives, the directory readers)."""
+
+    accepts_api_token = True
+
+    def get(self, request, slug, pk):
+        unit = get_object_or_404(selectors.visible_units(request.user, self.alliance), pk=pk)
+        agreement = get_object_or_404(AccessionAgreement.objects.select_related("unit", "signatory_unit", "signatory",
+                                                                               "recorded_by"), unit=unit)
+        return signing.pdf_response(documents.accession_pdf(agreement), documents.accession_filename(agreement))
 
 
 def _unit_context(unit) -> dict:

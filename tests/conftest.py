@@ -34,6 +34,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
             demo.load_alliance(slug, admin)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _signing_keys(tmp_path_factory):
+    """Signed PDFs: one development CA for the whole run, outside the work tree."""
+    with override_settings(LIANMENG_KEY_DIR=tmp_path_factory.mktemp("keys")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHERS

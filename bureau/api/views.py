@@ -2,7 +2,6 @@
 console and inbox (/api/v1/bureau/...). Bureau views run with tenant scopes disabled, so each
 checks `is_bureau_officer` itself (403 for anyone else) and only the decide action writes."""
 
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
@@ -10,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliances import access
+from alliances import access, signing
 from alliances.api.base import AllianceViewSet
 from alliances.models import Role
 from bureau import documents, selectors, services
@@ -24,10 +23,12 @@ PDF = {(200, "application/pdf"): OpenApiTypes.BINARY}
 VERSION_PARAM = OpenApiParameter("version", int, description="版本号（默认最新）")
 
 
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(bytes(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+def _decision(submission, decision_id):
+    decision = (submission.decisions.select_related("submission__alliance", "version", "decided_by")
+                .filter(pk=decision_id).first())
+    if decision is None:
+        raise exceptions.NotFound()
+    return decision
 
 
 def _version(submission, request):
@@ -97,9 +98,17 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Allian
         if submission.version == 0 or request.query_params.get("preview"):
             if not submission.is_editable:
                 raise exceptions.NotFound()
-            return _pdf(documents.preview_pdf(submission), f"preview-{submission.pk}.pdf")
+            return signing.pdf_response(documents.preview_pdf(submission), f"preview-{submission.pk}.pdf")
         version = _version(submission, request)
-        return _pdf(version.document, f"submission-{submission.pk}-v{version.number}.pdf")
+        return signing.pdf_response(documents.signed_document(submission, version),
+                                    documents.document_filename(submission, version))
+
+    @extend_schema(responses=PDF)
+    @action(detail=True, methods=["get"], url_path="decisions/<id:decision_id>/pdf")
+    def decision_pdf(self, request, slug, pk, decision_id):
+        """The bureau's decision as a PDF signed with the bureau's certificate."""
+        decision = _decision(self.get_object(), decision_id)
+        return signing.pdf_response(documents.decision_pdf(decision), documents.decision_filename(decision))
 
 
 class IsBureauOfficer(permissions.BasePermission):
@@ -137,7 +146,15 @@ class BureauSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def document(self, request, pk):
         submission = self.get_object()
         version = _version(submission, request)
-        return _pdf(version.document, f"{submission.alliance.slug}-{submission.pk}-v{version.number}.pdf")
+        return signing.pdf_response(documents.signed_document(submission, version),
+                                    documents.document_filename(submission, version))
+
+    @extend_schema(responses=PDF)
+    @action(detail=True, methods=["get"], url_path="decisions/<id:decision_id>/pdf")
+    def decision_pdf(self, request, pk, decision_id):
+        """The decision as a PDF signed with the bureau's certificate."""
+        decision = _decision(self.get_object(), decision_id)
+        return signing.pdf_response(documents.decision_pdf(decision), documents.decision_filename(decision))
 
 
 class ConsoleView(APIView):

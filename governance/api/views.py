@@ -1,21 +1,23 @@
 """Governance API: thin views, one service call per write."""
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from alliances import access
+from alliances import access, signing
 from alliances.api.base import AllianceViewSet
 from alliances.api.filters import NumberFilter
 from alliances.models import Role
-from governance import selectors, services
+from governance import documents, selectors, services
 from governance.api import serializers as s
 from governance.models import CharterVersion, Consultation, Meeting, Motion, MotionKind, Notification, Resolution, SealedResult
 
 COUNCIL_PAPERS = access.SECRETARIAT | {Role.COUNCILLOR, "chair", Role.AUDITOR}
+PDF = {(200, "application/pdf"): OpenApiTypes.BINARY}
 
 
 # Declared filters: django-filter's automatic ones query the scoped manager at class build time,
@@ -102,6 +104,13 @@ class ResolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Allian
         if getattr(self, "swagger_fake_view", False):  # schema generation: no tenant
             return Resolution.objects.none()
         return Resolution.objects.select_related("motion__sealed_result")
+
+    @extend_schema(responses=PDF)
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, slug, pk):
+        """The resolution as a PDF signed (PAdES) with the alliance's certificate."""
+        resolution = self.get_object()
+        return signing.pdf_response(documents.resolution_pdf(resolution), documents.resolution_filename(resolution))
 
 
 class SealedResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
@@ -192,6 +201,13 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
         return self._detail(meeting)
 
     @extend_schema(request=None, responses=s.MeetingDetailOutput)
+    @extend_schema(responses=PDF)
+    @action(detail=True, methods=["get"], url_path="minutes/pdf")
+    def minutes_pdf(self, request, slug, pk):
+        """The approved minutes as a PDF signed with the alliance's certificate (404 before approval)."""
+        meeting = self.get_object()
+        return signing.pdf_response(documents.minutes_pdf(meeting), documents.minutes_filename(meeting))
+
     @action(detail=True, methods=["post"], url_path="minutes/approve")
     def minutes_approve(self, request, slug, pk):
         return self._detail(services.minutes_approve(actor=request.user, alliance=self.alliance, meeting=self.get_object()))

@@ -1,15 +1,16 @@
 import django_filters
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from alliances import access
+from alliances import access, signing
 from alliances.api.base import AllianceViewSet
-from membership import selectors, services
+from membership import documents, selectors, services
 from membership.api import serializers as s
-from membership.models import MemberUnit
+from membership.models import AccessionAgreement, MemberUnit
 
 
 class MemberFilter(django_filters.FilterSet):
@@ -92,6 +93,16 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceVi
             actor=request.user, alliance=self.alliance, unit=self.get_object(), **self._input(s.AccessionInput)
         )
         return self._detail(unit)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="accession/pdf")
+    def accession_pdf(self, request, slug, pk):
+        """The accession record as a PDF signed with the alliance's certificate (404 before signing)."""
+        agreement = (AccessionAgreement.objects.select_related("unit", "signatory_unit", "signatory", "recorded_by")
+                     .filter(unit=self.get_object()).first())
+        if agreement is None:
+            raise exceptions.NotFound()
+        return signing.pdf_response(documents.accession_pdf(agreement), documents.accession_filename(agreement))
 
     @extend_schema(request=s.WithdrawRequestInput, responses=s.MemberDetailOutput)
     @action(detail=True, methods=["post"], url_path="request-withdrawal")
