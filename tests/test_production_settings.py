@@ -1,12 +1,17 @@
 """Production settings pass Django's deployment checks, and the API schema has no warnings."""
 
+import json
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
+from django.test import override_settings
+
+from alliances import signing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,9 +30,29 @@ def run_manage(*args, env):
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
 
 
-def test_check_deploy_passes_at_warning_level():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+@pytest.fixture(scope="module")
+def real_certificates(tmp_path_factory) -> str:
+    """LIANMENG_SIGNING_CERTS naming PEM files as an operator would (issued here by a throwaway CA)."""
+    with override_settings(LIANMENG_KEY_DIR=tmp_path_factory.mktemp("keys")):
+        signing.get_signer(signing.BUREAU)
+        directory = signing.pdf_key_dir()
+    entry = {"key": str(directory / "bureau.key.pem"), "cert": str(directory / "bureau.cert.pem"),
+             "chain": [str(directory / "ca.cert.pem")]}
+    return json.dumps({"bureau": entry, "*": entry})
+
+
+def test_check_deploy_passes_at_warning_level(real_certificates):
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING",
+                        env=production_env(LIANMENG_SIGNING_CERTS=real_certificates))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_signing_certificates(tmp_path):
+    result = run_manage("check", env=production_env())
+    assert result.returncode != 0 and "lianmeng.E101" in result.stderr and "lianmeng.E102" in result.stderr
+    missing = json.dumps({"bureau": {"pkcs12": str(tmp_path / "none.p12")}, "*": {"pkcs12": str(tmp_path / "none.p12")}})
+    result = run_manage("check", env=production_env(LIANMENG_SIGNING_CERTS=missing))
+    assert result.returncode != 0 and "lianmeng.E103" in result.stderr
 
 
 def test_production_refuses_to_start_in_debug():

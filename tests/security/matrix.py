@@ -109,6 +109,7 @@ v1_alliances_licences_terminate_create                 ok       ok       403    
 v1_alliances_meetings_list                             ok       ok       ok       ok       403      403      ok       ok       anon     404
 v1_alliances_meetings_create                           ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_meetings_retrieve                         ok       ok       ok       ok       403      403      ok       ok       anon     404
+v1_alliances_meetings_minutes_pdf_retrieve             ok       ok       ok       ok       403      403      ok       ok       anon     404  # signed minutes: whoever reads the meeting
 v1_alliances_meetings_agenda_create                    ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_meetings_attendance_create                ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_meetings_minutes_create                   ok       ok       403      403      403      403      403      403      anon     404
@@ -117,6 +118,7 @@ v1_alliances_meetings_minutes_lock_create              ok       ok       403    
 v1_alliances_members_list                              ok       ok       ok       ok       ok       ok       ok       ok       anon     404
 v1_alliances_members_create                            ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_members_retrieve                          ok       ok       ok       ok       ok       404      ok       ok       anon     404
+v1_alliances_members_accession_pdf_retrieve            ok       ok       ok       ok       ok       404      ok       ok       anon     404  # signed accession record: whoever reads the unit
 v1_alliances_members_partial_update                    ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_members_bar_create                        ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_members_complete_withdrawal_create        ok       ok       403      403      403      403      403      403      anon     404
@@ -184,6 +186,7 @@ v1_alliances_projects_results_list                     ok       ok       ok     
 v1_alliances_projects_results_retrieve                 ok       ok       ok       ok       ok       ok       ok       ok       anon     404  # every demo result is of a project rep-1's unit takes part in
 v1_alliances_resolutions_list                          ok       ok       ok       ok       ok       ok       ok       ok       anon     404
 v1_alliances_resolutions_retrieve                      ok       ok       ok       ok       ok       ok       ok       ok       anon     404
+v1_alliances_resolutions_pdf_retrieve                  ok       ok       ok       ok       ok       ok       ok       ok       anon     404  # signed resolution: whoever reads it
 v1_alliances_roles_list                                ok       ok       ok       ok       403      403      ok       ok       anon     404
 v1_alliances_roles_create                              ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_roles_retrieve                            ok       ok       ok       ok       403      403      ok       ok       anon     404
@@ -199,6 +202,7 @@ v1_alliances_submissions_create                        ok       ok       403    
 v1_alliances_submissions_retrieve                      ok       ok       ok       ok       403      403      ok       ok       anon     404
 v1_alliances_submissions_partial_update                ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_submissions_document_retrieve             ok       ok       ok       ok       403      403      ok       ok       anon     404
+v1_alliances_submissions_decisions_pdf_retrieve        ok       ok       ok       ok       403      403      ok       ok       anon     404  # the bureau's signed decision: whoever reads the submission
 v1_alliances_submissions_submit_create                 403      ok       403      403      403      403      403      403      anon     404
 v1_auth_token_create                                   ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
 v1_auth_token_destroy                                  ok       ok       ok       ok       ok       ok       ok       ok       anon     ok       # every person revokes their own token
@@ -207,6 +211,7 @@ v1_bureau_submissions_list                             403      403      403    
 v1_bureau_submissions_retrieve                         403      403      403      403      403      403      403      ok       anon     403
 v1_bureau_submissions_decide_create                    403      403      403      403      403      403      403      ok       anon     403
 v1_bureau_submissions_document_retrieve                403      403      403      403      403      403      403      ok       anon     403
+v1_bureau_submissions_decisions_pdf_retrieve           403      403      403      403      403      403      403      ok       anon     403
 """)
 
 
@@ -233,6 +238,7 @@ a/<slug:slug>/members/application-form/                                  ok     
 a/<slug:slug>/members/portal/                                            ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/members/<id:pk>/                                          ok       ok       ok       ok       ok       404      ok       ok       login    404
 a/<slug:slug>/members/<id:pk>/edit/                                     ok       ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/members/<id:pk>/accession/pdf/                            ok       ok       ok       ok       ok       404      ok       ok       login    404  # signed accession record: whoever reads the unit
 a/<slug:slug>/members/<id:pk>/<slug:act>/                               ok       ok       403      403      403      403      403      403      login    404  # propose-expulsion: secretariat (role checked before the unit)
 a/<slug:slug>/join/                                                      ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
 a/<slug:slug>/motions/                                                   ok       ok       ok       ok       ok       ok       ok       ok       login    404
@@ -245,8 +251,10 @@ a/<slug:slug>/motions/<id:pk>/open/                                     ok      
 a/<slug:slug>/motions/<id:pk>/close/                                    ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/results/                                                   ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 a/<slug:slug>/resolutions/<id:pk>/                                      ok       ok       ok       ok       ok       ok       ok       ok       login    404
+a/<slug:slug>/resolutions/<id:pk>/pdf/                                  ok       ok       ok       ok       ok       ok       ok       ok       login    404  # signed resolution: whoever reads it
 a/<slug:slug>/meetings/                                                  ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 a/<slug:slug>/meetings/<id:pk>/                                         ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/meetings/<id:pk>/minutes/pdf/                             ok       ok       ok       ok       403      403      ok       ok       login    404  # signed minutes: whoever reads the meeting
 a/<slug:slug>/consultations/                                             ok       ok       ok       ok       ok       403      403      ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 a/<slug:slug>/consultations/<id:pk>/                                    ok       ok       ok       ok       404      403      403      ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 a/<slug:slug>/consultations/<id:pk>/documents/<id:document_id>/      ok       ok       ok       ok       404      403      403      ok       login    404  # whoever reads the consultation
@@ -280,8 +288,10 @@ a/<slug:slug>/submissions/                                               ok     
 a/<slug:slug>/submissions/<id:pk>/                                      ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 a/<slug:slug>/submissions/<id:pk>/submit/                               403      ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/submissions/<id:pk>/document/                             ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/submissions/<id:pk>/decisions/<id:decision_id>/pdf/      ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau's signed decision: whoever reads the submission
 bureau/                                                                  403      403      403      403      403      403      403      ok       login    403
 bureau/submissions/                                                      403      403      403      403      403      403      403      ok       login    403
 bureau/submissions/<id:pk>/                                             403      403      403      403      403      403      403      ok       login    403
 bureau/submissions/<id:pk>/document/                                    403      403      403      403      403      403      403      ok       login    403
+bureau/submissions/<id:pk>/decisions/<id:decision_id>/pdf/              403      403      403      403      403      403      403      ok       login    403
 """)

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django_scopes import scope
 
 from alliances.models import RoleGrant, Seat
-from bureau.models import Submission
+from bureau.models import Decision, Submission
 from djmoney.money import Money
 
 from finance import chart
@@ -30,7 +30,7 @@ from governance.models import (
 )
 from ip_registry import services as ip_services
 from ip_registry.models import IPAsset, Licence, OwnershipShare, Transfer
-from membership.models import MemberUnit
+from membership.models import AccessionAgreement, MemberUnit
 from projects import services as project_services
 from projects.models import Adjustment, BudgetLine, Document, Expense, Milestone, Participant, Project, Result
 
@@ -187,6 +187,13 @@ def object_for(ctx, path: str, name: str, start: int):
     if "motions" in path and "attachment" in path[start:]:  # a motion's paper, or the motion that has it
         paper = MotionAttachment.objects.order_by("pk").first()
         return paper if name == "attachment_id" else paper.motion
+    if "/decisions/" in path:  # a decision, under its own submission
+        decision = Decision.objects.order_by("pk").first()
+        return decision if name == "decision_id" else decision.submission
+    if "minutes/pdf" in path:  # only approved minutes are a record
+        return Meeting.objects.filter(minutes_status__in=["approved", "locked"]).order_by("pk").first()
+    if "accession/pdf" in path:  # a unit with an accession record, not the representative's
+        return (AccessionAgreement.objects.exclude(unit=ctx.units[REP_UNIT]).order_by("pk").first()).unit
     if name in PARAMETERS:
         return PARAMETERS[name](ctx)
     segments = [s for s in path[:start].split("/") if s and not PARAM.fullmatch(s)]
