@@ -142,7 +142,7 @@ def test_submission_document_is_served_signed_by_the_alliance(oe, bm, api, burea
     assert api(bm.user("sec")).get(url).status_code == 404
 
 
-def test_accession_record_is_signed_and_read_only_by_the_units_readers(oe, bm, api):
+def test_accession_record_is_signed_and_read_only_by_the_units_readers(oe, bm, api, client):
     agreement = an_accession(oe)
     url = f"/api/v1/alliances/{oe.alliance.slug}/members/{agreement.unit_id}/accession/pdf/"
     response = api(oe.user("sec")).get(url)
@@ -153,14 +153,22 @@ def test_accession_record_is_signed_and_read_only_by_the_units_readers(oe, bm, a
     assert not status.intact
 
     assert api(bm.user("sec")).get(url).status_code == 404
+    client.force_login(oe.user("chair"))
+    page_link = f"/a/{oe.alliance.slug}/members/{agreement.unit_id}/accession/pdf/"
+    assert page_link in client.get(f"/a/{oe.alliance.slug}/members/{agreement.unit_id}/").content.decode()
+    assert signed_by(client.get(page_link).content) == oe.alliance.name
     # A representative reads only their own unit (membership.selectors.visible_units).
     assert api(oe.user("rep-1")).get(url).status_code == 404
 
 
-def test_approved_minutes_are_signed_and_drafts_are_not_served(oe, bm, api):
+def test_approved_minutes_are_signed_and_drafts_are_not_served(oe, bm, api, client):
     meeting = a_meeting(oe, approved=True)
     url = f"/api/v1/alliances/{oe.alliance.slug}/meetings/{meeting.pk}/minutes/pdf/"
     assert signed_by(api(oe.user("council-2")).get(url).content) == oe.alliance.name
+    client.force_login(oe.user("council-2"))
+    page_link = f"/a/{oe.alliance.slug}/meetings/{meeting.pk}/minutes/pdf/"
+    assert page_link in client.get(f"/a/{oe.alliance.slug}/meetings/{meeting.pk}/").content.decode()
+    assert signed_by(client.get(page_link).content) == oe.alliance.name
     assert api(bm.user("sec")).get(url).status_code == 404
     draft = a_meeting(oe, approved=False)
     assert api(oe.user("sec")).get(f"/api/v1/alliances/{oe.alliance.slug}/meetings/{draft.pk}/minutes/pdf/").status_code == 404
