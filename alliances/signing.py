@@ -10,7 +10,6 @@ system check refuses to start without real certificates (docs/operations.md).
 
 import datetime
 import fcntl
-import hashlib
 import io
 import os
 import secrets
@@ -244,15 +243,6 @@ def _dev_signer(common_name: str, stem: str):
             _write_private(key_path, _pem_key(key))
             cert_path.write_bytes(_pem_cert(cert))
     return signers.SimpleSigner.load(str(key_path), str(cert_path), ca_chain_files=(str(dev_ca_paths()[0]),))
-
-
-def dev_ca_fingerprint() -> str:
-    """SHA-256 of the development CA certificate (DER), for the operator to compare."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-
-    cert = x509.load_pem_x509_certificate(dev_ca_paths()[0].read_bytes())
-    return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
 
 
 # ---------------------------------------------------------------- system check
