@@ -14,4 +14,4 @@ class AlliancesConfig(AppConfig):
         from alliances.api import strict_json
 
         strict_json.install()
-        from alliances import login  # noqa: F401 - counts failed logins per address
+        from alliances import checks, login  # noqa: F401 - key check; counts failed logins per address
