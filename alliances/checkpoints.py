@@ -240,10 +240,8 @@ def status(alliance) -> dict:
     and the last full verification (VerificationRun)."""
     witnessed = {}
     with scope(alliance=alliance):
-        highest = max(stored, default=0)
         for witness in _witnesses:
             for data, by in witness(alliance):
-                highest = max(highest, data["number"])
                 if data["chain"] not in witnessed or witnessed[data["chain"]]["number"] < data["number"]:
                     witnessed[data["chain"]] = {**data, "by": by}
         last_run = VerificationRun.objects.order_by("-finished_at", "-id").first()
