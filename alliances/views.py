@@ -199,7 +199,7 @@ class IntegrityView(AlliancePageMixin, TemplateView):
     head, and the last full verification; the auditor or the secretariat may run one now."""
 
     template_name = "alliances/integrity.html"
-    page_roles = access.SECRETARIAT | {Role.AUDITOR, access.CHAIR}
+    page_roles = access.SECRETARIAT | {Role.AUDITOR, Role.COUNCILLOR, access.CHAIR}  # who reads the ledger
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
