@@ -81,6 +81,10 @@ def test_integrity_page_shows_status_checkpoints_and_the_last_full_verification(
     assert "发现问题" in html and "truncated after #1" in html
     assert client_for(bureau_user).post(page).status_code == 403  # ... and writes nothing
     assert client_for(oe.user("rep-1")).get(page).status_code == 403
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    english.force_login(oe.user("auditor"))
+    html = english.get(page).content.decode()
+    assert "Data integrity" in html and "Last full verification" in html and "Problems found" in html
 
 
 def offline_script(tmp_path) -> Path:
