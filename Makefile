@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo fonts-check
+.PHONY: run test install migrate keys demo fonts-check
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,11 @@ install: $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --no-input
 
-demo: migrate
+# The development checkpoint signing key (var/keys, gitignored); production brings its own (docs/operations.md).
+keys: install
+	$(PY) manage.py init_keys
+
+demo: migrate keys
 	$(PY) manage.py demo
 
 fonts-check:

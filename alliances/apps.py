@@ -14,5 +14,4 @@ class AlliancesConfig(AppConfig):
         from alliances.api import strict_json
 
         strict_json.install()
-        from alliances import login  # noqa: F401 - counts failed logins per address
-        from alliances import signing  # noqa: F401 - the signing certificates' system check
+        from alliances import checks, login, signing  # noqa: F401 - key and certificate checks; counts failed logins per address

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from alliances.tenancy import TenantModel, global_history, tenant_history
+from alliances.tenancy import SealedTenantModel, TenantModel, global_history, tenant_history
 
 
 class User(AbstractUser):
@@ -186,3 +186,43 @@ class RoleGrant(TenantModel):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()}"
+
+
+class Checkpoint(SealedTenantModel):
+    """A signed statement that one of the alliance's chains had `sequence` records ending in
+    `head_hash` at `made_at` (alliances/checkpoints.py). Numbered without gaps per alliance, so a
+    deleted checkpoint leaves a hole; never changed or deleted."""
+
+    number = models.PositiveIntegerField(_("检查点序号"))
+    chain = models.CharField(_("链"), max_length=40)
+    sequence = models.PositiveBigIntegerField(_("记录序号"))
+    head_hash = models.CharField(_("链头哈希"), max_length=64)
+    made_at = models.DateTimeField(_("签署时间"))
+    reason = models.CharField(_("起因"), max_length=20)
+    key_id = models.CharField(_("密钥编号"), max_length=16)
+    public_key = models.TextField(_("公钥"))
+    signature = models.CharField(_("签名"), max_length=128)
+
+    class Meta:
+        verbose_name = _("检查点")
+        verbose_name_plural = _("检查点")
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["alliance", "number"], name="checkpoint_number_unique")]
+
+    def __str__(self):
+        return f"#{self.number} {self.chain} #{self.sequence}"
+
+
+class VerificationRun(TenantModel):
+    """One full verification of an alliance (`verify_alliance`): when, the verdict and each chain's result."""
+
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"))
+    ok = models.BooleanField(_("完好"))
+    source = models.CharField(_("发起"), max_length=20)
+    result = models.JSONField(_("结果"), default=dict)
+
+    class Meta:
+        verbose_name = _("完整性验证")
+        verbose_name_plural = _("完整性验证")
+        ordering = ["-finished_at", "-id"]

@@ -8,6 +8,7 @@ app_name = "alliances"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("people/", views.PeopleView.as_view(), name="people"),
+    path("integrity/", views.IntegrityView.as_view(), name="integrity"),
     path("people/grants/<id:pk>/revoke/", views.RevokeGrantView.as_view(), name="revoke_grant"),
     path("people/<id:user_id>/deactivate/", views.DeactivatePersonView.as_view(), name="deactivate_person"),
 ]

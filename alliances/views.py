@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from alliances import access, services
+from alliances import access, checkpoints, services
 from alliances.dashboard import tiles_for
 from alliances.errors import ServiceError
 from alliances.forms import AllianceCreateForm, InviteForm, LoginForm, SecretaryGeneralRecoverForm
 from alliances.login import password_reset_may_send
-from alliances.models import Alliance, RoleGrant, User
+from alliances.models import Alliance, Role, RoleGrant, User
 from alliances.pages import AlliancePageMixin, add_service_errors
 
 
@@ -192,3 +192,24 @@ class PlatformSecretaryGeneralRecoverView(LoginRequiredMixin, UserPassesTestMixi
             return self.form_invalid(form)
         messages.success(self.request, _("已任命秘书长，并已发送邀请。"))
         return redirect("home")
+
+
+class IntegrityView(AlliancePageMixin, TemplateView):
+    """The auditor's and the bureau's page: each chain's status, its last checkpoint and witnessed
+    head, and the last full verification; the auditor or the secretariat may run one now."""
+
+    template_name = "alliances/integrity.html"
+    page_roles = access.SECRETARIAT | {Role.AUDITOR, Role.COUNCILLOR, access.CHAIR}  # who reads the ledger
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(checkpoints.status(self.alliance))
+        return context
+
+    def post(self, request, slug):
+        result = checkpoints.verify_alliance(self.alliance, source="page")
+        if result["ok"]:
+            messages.success(request, _("验证完成：所有链及检查点均完好。"))
+        else:
+            messages.error(request, _("验证发现问题：%(problems)s") % {"problems": "；".join(result["problems"])})
+        return redirect("alliances:integrity", slug=slug)

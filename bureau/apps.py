@@ -11,3 +11,7 @@ class BureauConfig(AppConfig):
         from bureau import services, views  # noqa: F401  (services registers the recognition and dissolution gates)
 
         register_tile(views.submissions_tile)
+
+        from bureau import witness
+
+        witness.register()

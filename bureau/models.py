@@ -5,6 +5,7 @@ A submission is a draft the secretariat edits; each time the secretary-general s
 SHA-256. Versions and decisions are append-only: the model refuses to change or delete them.
 """
 
+import datetime
 import hashlib
 import json
 
@@ -148,13 +149,20 @@ class SubmissionVersion(SealedTenantModel):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送人"))
     submitted_at = models.DateTimeField(_("报送时间"))
-
+    # The alliance's chain of everything it submitted (checkpointed like the ledger): per-alliance
+    # sequence and SHA-256 over the previous hash and `chain_content`.
+    sequence = models.PositiveIntegerField(_("报送序号"), null=True)
+    previous_hash = models.CharField(_("上一哈希"), max_length=64, blank=True)
+    hash = models.CharField(_("哈希"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("报送版本")
         verbose_name_plural = _("报送版本")
         ordering = ["submission", "number"]
-        constraints = [models.UniqueConstraint(fields=["submission", "number"], name="submissionversion_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="submissionversion_unique_number"),
+            models.UniqueConstraint(fields=["alliance", "sequence"], name="submissionversion_unique_sequence"),
+        ]
 
     def __str__(self):
         return f"{self.submission} v{self.number}"
@@ -162,6 +170,17 @@ class SubmissionVersion(SealedTenantModel):
     def verify(self) -> bool:
         """True when the stored snapshot and document still hash to the stored SHA-256."""
         return content_hash(self.snapshot, self.document) == self.sha256
+
+    def chain_hash(self) -> str:
+        return chain_hash(self.alliance_id, self.sequence, self.submission_id, self.number, self.sha256,
+                          self.submitted_by_id, self.submitted_at, self.previous_hash)
+
+
+def chain_hash(alliance_id, sequence, submission_id, number, sha256, submitted_by_id, submitted_at, previous_hash) -> str:
+    """sha256(previous hash + "\n" + canonical JSON of what was submitted, when and by whom)."""
+    content = {"alliance": alliance_id, "sequence": sequence, "submission": submission_id, "number": number,
+               "sha256": sha256, "submitted_by": submitted_by_id, "submitted_at": submitted_at.astimezone(datetime.timezone.utc).isoformat()}
+    return hashlib.sha256(previous_hash.encode() + b"\n" + canonical_json(content)).hexdigest()
 
 
 class Decision(SealedTenantModel):
@@ -188,3 +207,27 @@ class Decision(SealedTenantModel):
 
     def __str__(self):
         return f"{self.submission} · {self.get_outcome_display()}"
+
+
+class WitnessedCheckpoint(SealedTenantModel):
+    """A checkpoint of the alliance as the bureau received it with a submission: the bureau's own
+    copy, so the alliance's database can no longer rewind a chain unseen. A checkpoint that did not
+    verify on receipt is kept as refused (`refusal`), never as witnessed."""
+
+    version = models.ForeignKey(SubmissionVersion, on_delete=models.PROTECT, related_name="witnessed",
+                                verbose_name=_("报送版本"))
+    received_at = models.DateTimeField(_("接收时间"))
+    data = models.JSONField(_("检查点"))
+    refusal = models.CharField(_("拒收原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("见证的检查点")
+        verbose_name_plural = _("见证的检查点")
+        ordering = ["received_at", "id"]
+
+    def __str__(self):
+        return f"{self.data.get('chain')} #{self.data.get('sequence')}"
+
+    @property
+    def accepted(self) -> bool:
+        return not self.refusal

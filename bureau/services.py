@@ -15,12 +15,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alliances import access, dates
+from alliances import access, checkpoints, dates
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Role
 from alliances.services import alliance_status_set
 from alliances.tenancy import tenant_service
-from bureau import documents, gates
+from bureau import documents, gates, witness
 from bureau.models import (
     FORM_FIELDS, INNOVATION_GOALS_MAX, NARRATIVE_FIELDS, Decision, Kind, Outcome, Submission, SubmissionVersion,
     content_hash,
@@ -169,14 +169,26 @@ def submission_submit(*, actor, alliance, submission: Submission) -> Submission:
     missing = [name for name in REQUIRED_NARRATIVE.get(submission.kind, ()) if not getattr(submission, name).strip()]
     if missing:
         raise ValidationFailed(fields={name: [_("报送前请填写此部分。")] for name in missing})
+    # The alliance row lock numbers the submissions chain; the submission carries fresh signed
+    # heads of every chain, which the bureau keeps (bureau/witness.py) and the PDF footer prints.
+    Alliance.objects.select_for_update().filter(pk=alliance.pk).first()
+    checkpoints.make_checkpoints(alliance, "submission")
+    carried = checkpoints.latest(alliance)
     now = timezone.now()
     number = submission.version + 1
     snapshot = documents.build_snapshot(submission, version=number, submitted_by=actor, submitted_at=now)
+    snapshot["checkpoints"] = carried
     pdf = documents.render_pdf(snapshot)
-    SubmissionVersion.objects.create(
+    sequence, previous_hash = witness.submissions_head(alliance)
+    version = SubmissionVersion(
         alliance=alliance, submission=submission, number=number, snapshot=snapshot, document=pdf,
-        sha256=content_hash(snapshot, pdf), submitted_by=actor, submitted_at=now,
+        sha256=content_hash(snapshot, pdf), submitted_by=actor, submitted_at=now, sequence=sequence + 1,
+        previous_hash=previous_hash,
     )
+    version.hash = version.chain_hash()
+    version.save()
+    witness.receive(version, carried)
+    checkpoints.checkpoint_on_commit(alliance, "submission", names=["submissions"])
     submission.version = number
     submission.status = Submission.Status.SUBMITTED
     submission.submitted_by = actor

@@ -16,7 +16,7 @@ from alliances.dashboard import Tile
 from alliances.errors import ServiceError
 from alliances.models import Role
 from alliances.pages import AlliancePageMixin, add_service_errors
-from bureau import documents, selectors, services
+from bureau import documents, selectors, services, witness
 from bureau.forms import DecisionForm, NarrativeForm, SubmissionCreateForm
 from bureau.models import Kind, Submission
 
@@ -201,6 +201,7 @@ class ConsoleView(BureauOfficerRequired, TemplateView):
         context["rows"] = selectors.console_rows()
         context["funds_available"] = selectors.optional_selector("finance", "government_funds") is not None
         context["kinds"] = ["enterprise", "university", "institute", "other"]
+        context["witness_rows"] = witness.console_rows()
         return context
 
 

@@ -17,6 +17,9 @@ if DEBUG:  # noqa: F405
 if "DATABASE_URL" not in os.environ:
     raise RuntimeError("config.production needs DATABASE_URL (PostgreSQL)")
 
+# Checkpoints must be signed: `manage.py check` (and so migrate and runserver) fails without a key.
+LIANMENG_REQUIRE_CHECKPOINT_KEY = True
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The front proxy appends the client's address to X-Forwarded-For: the failed-login ceiling counts
 # per that address (NUM_PROXIES=0 if the application is reached directly).

@@ -275,12 +275,16 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 LIANMENG_MAX_FUTURE_DAYS = int(os.environ.get("LIANMENG_MAX_FUTURE_DAYS", "366"))
 LIANMENG_EARLIEST_ALLIANCE_DATE = os.environ.get("LIANMENG_EARLIEST_ALLIANCE_DATE", "2000-01-01")
 LIANMENG_MAX_TERM_YEARS = int(os.environ.get("LIANMENG_MAX_TERM_YEARS", "50"))
+# Checkpoint signing key (alliances/keys.py, docs/operations.md): PEM text in the environment, or
+# `checkpoint.key` in the key directory, which also keeps the public key of every key ever used.
+LIANMENG_KEY_DIR = Path(os.environ.get("LIANMENG_KEY_DIR", BASE_DIR / "var" / "keys"))
+LIANMENG_CHECKPOINT_KEY = os.environ.get("LIANMENG_CHECKPOINT_KEY", "")
+LIANMENG_REQUIRE_CHECKPOINT_KEY = False  # config.production: True (a system check refuses to start without one)
 
 # Signed PDFs (alliances/signing.py): key files live outside the database, under LIANMENG_KEY_DIR
 # (PDF certificates in its pdf/ folder). LIANMENG_SIGNING_CERTS (JSON) names real certificates per
 # signer: {"bureau": {...}, "<alliance slug>" or "*": {"pkcs12": path, "passphrase": ...} or
 # {"key": path, "cert": path, "chain": [paths]}}. Without one, a development CA issues them.
-LIANMENG_KEY_DIR = Path(os.environ.get("LIANMENG_KEY_DIR", BASE_DIR / "var" / "keys"))
 LIANMENG_SIGNING_CERTS = json.loads(os.environ.get("LIANMENG_SIGNING_CERTS", "{}"))
 LIANMENG_SIGNING_DEV_CA = os.environ.get("LIANMENG_SIGNING_DEV_CA", "true").lower() in ("1", "true", "yes")
 

@@ -16,3 +16,8 @@ class FinanceConfig(AppConfig):
 
         register_tile(pending_entries_tile)
         register_tile(statement_tile)
+
+        from alliances.checkpoints import register_chain
+        from finance.selectors import ledger_hash_at, ledger_head, verify_chain
+
+        register_chain("ledger", _("账簿"), ledger_head, ledger_hash_at, verify_chain)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from alliances.exports import CsvTable, Spreadsheet
 from finance import selectors
+from alliances.models import Checkpoint
 from finance.models import JournalEntry
 
 
@@ -94,14 +95,39 @@ def trial_balance_csv(alliance, as_of) -> str:
     return table.text()
 
 
+def chain_jsonl(alliance) -> str:
+    """Every posted entry in sequence order with the exact content its hash covers, so an outsider
+    recomputes the chain without our code (docs/operations.md)."""
+    from finance.services import entry_content
+
+    rows = []
+    entries = (JournalEntry.objects.filter(status=JournalEntry.Status.POSTED).order_by("sequence")
+               .prefetch_related("lines__account", "lines__fund", "attachments"))
+    for entry in entries:
+        lines = sorted(entry.lines.all(), key=lambda l: l.position)
+        rows.append(json.dumps({"sequence": entry.sequence, "previous_hash": entry.previous_hash, "hash": entry.hash,
+                                "content": entry_content(entry, lines)}, ensure_ascii=False, sort_keys=True))
+    return "".join(row + "\n" for row in rows)
+
+
 def auditor_zip(alliance, as_of) -> bytes:
-    """journal.csv (with hashes), trial_balance.csv and verification.json for the accounting firm."""
+    """journal.csv (with hashes), trial_balance.csv and verification.json for the accounting firm;
+    chain.jsonl, checkpoints.json and keys/<key id>.pem for checking them offline."""
+    from alliances import checkpoints, keys
+
     verification = selectors.verify_chain(alliance)
     verification = {**verification, "alliance": alliance.slug, "as_of": as_of.isoformat(),
                     "generated_at": timezone.now().isoformat()}
+    signed = [checkpoints.as_dict(c, alliance.slug) for c in Checkpoint.objects.order_by("number")]
+    trusted = keys.trusted_keys()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("journal.csv", "\ufeff" + journal_csv(alliance, as_of))
         archive.writestr("trial_balance.csv", "\ufeff" + trial_balance_csv(alliance, as_of))
         archive.writestr("verification.json", json.dumps(verification, ensure_ascii=False, indent=2))
+        archive.writestr("chain.jsonl", chain_jsonl(alliance))
+        archive.writestr("checkpoints.json", json.dumps(signed, ensure_ascii=False, indent=2))
+        # The keys this deployment trusts (not the copies stored beside the checkpoints).
+        for key_id in sorted({c["key_id"] for c in signed} & set(trusted)):
+            archive.writestr(f"keys/{key_id}.pem", keys.public_pem(trusted[key_id]))
     return buffer.getvalue()

@@ -495,3 +495,15 @@ def statement_units_of(user, alliance):
         user=user, role=Role.REPRESENTATIVE, revoked_at__isnull=True, member_unit__isnull=False
     ).values_list("member_unit_id", flat=True)
     return MemberUnit.objects.filter(pk__in=list(unit_ids))
+
+
+def ledger_head(alliance) -> tuple[int, str]:
+    """(last sequence, last hash) as the ledger row states them: what checkpoints sign."""
+    from finance.models import Ledger
+
+    row = Ledger.objects.filter(alliance=alliance).values_list("last_sequence", "last_hash").first()
+    return (row[0], row[1]) if row else (0, "")
+
+
+def ledger_hash_at(alliance, sequence: int) -> str | None:
+    return JournalEntry.objects.filter(alliance=alliance, sequence=sequence).values_list("hash", flat=True).first()

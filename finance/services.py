@@ -25,7 +25,7 @@ from django_scopes import scope
 from djmoney.money import Money
 from simple_history.utils import get_history_manager_for_model
 
-from alliances import access, dates, uploads
+from alliances import access, checkpoints, dates, uploads
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Role
 from alliances.money import format_money
@@ -1049,6 +1049,7 @@ def period_close(*, actor, alliance, year: int, month: int) -> Period:
     period.closed_at = timezone.now()
     period.closed_by = actor
     period.save()
+    checkpoints.checkpoint_on_commit(alliance, "period_close", names=["ledger"])
     return period
 
 

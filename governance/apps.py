@@ -16,3 +16,8 @@ class GovernanceConfig(AppConfig):
         register_tile(motions_tile)
         on_decided("charter_amendment")(services.charter_amendment_decided)
         register_resolver(selectors.resolution_for)
+
+        from alliances.checkpoints import register_chain
+
+        register_chain("resolutions", _("表决封存结果"), selectors.sealed_head, selectors.sealed_hash_at,
+                       selectors.verify_sealed)

@@ -52,3 +52,26 @@ def _is_about(motion: Motion, subject) -> bool:
         return True
     return (motion.subject_type_id == ContentType.objects.get_for_model(subject).pk
             and motion.subject_id == subject.pk)
+
+
+# The sealed results' chain as checkpoints see it (the lead switches it to governance/chains.py).
+def sealed_head(alliance) -> tuple[int, str]:
+    from governance.models import SealedResult
+
+    row = SealedResult.objects.filter(alliance=alliance).order_by("-sequence").values_list("sequence", "hash").first()
+    return (row[0], row[1]) if row else (0, "")
+
+
+def sealed_hash_at(alliance, sequence: int) -> str | None:
+    from governance.models import SealedResult
+
+    return SealedResult.objects.filter(alliance=alliance, sequence=sequence).values_list("hash", flat=True).first()
+
+
+def verify_sealed(alliance) -> dict:
+    from governance import services
+
+    checked, broken, reason = services.verify_chain(alliance)
+    if broken is None:
+        return {"ok": True, "count": checked, "broken": None}
+    return {"ok": False, "count": checked, "broken": {"sequence": broken.sequence, "reason": reason}}

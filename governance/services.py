@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from django_scopes import scope
 
-from alliances import access, dates, uploads
+from alliances import access, checkpoints, dates, uploads
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Organ, Role, RoleGrant
 from alliances.tenancy import history_user, tenant_service
@@ -522,6 +522,7 @@ def motion_seal(*, actor, alliance, motion: Motion) -> Motion:
     )
     sealed.hash = sealed_hash(sealed)
     sealed.save()
+    checkpoints.checkpoint_on_commit(alliance, "resolution", names=["resolutions"])
     for handler in outcomes.handlers_for(locked.kind):
         handler(locked)
     return locked

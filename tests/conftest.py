@@ -24,28 +24,35 @@ LOCMEM_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """Build the two demo alliances once per test database. Every test runs in a transaction that
     is rolled back, so each starts from them; `oe` and `bm` then only look them up. (A transactional
     test flushes the database; the next test that asks for `oe` builds it again.)"""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS, EMAIL_BACKEND=LOCMEM_EMAIL):
+    no_key = {"LIANMENG_KEY_DIR": tmp_path_factory.mktemp("no-keys"), "LIANMENG_CHECKPOINT_KEY": ""}
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS, EMAIL_BACKEND=LOCMEM_EMAIL,
+                                                        **no_key):
         admin = demo.platform_admin()
         for slug in demo.ALLIANCES:
             demo.load_alliance(slug, admin)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _signing_keys(tmp_path_factory):
+@pytest.fixture(scope="session")
+def _pdf_ca(tmp_path_factory):
     """Signed PDFs: one development CA for the whole run, outside the work tree."""
-    with override_settings(LIANMENG_KEY_DIR=tmp_path_factory.mktemp("keys")):
-        yield
+    return tmp_path_factory.mktemp("pdf-ca")
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings, tmp_path):
+def _fast_passwords(settings, tmp_path, _pdf_ca):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.EMAIL_BACKEND = LOCMEM_EMAIL
     settings.MEDIA_ROOT = tmp_path / "media"
+    # No checkpoint key unless a test creates one (tests/alliances/test_checkpoints.py `signing_key`);
+    # the PDF certificates' folder is shared by the whole run (their CA is slow to make).
+    settings.LIANMENG_KEY_DIR = tmp_path / "keys"
+    settings.LIANMENG_KEY_DIR.mkdir()
+    (settings.LIANMENG_KEY_DIR / "pdf").symlink_to(_pdf_ca, target_is_directory=True)
+    settings.LIANMENG_CHECKPOINT_KEY = ""
 
 
 @pytest.fixture(autouse=True)

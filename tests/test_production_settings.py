@@ -16,13 +16,23 @@ from alliances import signing
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def checkpoint_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+
+
 def production_env(**extra) -> dict:
     # The browser tests allow async-unsafe ORM calls in their own process only.
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         DJANGO_SETTINGS_MODULE="config.production", SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="lianmeng.example.cn", DATABASE_URL="postgres://lianmeng@127.0.0.1:5432/lianmeng", **extra,
+        ALLOWED_HOSTS="lianmeng.example.cn", DATABASE_URL="postgres://lianmeng@127.0.0.1:5432/lianmeng",
+        LIANMENG_CHECKPOINT_KEY=checkpoint_pem(),
     )
+    env.update(extra)
     return env
 
 
@@ -58,6 +68,11 @@ def test_production_refuses_to_start_without_signing_certificates(tmp_path):
 def test_production_refuses_to_start_in_debug():
     result = run_manage("check", env=production_env(DEBUG="true"))
     assert result.returncode != 0 and "DEBUG" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_checkpoint_key(tmp_path):
+    result = run_manage("check", env=production_env(LIANMENG_CHECKPOINT_KEY="", LIANMENG_KEY_DIR=str(tmp_path)))
+    assert result.returncode != 0 and "lianmeng.E001" in result.stderr
 
 
 def test_production_settings_are_secure():

@@ -362,7 +362,7 @@ def test_statement_xlsx_and_auditor_zip(oe, api, other_fund):
     assert sheet["B2"].value == oe.units[5].name
     response = api(oe.user("auditor")).get(url(oe, "auditor-export/"), {"as_of": "2026-12-31"})
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    assert set(archive.namelist()) == {"journal.csv", "trial_balance.csv", "verification.json"}
+    assert set(archive.namelist()) == {"journal.csv", "trial_balance.csv", "verification.json", "chain.jsonl", "checkpoints.json"}
     journal = archive.read("journal.csv").decode("utf-8-sig")
     with scope(alliance=oe.alliance):
         assert JournalEntry.objects.get(sequence=1).hash in journal

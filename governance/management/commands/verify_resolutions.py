@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from alliances import checkpoints
 from alliances.models import Alliance
 from governance import services
 
@@ -20,5 +21,10 @@ class Command(BaseCommand):
                 f"BROKEN at sealed result #{broken.sequence} (motion {broken.motion_id}, "
                 f"{broken.resolution_number or 'no resolution'}): {reason}; {checked} record(s) before it verified"
             )
+            raise SystemExit(1)
+        problems = checkpoints.check(alliance, names=["resolutions"], verify_chains=False)["problems"]
+        for problem in problems:
+            self.stdout.write(f"BROKEN: {problem}")
+        if problems:
             raise SystemExit(1)
         self.stdout.write(f"OK: {checked} sealed result(s) of {slug} verified")
