@@ -9,7 +9,7 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from alliances.authority import register_resolver
         from alliances.dashboard import register_tile
-        from governance import selectors, services
+        from governance import chains, selectors, services  # noqa: F401 (chains: registers its chains)
         from governance.outcomes import on_decided
         from governance.tiles import motions_tile
 

@@ -9,7 +9,7 @@ class MembershipConfig(AppConfig):
     def ready(self):
         from alliances.dashboard import register_tile
         from governance.outcomes import on_decided
-        from membership import services
+        from membership import chains, services  # noqa: F401 (chains: registers its chain)
         from membership.views import members_tile
 
         on_decided("admission")(services.admission_decided)
