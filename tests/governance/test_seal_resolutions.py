@@ -97,6 +97,21 @@ def test_an_edited_resolution_number_is_found_and_named(oe, capsys):
     assert f"number differs from the sealed one ({resolution.number})" in out
 
 
+@pytest.mark.parametrize("column,value", [
+    ("tally", '{"eligible": 5, "for": 1, "against": 4, "abstain": 0, "cast": 5, "not_voted": 0}'),
+    ("voters", "[]"), ("recused", '[{"seat": 1, "seat_title": "理事", "unit": "", "person": "某人"}]'),
+    ("result", "failed"),
+])
+def test_an_edited_tally_result_voter_or_recusal_is_found_and_named(oe, capsys, column, value):
+    motion = _closed(oe, ("for", "for"))[0]
+    with scope(alliance=oe.alliance):
+        sealed = SealedResult.objects.get(motion=motion)
+    _sql(f"UPDATE {SealedResult._meta.db_table} SET {column} = %s WHERE id = %s", [value, sealed.pk])
+    out = _broken(capsys)
+    assert f"BROKEN at sealed result #{sealed.sequence} (motion {motion.pk}, {sealed.resolution_number})" in out
+    assert "content hash does not match" in out
+
+
 def test_an_edited_tally_breaks_the_resolutions_chain_too(oe):
     motion = _closed(oe)[0]
     _sql(f"UPDATE {SealedResult._meta.db_table} SET recused = '[]', voters = '[]' WHERE motion_id = %s", [motion.pk])
