@@ -5,13 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django_scopes import scope
 
 from alliances.models import ChainHead
 from governance import chains, services
 from governance.models import AgendaItem, Meeting, MinutesSeal
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,38 @@ def test_deleted_newest_minutes_seal_is_found_with_or_without_rewinding_the_head
     _sql(f"UPDATE {ChainHead._meta.db_table} SET last_sequence = %s, last_hash = %s "
          "WHERE alliance_id = %s AND chain = 'minutes'", [seal.sequence - 1, previous, oe.alliance.pk])
     assert f"approved minutes of meeting {meeting.pk} (理事会第二次会议) are not in the minutes chain" in _broken(capsys)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_keep_the_chain_gapless(postgres_only, oe):
+    """PostgreSQL only (row locks): two approvals at once each take the next link under the head's lock."""
+    sec, sg = oe.user("sec"), oe.user("sg")
+    with scope(alliance=oe.alliance):
+        seats = [seat for seat, _holder in services.council_seats_with_holders()]
+    meetings = []
+    for title in ("甲", "乙"):
+        meeting = services.meeting_create(actor=sec, alliance=oe.alliance, title=title, starts_at=timezone.now())
+        services.attendance_record(actor=sec, alliance=oe.alliance, meeting=meeting, present_seats=seats)
+        meetings.append(services.minutes_draft(actor=sec, alliance=oe.alliance, meeting=meeting, text=title))
+    before = chains.minutes.head(oe.alliance)[0]
+    results = run_together(*[lambda m=m: services.minutes_approve(actor=sg, alliance=oe.alliance, meeting=m)
+                             for m in meetings])
+    assert all(isinstance(r, Meeting) for r in results), results
+    with scope(alliance=oe.alliance):
+        assert sorted(MinutesSeal.objects.filter(meeting__in=meetings).values_list("sequence", flat=True)) == [
+            before + 1, before + 2]
+    assert chains.minutes.verify(oe.alliance)["ok"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_appends_at_once_create_one_head(postgres_only, oe):
+    """The head is created by the first append: a second one racing it waits, then takes #2."""
+    _sql(f"DELETE FROM {MinutesSeal._meta.db_table} WHERE alliance_id = %s", [oe.alliance.pk])
+    _sql(f"DELETE FROM {ChainHead._meta.db_table} WHERE alliance_id = %s AND chain = 'minutes'", [oe.alliance.pk])
+
+    def append():
+        with scope(alliance=oe.alliance), transaction.atomic():
+            return chains.minutes.append(oe.alliance, {"test": True})["sequence"]
+
+    assert sorted(run_together(append, append)) == [1, 2]
+    assert chains.minutes.head(oe.alliance)[0] == 2
