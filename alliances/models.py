@@ -226,3 +226,19 @@ class VerificationRun(TenantModel):
         verbose_name = _("完整性验证")
         verbose_name_plural = _("完整性验证")
         ordering = ["-finished_at", "-id"]
+class ChainHead(TenantModel):
+    """The head of one of the alliance's hash chains of sealed records (`alliances.chains`): the last
+    sequence and hash, advanced in the transaction that appends. A deleted newest record shows as a
+    head ahead of its chain."""
+
+    chain = models.CharField(_("链"), max_length=30)
+    last_sequence = models.PositiveBigIntegerField(_("最后序号"), default=0)
+    last_hash = models.CharField(_("最后哈希"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("哈希链头")
+        verbose_name_plural = _("哈希链头")
+        constraints = [models.UniqueConstraint(fields=["alliance", "chain"], name="chainhead_one_per_chain")]
+
+    def __str__(self):
+        return f"{self.chain} #{self.last_sequence}"

@@ -9,7 +9,7 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from alliances.authority import register_resolver
         from alliances.dashboard import register_tile
-        from governance import selectors, services
+        from governance import chains, selectors, services  # noqa: F401 (chains: registers its chains)
         from governance.outcomes import on_decided
         from governance.tiles import motions_tile
 
@@ -19,5 +19,6 @@ class GovernanceConfig(AppConfig):
 
         from alliances.checkpoints import register_chain
 
-        register_chain("resolutions", _("表决封存结果"), selectors.sealed_head, selectors.sealed_hash_at,
-                       selectors.verify_sealed)
+        register_chain("resolutions", _("决议"), chains.resolutions.head, chains.resolutions.hash_at,
+                       selectors.verify_resolutions)
+        register_chain("minutes", _("会议纪要"), chains.minutes.head, chains.minutes.hash_at, chains.minutes.verify)

@@ -301,6 +301,23 @@ class Resolution(SealedTenantModel):
         return self.number
 
 
+class ResolutionSeal(SealedTenantModel):
+    """A link of the alliance's resolutions chain (`governance.chains.resolutions`), one per sealed
+    result: its hash covers the sealed result's hash and the resolution as issued (number, title,
+    text, date), so an edit of either, or a deleted newest record, is found by `verify_resolutions`."""
+
+    sealed_result = models.OneToOneField(SealedResult, on_delete=models.PROTECT, related_name="resolution_seal")
+    sequence = models.PositiveIntegerField(_("序号"))
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("决议封存")
+        verbose_name_plural = _("决议封存")
+        ordering = ["sequence"]
+        constraints = [models.UniqueConstraint(fields=["alliance", "sequence"], name="resolutionseal_sequence_unique")]
+
+
 class Meeting(TenantModel):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("已安排")
@@ -334,6 +351,25 @@ class Meeting(TenantModel):
 
     def __str__(self):
         return self.title
+
+
+class MinutesSeal(SealedTenantModel):
+    """A link of the alliance's approved-minutes chain (`governance.chains.minutes`), written when
+    the minutes are approved: its hash covers the meeting, minutes text, approver, approval time and
+    agenda as they stand, and the attendance at approval (kept here: attendance may still be
+    recorded until the minutes are locked)."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes_seal")
+    present_seats = models.JSONField(_("批准时出席的席位"))
+    sequence = models.PositiveIntegerField(_("序号"))
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("纪要封存")
+        verbose_name_plural = _("纪要封存")
+        ordering = ["sequence"]
+        constraints = [models.UniqueConstraint(fields=["alliance", "sequence"], name="minutesseal_sequence_unique")]
 
 
 class AgendaItem(TenantModel):

@@ -55,23 +55,12 @@ def _is_about(motion: Motion, subject) -> bool:
 
 
 # The sealed results' chain as checkpoints see it (the lead switches it to governance/chains.py).
-def sealed_head(alliance) -> tuple[int, str]:
-    from governance.models import SealedResult
-
-    row = SealedResult.objects.filter(alliance=alliance).order_by("-sequence").values_list("sequence", "hash").first()
-    return (row[0], row[1]) if row else (0, "")
-
-
-def sealed_hash_at(alliance, sequence: int) -> str | None:
-    from governance.models import SealedResult
-
-    return SealedResult.objects.filter(alliance=alliance, sequence=sequence).values_list("hash", flat=True).first()
-
-
-def verify_sealed(alliance) -> dict:
-    from governance import services
+def verify_resolutions(alliance) -> dict:
+    """The sealed results' own chain (tally, voters, result), then the resolutions chain that covers
+    each sealed result's hash and the resolution as issued: the checkpoints' "resolutions" verifier."""
+    from governance import chains, services
 
     checked, broken, reason = services.verify_chain(alliance)
-    if broken is None:
-        return {"ok": True, "count": checked, "broken": None}
-    return {"ok": False, "count": checked, "broken": {"sequence": broken.sequence, "reason": reason}}
+    if broken is not None:
+        return {"ok": False, "count": checked, "broken": {"sequence": broken.sequence, "reason": reason}}
+    return chains.resolutions.verify(alliance)

@@ -24,7 +24,7 @@ from alliances import access, checkpoints, dates, uploads
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Organ, Role, RoleGrant
 from alliances.tenancy import history_user, tenant_service
-from governance import outcomes
+from governance import chains, outcomes
 from governance.models import (
     AgendaItem,
     Attendance,
@@ -39,12 +39,14 @@ from governance.models import (
     EligibleSeat,
     ExpertInvitation,
     Meeting,
+    MinutesSeal,
     Motion,
     MotionAttachment,
     MotionKind,
     Notification,
     Opinion,
     Resolution,
+    ResolutionSeal,
     SealedResult,
     Threshold,
 )
@@ -522,6 +524,11 @@ def motion_seal(*, actor, alliance, motion: Motion) -> Motion:
     )
     sealed.hash = sealed_hash(sealed)
     sealed.save()
+    # The resolutions chain covers the resolution as issued too (the sealed result's hash does not).
+    ResolutionSeal.objects.create(
+        alliance=alliance, sealed_result=sealed,
+        **chains.resolutions.append(alliance, chains.resolution_content(sealed, resolution)),
+    )
     checkpoints.checkpoint_on_commit(alliance, "resolution", names=["resolutions"])
     for handler in outcomes.handlers_for(locked.kind):
         handler(locked)
@@ -811,6 +818,13 @@ def minutes_approve(*, actor, alliance, meeting: Meeting) -> Meeting:
     meeting.minutes_approved_by = actor
     meeting.minutes_approved_at = timezone.now()
     meeting.save(update_fields=["minutes_status", "minutes_approved_by", "minutes_approved_at"])
+    present = list(Attendance.objects.filter(meeting=meeting, present=True).order_by("seat_id").values_list("seat_id", flat=True))
+    agenda = list(meeting.agenda.order_by("position", "id").values_list("position", "title", "motion_id"))
+    MinutesSeal.objects.create(
+        alliance=alliance, meeting=meeting, present_seats=present,
+        **chains.minutes.append(alliance, chains.minutes_content(meeting, agenda, present)),
+    )
+    checkpoints.checkpoint_on_commit(alliance, "minutes", names=["minutes"])
     return meeting
 
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from alliances.tenancy import TenantModel, tenant_history
+from alliances.tenancy import SealedTenantModel, TenantModel, tenant_history
 from membership.uscc import uscc_problem
 
 
@@ -160,6 +160,22 @@ class AccessionAgreement(TenantModel):
 
     def __str__(self):
         return f"{self.unit} · {self.signed_on}"
+
+
+class AccessionSeal(SealedTenantModel):
+    """A link of the alliance's accession chain (`membership.chains.accessions`), written when the
+    agreement is signed: its hash covers every column of the accession record as it stands."""
+
+    agreement = models.OneToOneField(AccessionAgreement, on_delete=models.PROTECT, related_name="seal")
+    sequence = models.PositiveIntegerField(_("序号"))
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("入盟协议封存")
+        verbose_name_plural = _("入盟协议封存")
+        ordering = ["sequence"]
+        constraints = [models.UniqueConstraint(fields=["alliance", "sequence"], name="accessionseal_sequence_unique")]
 
 
 class ExpulsionCase(TenantModel):

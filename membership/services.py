@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alliances import access, dates
+from alliances import access, checkpoints, dates
 from alliances.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from alliances.models import Role, RoleGrant
 from alliances.tenancy import tenant_service
-from membership import hooks, selectors
+from membership import chains, hooks, selectors
 from membership.models import (
-    AccessionAgreement, ApplicationForm, ExpulsionCase, MemberTransition, MemberUnit, ProjectBar,
+    AccessionAgreement, AccessionSeal, ApplicationForm, ExpulsionCase, MemberTransition, MemberUnit, ProjectBar,
 )
 from membership.uscc import uscc_problem
 
@@ -339,11 +339,15 @@ def member_sign_accession(
     if unit.admitted_on and signed_on < unit.admitted_on:
         raise ValidationFailed(fields={"signed_on": [_("签署日期不能早于理事会批准日期。")]})
     dates.check_date(signed_on, _past_in_alliance(alliance), field="signed_on")
-    AccessionAgreement.objects.create(
+    agreement = AccessionAgreement.objects.create(
         alliance=alliance, unit=unit, signed_on=signed_on, signatory_unit=chair_unit, signatory=chair_user,
         recorded_by=actor, resolution_number=unit.admission_resolution, agreement_version=alliance.agreement_version,
         note=(note or "").strip(),
     )
+    AccessionSeal.objects.create(
+        alliance=alliance, agreement=agreement, **chains.accessions.append(alliance, chains.accession_content(agreement)),
+    )
+    checkpoints.checkpoint_on_commit(alliance, "accession", names=["accessions"])
     unit.status = Status.ACTIVE
     unit.joined_on = signed_on
     unit.save(update_fields=["status", "joined_on"])

@@ -7,7 +7,7 @@ from django_scopes import scope
 
 from alliances.errors import Conflict
 from governance import services
-from governance.models import Ballot, EligibleSeat, Resolution, SealedResult
+from governance.models import Ballot, EligibleSeat, Resolution, ResolutionSeal, SealedResult
 
 from .helpers import close_after_window, councillors, open_motion, vote
 
@@ -98,7 +98,8 @@ def test_verify_resolutions_finds_a_deleted_row(oe, capsys):
     motions = _closed(oe, 3)
     with scope(alliance=oe.alliance):
         first = SealedResult.objects.get(motion=motions[0])
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # its resolutions-chain link refers to it: that goes too
+        cursor.execute(f"DELETE FROM {ResolutionSeal._meta.db_table} WHERE sealed_result_id = %s", [first.pk])
         cursor.execute(f"DELETE FROM {Resolution._meta.db_table} WHERE motion_id = %s", [motions[0].pk])
         cursor.execute(f"DELETE FROM {SealedResult._meta.db_table} WHERE id = %s", [first.pk])
     with pytest.raises(SystemExit):
