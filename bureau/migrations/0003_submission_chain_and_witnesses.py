@@ -30,7 +30,7 @@ def chain_existing_versions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliances', '0004_checkpoints'),
+        ('alliances', '0005_checkpoints'),
         ('bureau', '0002_fund_release_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

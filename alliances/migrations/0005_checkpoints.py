@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliances', '0003_council_authority_and_grant_note'),
+        ('alliances', '0004_chain_head'),
     ]
 
     operations = [
