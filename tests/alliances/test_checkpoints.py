@@ -12,11 +12,11 @@ from django.db import connection
 from django_scopes import scope
 
 from alliances import checkpoints, keys
-from alliances.models import Checkpoint, VerificationRun
+from alliances.models import ChainHead, Checkpoint, VerificationRun
 from bureau.models import Kind, WitnessedCheckpoint
 from finance import services as finance
 from finance.models import JournalEntry, JournalLine, Ledger
-from governance.models import Resolution, SealedResult
+from governance.models import Motion, Resolution, ResolutionSeal, SealedResult
 from tests.bureau.conftest import draft
 from tests.finance.conftest import cny, post
 from tests.governance.helpers import pass_resolution
@@ -109,9 +109,9 @@ def test_period_close_and_sealing_checkpoint_on_commit(oe, signing_key, django_c
     with django_capture_on_commit_callbacks(execute=True):
         pass_resolution(oe)
     with scope(alliance=oe.alliance):
-        sealed = SealedResult.objects.order_by("-sequence").first()
+        seal = ResolutionSeal.objects.order_by("-sequence").first()
         checkpoint = Checkpoint.objects.get(chain="resolutions")
-    assert (checkpoint.sequence, checkpoint.head_hash, checkpoint.reason) == (sealed.sequence, sealed.hash, "resolution")
+    assert (checkpoint.sequence, checkpoint.head_hash, checkpoint.reason) == (seal.sequence, seal.hash, "resolution")
 
 
 def test_no_key_means_no_checkpoint_and_production_check_fails(oe, settings):
@@ -245,8 +245,14 @@ def test_deleted_resolution_with_its_sealed_result_is_named(oe, signing_key, dja
     assert run("verify_resolutions", oe.alliance.slug)[0] == 0
     with scope(alliance=oe.alliance):
         newest = SealedResult.objects.order_by("-sequence").first()
+        seal = ResolutionSeal.objects.get(sealed_result=newest)
+    # What someone with database access would do: the record, its seal link, and the chain's head rewound.
     with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table(ResolutionSeal)} WHERE id = %s", [seal.pk])
         cursor.execute(f"DELETE FROM {table(SealedResult)} WHERE id = %s", [newest.pk])
         cursor.execute(f"DELETE FROM {table(Resolution)} WHERE motion_id = %s", [newest.motion_id])
+        cursor.execute(f"UPDATE {table(ChainHead)} SET last_sequence = %s, last_hash = %s WHERE alliance_id = %s AND chain = %s",
+                       [seal.sequence - 1, seal.previous_hash, oe.alliance.pk, "resolutions"])
+        cursor.execute(f"UPDATE {table(Motion)} SET status = %s WHERE id = %s", ["open", newest.motion_id])
     code, out = run("verify_resolutions", oe.alliance.slug)
-    assert code == 1 and f"resolutions: truncated after #{newest.sequence - 1}" in out
+    assert code == 1 and f"resolutions: truncated after #{seal.sequence - 1}" in out
