@@ -186,3 +186,9 @@ class RoleGrant(TenantModel):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()}"
+
+
+def member_unit_model():
+    """The member-unit model the core's foreign keys name by string ("membership.MemberUnit"): the
+    core imports no domain app, so its unit pickers (forms, API inputs) take the model from here."""
+    return RoleGrant._meta.get_field("member_unit").related_model
