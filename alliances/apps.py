@@ -15,3 +15,4 @@ class AlliancesConfig(AppConfig):
 
         strict_json.install()
         from alliances import login  # noqa: F401 - counts failed logins per address
+        from alliances import references  # noqa: F401 - the check that every generic reference resolves
