@@ -30,7 +30,7 @@ def dangling_generic_references(using: str = "default") -> list[tuple]:
     with scopes_disabled():
         for model, gfk in generic_foreign_keys():
             rows = model._base_manager.using(using).exclude(**{f"{gfk.fk_field}__isnull": True})
-            type_ids = rows.exclude(**{f"{gfk.ct_field}__isnull": True}).values_list(gfk.ct_field, flat=True).distinct()
+            type_ids = rows.exclude(**{f"{gfk.ct_field}__isnull": True}).values_list(gfk.ct_field, flat=True).order_by().distinct()
             for type_id in type_ids:
                 target = ContentType.objects.db_manager(using).get_for_id(type_id).model_class()
                 of_type = rows.filter(**{gfk.ct_field: type_id})
