@@ -31,5 +31,7 @@ fonts-check:
 run: demo fonts-check
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The allowed arrows between apps first (pyproject.toml [tool.importlinter]), then the suite.
 test: install
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)

@@ -14,4 +14,5 @@ class AlliancesConfig(AppConfig):
         from alliances.api import strict_json
 
         strict_json.install()
-        from alliances import checks, login, signing  # noqa: F401 - key and certificate checks; counts failed logins per address
+        # key and certificate checks; counts failed logins per address; every generic reference resolves
+        from alliances import checks, login, references, signing  # noqa: F401

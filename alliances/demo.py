@@ -1,39 +1,27 @@
 """Demo data for the foundation: two alliances, their organs, seats, member units and people.
 
-Idempotent: running it again finds what it made. Each domain app adds its own data in
-`<app>/demo.py` (a `load(ctx)` function), called in order by `manage.py demo`.
+Idempotent: running it again finds what it made. The core names no domain app: each installed app
+may add to the demo in its `<app>/demo.py`, found like Django's admin autodiscovery, in
+INSTALLED_APPS order (later apps build on earlier apps' data):
+- `found(ctx)`: the alliance's founding member units, returned as a list (membership); called by
+  `load_alliance` before the organs are staffed, since council seats and representatives need units;
+- `load(ctx)`: the app's own demo records, called by `manage.py demo` once every alliance is founded.
 """
 
 from dataclasses import dataclass, field
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth.models import Group
+from django.utils.module_loading import module_has_submodule
 from django_scopes import scope
 
 from alliances import services
 from alliances.access import BUREAU_GROUP
 from alliances.models import Alliance, Organ, Role, RoleGrant, Seat, User
-from membership.models import MemberUnit
-from membership.uscc import make_uscc
 
 DEMO_PASSWORD = "demo-pass-2026"
 
-ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-ALPHANUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def organisation_code(first8: str) -> str:
-    """GB 11714 organisation code: 8 characters and their check character."""
-    total = sum(ALPHANUM.index(c) * w for c, w in zip(first8, ORG_CODE_WEIGHTS))
-    check = 11 - total % 11
-    return first8 + {10: "X", 11: "0"}.get(check, str(check))
-
-
-def demo_uscc(kind: str, serial: int, division: str = "370200") -> str:
-    prefix = {"enterprise": "91", "university": "12", "institute": "12", "other": "51"}[kind]
-    return make_uscc(prefix + division + organisation_code(f"{serial:08d}"))
-
-
-# (name, kind, alliance role, standing)
 ALLIANCES = {
     "ocean-equipment": {
         "name": "海洋装备产业技术创新战略联盟",
@@ -41,17 +29,6 @@ ALLIANCES = {
         "code": "OE",
         "technology_field": "海洋工程装备",
         "address": "青岛市崂山区海尔路1号",
-        "units": [
-            ("青岛海洋装备集团有限公司", "enterprise", "chair", "国内海洋工程装备龙头企业"),
-            ("中国海洋大学", "university", "council", "海洋科学领域国家重点高校"),
-            ("青岛海洋科学与技术研究院", "institute", "council", "国家级海洋科研机构"),
-            ("山东船舶重工股份有限公司", "enterprise", "vice_chair", "省内最大船舶配套企业"),
-            ("青岛科技大学", "university", "council", "机电与材料学科优势高校"),
-            ("青岛深蓝传感技术有限公司", "enterprise", "ordinary", "水下传感器细分领域领先"),
-            ("青岛港湾机械研究所", "institute", "ordinary", "港口机械专业研究所"),
-            ("青岛市海洋产业促进会", "other", "ordinary", "市级海洋产业行业组织"),
-            ("青岛海工检测服务有限公司", "enterprise", "ordinary", "海工装备第三方检测机构"),
-        ],
     },
     "biomed": {
         "name": "生物医药产业技术创新战略联盟",
@@ -59,17 +36,6 @@ ALLIANCES = {
         "code": "BM",
         "technology_field": "生物医药",
         "address": "青岛市市北区辽阳西路100号",
-        "units": [
-            ("青岛华康生物制药股份有限公司", "enterprise", "chair", "国内创新药骨干企业"),
-            ("青岛大学", "university", "council", "医学学科综合性大学"),
-            ("青岛生物医药研究院", "institute", "council", "省级生物医药研发平台"),
-            ("山东海洋药业有限公司", "enterprise", "vice_chair", "海洋药物领军企业"),
-            ("青岛医学院附属研究所", "institute", "council", "临床转化研究机构"),
-            ("青岛精准诊断科技有限公司", "enterprise", "ordinary", "体外诊断新锐企业"),
-            ("青岛农业大学", "university", "ordinary", "生物技术学科特色高校"),
-            ("青岛市医药行业协会", "other", "ordinary", "市级医药行业组织"),
-            ("青岛康源医疗器械有限公司", "enterprise", "ordinary", "医疗器械生产企业"),
-        ],
     },
 }
 
@@ -79,10 +45,19 @@ class DemoContext:
     alliance: Alliance
     admin: User
     users: dict[str, User] = field(default_factory=dict)
-    units: list[MemberUnit] = field(default_factory=list)
+    units: list = field(default_factory=list)  # the founding member units (membership.demo.found)
 
     def user(self, suffix: str) -> User:
         return self.users[f"{self.alliance.slug}-{suffix}"]
+
+
+def app_demos(name: str):
+    """The demo functions called `name` of the installed apps that define one, in INSTALLED_APPS order."""
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "demo"):
+            fn = getattr(import_module(f"{config.name}.demo"), name, None)
+            if fn is not None:
+                yield fn
 
 
 def demo_user(username: str, display_name: str = "", email: str = "") -> User:
@@ -125,16 +100,8 @@ def load_alliance(slug: str, admin: User) -> DemoContext:
         )
     ctx = DemoContext(alliance=alliance, admin=admin)
     with scope(alliance=alliance):
-        serial_base = 1000 if slug == "ocean-equipment" else 2000
-        for index, (name, kind, role, standing) in enumerate(spec["units"], start=1):
-            unit = MemberUnit.objects.filter(name=name).first() or MemberUnit.objects.create(
-                alliance=alliance, name=name, kind=kind, uscc=demo_uscc(kind, serial_base + index),
-                alliance_role=role, standing=standing, status=MemberUnit.Status.ACTIVE,
-                legal_representative="张" + "伟明华强军"[index % 5], address=spec["address"],
-                contact_person="李" + "静敏丽娜芳"[index % 5], phone=f"0532-8{index:03d}{serial_base}",
-                email=f"contact{index}@{slug}.demo.lianmeng.local",
-            )
-            ctx.units.append(unit)
+        for found in app_demos("found"):
+            ctx.units.extend(found(ctx))
         if alliance.host_unit_id is None:
             alliance.host_unit = ctx.units[0]
             alliance.responsible_entity = ctx.units[0]

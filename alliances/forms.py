@@ -2,8 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from alliances.models import Organ, Role, Seat
-from membership.models import MemberUnit
+from alliances.models import Organ, Role, Seat, member_unit_model
 
 
 class AllianceCreateForm(forms.Form):
@@ -28,7 +27,7 @@ class InviteForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150, required=False, help_text=_("留空则以电子邮箱为用户名。"))
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     seat = forms.ModelChoiceField(label=_("席位"), queryset=Seat.objects.none(), required=False)
-    member_unit = forms.ModelChoiceField(label=_("成员单位"), queryset=MemberUnit.objects.none(), required=False)
+    member_unit = forms.ModelChoiceField(label=_("成员单位"), queryset=None, required=False)
     resolution_number = forms.CharField(label=_("理事会决议编号"), max_length=40, required=False,
                                         help_text=_("任命审计须引用理事会的人事任命决议。"))
     replace_holder = forms.BooleanField(label=_("替换在任理事"), required=False,
@@ -40,7 +39,7 @@ class InviteForm(forms.Form):
         self.fields["seat"].queryset = Seat.objects.filter(
             organ__kind__in=[Organ.Kind.COUNCIL, Organ.Kind.EXPERT_COMMITTEE], vacated_at__isnull=True
         ).select_related("organ", "unit")
-        self.fields["member_unit"].queryset = MemberUnit.objects.all()
+        self.fields["member_unit"].queryset = member_unit_model().objects.all()
 
 
 class LoginForm(AuthenticationForm):

@@ -242,3 +242,9 @@ class ChainHead(TenantModel):
 
     def __str__(self):
         return f"{self.chain} #{self.last_sequence}"
+
+
+def member_unit_model():
+    """The member-unit model the core's foreign keys name by string ("membership.MemberUnit"): the
+    core imports no domain app, so its unit pickers (forms, API inputs) take the model from here."""
+    return RoleGrant._meta.get_field("member_unit").related_model

@@ -50,7 +50,7 @@ from djmoney.money import Money  # noqa: E402
 
 import dataset  # noqa: E402
 from alliances import services as alliance_services  # noqa: E402
-from alliances.demo import demo_uscc  # noqa: E402
+from membership.demo import demo_uscc  # noqa: E402
 from alliances.models import Alliance, Organ, Role, RoleGrant, Seat, User  # noqa: E402
 from finance import selectors, services as finance_services  # noqa: E402
 from finance.models import Account, Commitment, Fund, JournalEntry, Ledger, LedgerBalance, MemberBalance  # noqa: E402

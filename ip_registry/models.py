@@ -224,8 +224,10 @@ class Licence(TenantModel):
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices)
     status_reason = models.CharField(_("状态说明"), max_length=300, blank=True)
     terminated_on = models.DateField(_("终止日期"), null=True, blank=True)
-    # The bureau submission that gates this licence (第十六条(四)), by id: bureau owns that table.
-    bureau_submission_id = models.PositiveIntegerField(null=True, blank=True)
+    # The bureau submission that gates this licence (第十六条(四)).
+    bureau_submission = models.ForeignKey(
+        "bureau.Submission", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
 
@@ -289,7 +291,9 @@ class Transfer(TenantModel):
     to_version = models.ForeignKey(OwnershipVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices)
     status_reason = models.CharField(_("状态说明"), max_length=300, blank=True)
-    bureau_submission_id = models.PositiveIntegerField(null=True, blank=True)
+    bureau_submission = models.ForeignKey(
+        "bureau.Submission", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -317,8 +321,10 @@ class RevenueReceipt(TenantModel):
     cost_recovery = MoneyField(_("成本回收"), max_digits=18, decimal_places=2, default_currency="CNY")
     net = MoneyField(_("可分配金额"), max_digits=18, decimal_places=2, default_currency="CNY")
     ownership_version = models.ForeignKey(OwnershipVersion, on_delete=models.PROTECT, related_name="+")
-    # The ledger entry posted through finance (by id: finance owns that table).
-    journal_entry_id = models.PositiveIntegerField(null=True, blank=True)
+    # The ledger entry posted through finance.
+    journal_entry = models.ForeignKey(
+        "finance.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

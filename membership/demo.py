@@ -1,21 +1,83 @@
-"""Membership demo data: applicants, an admitted-and-active member with its history, a withdrawn
+"""Membership demo data. `found`: each alliance's nine founding member units (called by the
+foundation's demo). `load`: applicants, an admitted-and-active member with its history, a withdrawn
 member and an expelled (and barred) one. Made through the services, with real council votes;
 idempotent (units are found by their codes and only moved forward).
 
-New units only: the foundation's nine units (ctx.units) and their council seats are left alone.
+`load` makes new units only: the founding units (ctx.units) and their council seats are left alone.
 """
 
 from datetime import timedelta
 
 from django.utils import timezone
 
-from alliances.demo import demo_uscc
+from alliances.demo import ALLIANCES
 from governance import services as governance
 from governance.models import Motion
 from membership import services
 from membership.models import ApplicationForm, MemberUnit
+from membership.uscc import make_uscc
 
 Status = MemberUnit.Status
+
+ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+ALPHANUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def organisation_code(first8: str) -> str:
+    """GB 11714 organisation code: 8 characters and their check character."""
+    total = sum(ALPHANUM.index(c) * w for c, w in zip(first8, ORG_CODE_WEIGHTS))
+    check = 11 - total % 11
+    return first8 + {10: "X", 11: "0"}.get(check, str(check))
+
+
+def demo_uscc(kind: str, serial: int, division: str = "370200") -> str:
+    prefix = {"enterprise": "91", "university": "12", "institute": "12", "other": "51"}[kind]
+    return make_uscc(prefix + division + organisation_code(f"{serial:08d}"))
+
+
+# The founding members of each demo alliance, made by `found` (alliances.demo.load_alliance calls it
+# before it staffs the organs): (name, kind, alliance role, standing); serials 1000+ and 2000+.
+FOUNDING_UNITS = {
+    "ocean-equipment": [
+        ("青岛海洋装备集团有限公司", "enterprise", "chair", "国内海洋工程装备龙头企业"),
+        ("中国海洋大学", "university", "council", "海洋科学领域国家重点高校"),
+        ("青岛海洋科学与技术研究院", "institute", "council", "国家级海洋科研机构"),
+        ("山东船舶重工股份有限公司", "enterprise", "vice_chair", "省内最大船舶配套企业"),
+        ("青岛科技大学", "university", "council", "机电与材料学科优势高校"),
+        ("青岛深蓝传感技术有限公司", "enterprise", "ordinary", "水下传感器细分领域领先"),
+        ("青岛港湾机械研究所", "institute", "ordinary", "港口机械专业研究所"),
+        ("青岛市海洋产业促进会", "other", "ordinary", "市级海洋产业行业组织"),
+        ("青岛海工检测服务有限公司", "enterprise", "ordinary", "海工装备第三方检测机构"),
+    ],
+    "biomed": [
+        ("青岛华康生物制药股份有限公司", "enterprise", "chair", "国内创新药骨干企业"),
+        ("青岛大学", "university", "council", "医学学科综合性大学"),
+        ("青岛生物医药研究院", "institute", "council", "省级生物医药研发平台"),
+        ("山东海洋药业有限公司", "enterprise", "vice_chair", "海洋药物领军企业"),
+        ("青岛医学院附属研究所", "institute", "council", "临床转化研究机构"),
+        ("青岛精准诊断科技有限公司", "enterprise", "ordinary", "体外诊断新锐企业"),
+        ("青岛农业大学", "university", "ordinary", "生物技术学科特色高校"),
+        ("青岛市医药行业协会", "other", "ordinary", "市级医药行业组织"),
+        ("青岛康源医疗器械有限公司", "enterprise", "ordinary", "医疗器械生产企业"),
+    ],
+}
+
+
+def found(ctx) -> list[MemberUnit]:
+    """The alliance's nine founding member units, all active (found by name when they exist)."""
+    slug = ctx.alliance.slug
+    serial_base = 1000 if slug == "ocean-equipment" else 2000
+    units = []
+    for index, (name, kind, role, standing) in enumerate(FOUNDING_UNITS[slug], start=1):
+        unit = MemberUnit.objects.filter(name=name).first() or MemberUnit.objects.create(
+            alliance=ctx.alliance, name=name, kind=kind, uscc=demo_uscc(kind, serial_base + index),
+            alliance_role=role, standing=standing, status=Status.ACTIVE,
+            legal_representative="张" + "伟明华强军"[index % 5], address=ALLIANCES[slug]["address"],
+            contact_person="李" + "静敏丽娜芳"[index % 5], phone=f"0532-8{index:03d}{serial_base}",
+            email=f"contact{index}@{slug}.demo.lianmeng.local",
+        )
+        units.append(unit)
+    return units
 
 # (key, name, kind, standing) per alliance; serials 3000+ (ocean-equipment) and 4000+ (biomed).
 UNITS = {

@@ -64,9 +64,10 @@ class MemberUnit(TenantModel):
     application_statement = models.TextField(_("申请说明"), blank=True)
     admitted_on = models.DateField(_("批准加入日期"), null=True, blank=True)
     admission_resolution = models.CharField(_("批准加入决议编号"), max_length=40, blank=True)
-    # The council motion now deciding this unit's admission or expulsion (governance.Motion id).
-    # An integer, not a foreign key: governance depends on membership, not the other way round.
-    pending_motion_id = models.PositiveBigIntegerField(_("待决议案"), null=True, blank=True)
+    # The council motion now deciding this unit's admission or expulsion (cleared once decided).
+    pending_motion = models.ForeignKey(
+        "governance.Motion", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("待决议案"),
+    )
     pending_motion_kind = models.CharField(_("待决议案类型"), max_length=20, blank=True)
     withdrawal_reason = models.TextField(_("退出理由"), blank=True)
     withdrawal_requested_on = models.DateField(_("退出申请日期"), null=True, blank=True)
@@ -116,7 +117,9 @@ class MemberTransition(TenantModel):
     date = models.DateField(_("日期"))
     reason = models.TextField(_("理由"), blank=True)
     resolution_number = models.CharField(_("决议编号"), max_length=40, blank=True)
-    motion_id = models.PositiveBigIntegerField(_("议案"), null=True, blank=True)
+    motion = models.ForeignKey(
+        "governance.Motion", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("议案"),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("经办人"),
@@ -199,7 +202,9 @@ class ExpulsionCase(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提议人")
     )
     proposed_on = models.DateField(_("提议日期"))
-    motion_id = models.PositiveBigIntegerField(_("议案"), null=True, blank=True)
+    motion = models.ForeignKey(
+        "governance.Motion", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("议案"),
+    )
     outcome = models.CharField(_("结果"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     resolution_number = models.CharField(_("决议编号"), max_length=40, blank=True)
     decided_on = models.DateField(_("决议日期"), null=True, blank=True)

@@ -50,13 +50,21 @@ class Project(TenantModel):
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
 
-    # Links into governance and bureau (ids of their rows).
-    review_consultation_id = models.PositiveIntegerField(_("立项评审咨询"), null=True, blank=True)
-    approval_motion_id = models.PositiveIntegerField(_("立项议案"), null=True, blank=True)
+    # Links into governance and bureau: PROTECT, the records a project cites must survive it.
+    review_consultation = models.ForeignKey(
+        "governance.Consultation", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("立项评审咨询"),
+    )
+    approval_motion = models.ForeignKey(
+        "governance.Motion", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("立项议案"),
+    )
     approval_resolution = models.CharField(_("立项决议编号"), max_length=60, blank=True)
     approved_on = models.DateField(_("立项日期"), null=True, blank=True)
-    bureau_submission_id = models.PositiveIntegerField(_("市科技局报送"), null=True, blank=True)
-    acceptance_consultation_id = models.PositiveIntegerField(_("验收专家咨询"), null=True, blank=True)
+    bureau_submission = models.ForeignKey(
+        "bureau.Submission", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("市科技局报送"),
+    )
+    acceptance_consultation = models.ForeignKey(
+        "governance.Consultation", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("验收专家咨询"),
+    )
     deliverables = models.TextField(_("验收材料与交付成果"), blank=True)
     acceptance_opinion = models.TextField(_("验收意见"), blank=True)
     accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
@@ -266,10 +274,16 @@ class Adjustment(TenantModel):
         Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("任务转由")
     )
     clawback = MoneyField(_("追回金额"), max_digits=18, decimal_places=2, null=True, blank=True, default_currency="CNY")
-    motion_id = models.PositiveIntegerField(_("理事会议案"), null=True, blank=True)
+    motion = models.ForeignKey(
+        "governance.Motion", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("理事会议案"),
+    )
     resolution = models.CharField(_("决议编号"), max_length=60, blank=True)
-    submission_id = models.PositiveIntegerField(_("市科技局报送"), null=True, blank=True)
-    clawback_entry_id = models.PositiveIntegerField(_("追回凭证"), null=True, blank=True)
+    submission = models.ForeignKey(
+        "bureau.Submission", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("市科技局报送"),
+    )
+    clawback_entry = models.ForeignKey(
+        "finance.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("追回凭证"),
+    )
     created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
     applied_at = models.DateTimeField(_("执行时间"), null=True, blank=True)
 
@@ -296,7 +310,9 @@ class Expense(TenantModel):
     amount = MoneyField(_("金额"), max_digits=18, decimal_places=2, default_currency="CNY")
     date = models.DateField(_("日期"))
     description = models.CharField(_("摘要"), max_length=300)
-    journal_entry_id = models.PositiveIntegerField(_("记账凭证"), null=True, blank=True)
+    journal_entry = models.ForeignKey(
+        "finance.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("记账凭证"),
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人"))
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
@@ -315,7 +331,9 @@ class Result(TenantModel):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="results", verbose_name=_("项目"))
     kind = models.CharField(_("类型"), max_length=40)
     title = models.CharField(_("成果名称"), max_length=300)
-    asset_id = models.PositiveIntegerField(_("知识产权登记"), null=True, blank=True)
+    asset = models.ForeignKey(
+        "ip_registry.IPAsset", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("知识产权登记"),
+    )
     registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from alliances.api.fields import AmountField, ScopedRelatedField
 from alliances.api.inputs import Input
-from alliances.models import Alliance, Role, RoleGrant, Seat, User
+from alliances.models import Alliance, Role, RoleGrant, Seat, User, member_unit_model
 
 
 class MoneyOutput(serializers.Serializer):
@@ -94,9 +94,7 @@ class InvitationInput(Input):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from membership.models import MemberUnit
-
-        self.fields["member_unit"].model = MemberUnit
+        self.fields["member_unit"].model = member_unit_model()
 
 
 class AllianceProfileInput(Input):
@@ -113,10 +111,7 @@ class AllianceProfileInput(Input):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from membership.models import MemberUnit
-
-        self.fields["host_unit"].model = MemberUnit
-        self.fields["responsible_entity"].model = MemberUnit
+        self.fields["host_unit"].model = self.fields["responsible_entity"].model = member_unit_model()
 
 
 class SeatInput(Input):
@@ -131,6 +126,4 @@ class SeatInput(Input):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from membership.models import MemberUnit
-
-        self.fields["unit"].model = MemberUnit
+        self.fields["unit"].model = member_unit_model()

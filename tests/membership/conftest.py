@@ -5,7 +5,7 @@ import itertools
 import pytest
 from django_scopes import scope
 
-from alliances.demo import demo_uscc
+from membership.demo import demo_uscc
 from membership import hooks, services
 from membership.models import MemberUnit
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_scopes import scope
 from openpyxl import load_workbook
 
-from alliances.demo import demo_uscc
+from membership.demo import demo_uscc
 from governance.models import Motion
 from membership.models import AccessionAgreement, MemberTransition, MemberUnit
 from tests.browser import browser_page, log_in, rows, watch

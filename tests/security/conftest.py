@@ -1,15 +1,12 @@
 """The security tests run against the full demo (every app's `demo.load`), built once for this package
 inside a transaction that is rolled back at its end, so other tests never see it."""
 
-from importlib import import_module
-
 import pytest
 from django.db import transaction
 from django.test import override_settings
 from django_scopes import scope
 
 from alliances import demo
-from alliances.management.commands.demo import DEMO_APPS
 from tests.conftest import FAST_HASHERS, LOCMEM_EMAIL
 from tests.security import objects
 
@@ -38,11 +35,10 @@ def world(django_db_setup, django_db_blocker, world_media):
             admin = demo.platform_admin()
             demo.bureau_officer()
             contexts = {slug: demo.load_alliance(slug, admin) for slug in demo.ALLIANCES}
-            for app in DEMO_APPS:
-                module = import_module(f"{app}.demo")
+            for load in demo.app_demos("load"):
                 for ctx in contexts.values():
                     with scope(alliance=ctx.alliance):
-                        module.load(ctx)
+                        load(ctx)
             for ctx in contexts.values():
                 objects.complete(ctx)
             yield contexts

@@ -1,13 +1,8 @@
-from importlib import import_module, util
-
 from django.core.management.base import BaseCommand
 from django.test import override_settings
 from django_scopes import scope
 
 from alliances import demo
-
-# Order matters: later apps build on earlier apps' demo data.
-DEMO_APPS = ["membership", "governance", "finance", "projects", "ip_registry", "bureau"]
 
 
 class Command(BaseCommand):
@@ -25,10 +20,8 @@ class Command(BaseCommand):
         admin = demo.platform_admin()
         demo.bureau_officer()
         contexts = [demo.load_alliance(slug, admin) for slug in demo.ALLIANCES]
-        for app in DEMO_APPS:
-            if util.find_spec(f"{app}.demo") is None:
-                continue
-            module = import_module(f"{app}.demo")
+        # Each app's `load(ctx)`, in INSTALLED_APPS order: later apps build on earlier apps' demo data.
+        for load in demo.app_demos("load"):
             for ctx in contexts:
                 with scope(alliance=ctx.alliance):
-                    module.load(ctx)
+                    load(ctx)
