@@ -79,9 +79,9 @@ class SubmissionListView(AlliancePageMixin, TemplateView):
         return context
 
     def _projects(self):
-        from projects.models import Project
+        from projects import selectors as project_selectors
 
-        return Project.objects.order_by("code")
+        return project_selectors.project_choices()
 
     def post(self, request, slug):
         form = SubmissionCreateForm(request.POST, projects=self._projects())
@@ -187,7 +187,6 @@ class ConsoleView(BureauOfficerRequired, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rows"] = selectors.console_rows()
-        context["funds_available"] = selectors.optional_selector("finance", "government_funds") is not None
         context["kinds"] = ["enterprise", "university", "institute", "other"]
         return context
 

@@ -495,3 +495,8 @@ def statement_units_of(user, alliance):
         user=user, role=Role.REPRESENTATIVE, revoked_at__isnull=True, member_unit__isnull=False
     ).values_list("member_unit_id", flat=True)
     return MemberUnit.objects.filter(pk__in=list(unit_ids))
+
+
+def has_government_fund(project) -> bool:
+    """Whether a government fund is restricted to `project` (in the tenant scope)."""
+    return Fund.objects.filter(project=project, source=Source.GOVERNMENT).exists()
