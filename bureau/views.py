@@ -19,6 +19,7 @@ from alliances.pages import AlliancePageMixin, add_service_errors
 from bureau import documents, selectors, services
 from bureau.forms import DecisionForm, NarrativeForm, SubmissionCreateForm
 from bureau.models import Kind, Submission
+from projects import selectors as project_selectors
 
 ALLIANCE_READERS = access.SECRETARIAT | {Role.COUNCILLOR, access.CHAIR, Role.AUDITOR}
 
@@ -79,8 +80,6 @@ class SubmissionListView(AlliancePageMixin, TemplateView):
         return context
 
     def _projects(self):
-        from projects import selectors as project_selectors
-
         return project_selectors.project_choices()
 
     def post(self, request, slug):
