@@ -1,8 +1,11 @@
-"""Dashboard tiles: each app registers a function (request, alliance) -> Tile | None in its ready()."""
+"""Dashboard tiles: each app registers a function (request, alliance) -> Tile | None in its ready()
+(`register_tile`, an `alliances.registry.Registry` without keys)."""
 
 from dataclasses import dataclass
 
-_tiles = []
+from alliances.registry import Registry
+
+tiles = Registry("alliances: dashboard tiles")
 
 
 @dataclass
@@ -13,10 +16,8 @@ class Tile:
     note: str = ""
 
 
-def register_tile(fn):
-    _tiles.append(fn)
-    return fn
+register_tile = tiles.register
 
 
 def tiles_for(request, alliance) -> list[Tile]:
-    return [tile for fn in _tiles if (tile := fn(request, alliance)) is not None]
+    return [tile for fn in tiles if (tile := fn(request, alliance)) is not None]

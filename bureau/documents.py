@@ -4,7 +4,6 @@ snapshot only (so the PDF can always be re-derived from what was frozen, never f
 The documents are official Chinese forms: they render in Chinese whatever the user's language.
 """
 
-from django.db.models import Case, IntegerField, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -12,14 +11,10 @@ from alliances import signing
 from alliances.models import Organ, Role, RoleGrant, Seat
 from bureau.models import FORM_FIELDS, NARRATIVE_FIELDS, Kind, Submission
 from membership import selectors as membership_selectors
-from membership.models import MemberUnit
 
 SNAPSHOT_SCHEMA = 1
 TOP_MEMBERS = 20  # 附件1 三、若成员单位超过20家，一般只填写20家主要成员单位
 # Members counted in the application: admitted to the alliance and not gone.
-CURRENT_MEMBER_STATUSES = (MemberUnit.Status.ACTIVE, MemberUnit.Status.WITHDRAWING)
-ROLE_ORDER = [MemberUnit.AllianceRole.CHAIR, MemberUnit.AllianceRole.VICE_CHAIR, MemberUnit.AllianceRole.COUNCIL,
-              MemberUnit.AllianceRole.ORDINARY]
 FONT_FAMILIES = signing.FONT_FAMILIES
 
 
@@ -51,22 +46,14 @@ def chair_of(alliance) -> dict:
 
 
 def member_counts(alliance) -> dict:
-    counts = membership_selectors.count_by_kind(MemberUnit.objects.filter(status__in=CURRENT_MEMBER_STATUSES))
+    """Current members (admitted and not gone) per kind, with the labelled rows."""
+    counts = membership_selectors.member_counts_by_kind(alliance)
     return {**counts, "by_kind": membership_selectors.kind_rows(counts)}
 
 
 def main_members(alliance, limit: int = TOP_MEMBERS) -> list[dict]:
     """The main member units for 附件1 三: chair unit first, then vice-chair and council units, then the rest."""
-    rank = Case(*[When(alliance_role=role, then=Value(i)) for i, role in enumerate(ROLE_ORDER)],
-                default=Value(len(ROLE_ORDER)), output_field=IntegerField())
-    units = (MemberUnit.objects.filter(status__in=CURRENT_MEMBER_STATUSES)
-             .annotate(rank=rank).order_by("rank", "joined_on", "name")[:limit])
-    return [
-        {"name": u.name, "uscc": u.uscc, "kind": u.kind, "kind_label": str(u.get_kind_display()),
-         "alliance_role": u.alliance_role, "alliance_role_label": str(u.get_alliance_role_display()),
-         "standing": u.standing}
-        for u in units
-    ]
+    return membership_selectors.main_members(alliance, limit)
 
 
 def recognition_data(submission: Submission) -> dict:

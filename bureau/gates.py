@@ -6,19 +6,13 @@
     def release_licence(submission):   # runs inside the deciding transaction
         if submission.decision == "approved": ...
 
-Registered in the originating app's `ready()`.
+Registered in the originating app's `ready()`. One `alliances.registry.Registry`
+(`submission_decided`, keyed by submission kind) holds them.
 """
 
-_handlers: dict[str, list] = {}
+from alliances.registry import Registry
 
+submission_decided = Registry("bureau: submission decided")
 
-def on_decision(kind: str):
-    def register(fn):
-        _handlers.setdefault(kind, []).append(fn)
-        return fn
-
-    return register
-
-
-def handlers_for(kind: str) -> list:
-    return list(_handlers.get(kind, []))
+on_decision = submission_decided.on
+handlers_for = submission_decided.handlers

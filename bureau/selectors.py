@@ -10,14 +10,15 @@ from django_scopes import scope, scopes_disabled
 
 from alliances.models import Alliance
 from bureau.models import Kind, Submission
-from bureau.reports import annual_report_deadline, government_summary, optional_selector
+from bureau.reports import annual_report_deadline, government_summary
+from membership import selectors as membership_selectors
 from membership.models import MemberUnit
+from projects import selectors as project_selectors
 
 # Filed = submitted at least once and not rejected (a returned report was filed and is being fixed).
 FILED_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.RETURNED, Submission.Status.APPROVED)
 # Alliances that owe an annual report: the recognised ones (and those winding down).
 REPORTING_STATUSES = (Alliance.Status.RECOGNISED, Alliance.Status.DISSOLVING)
-OPEN_PROJECT_STATUS = "in_progress"
 
 
 @dataclass
@@ -55,16 +56,13 @@ def console_rows(today=None) -> list[ConsoleRow]:
     """Every alliance side by side; a handful of grouped queries whatever the number of alliances."""
     alliances = list(Alliance.objects.select_related("host_unit").order_by("name"))
     rows = {a.pk: ConsoleRow(alliance=a, members_by_kind={k: 0 for k in MemberUnit.Kind.values}) for a in alliances}
+    for alliance_id, by_kind in membership_selectors.current_counts_by_alliance().items():
+        rows[alliance_id].members_by_kind.update(by_kind)
+        rows[alliance_id].members_total = sum(by_kind.values())
+    for alliance_id, n in project_selectors.executing_by_alliance().items():
+        rows[alliance_id].open_projects = n
     filed = defaultdict(set)
     with scopes_disabled():
-        for alliance_id, kind, n in _grouped(MemberUnit.objects.filter(
-                status__in=(MemberUnit.Status.ACTIVE, MemberUnit.Status.WITHDRAWING)), "kind"):
-            rows[alliance_id].members_by_kind[kind] = n
-            rows[alliance_id].members_total += n
-        from projects.models import Project
-
-        for alliance_id, _status, n in _grouped(Project.objects.filter(status=OPEN_PROJECT_STATUS), "status"):
-            rows[alliance_id].open_projects = n
         for alliance_id, _status, n in _grouped(Submission.objects.filter(status=Submission.Status.SUBMITTED), "status"):
             rows[alliance_id].pending_submissions = n
         for alliance_id, payload in Submission.objects.filter(

@@ -19,6 +19,7 @@ from alliances.pages import AlliancePageMixin, add_service_errors
 from bureau import documents, selectors, services, witness
 from bureau.forms import DecisionForm, NarrativeForm, SubmissionCreateForm
 from bureau.models import Kind, Submission
+from projects import selectors as project_selectors
 
 ALLIANCE_READERS = access.SECRETARIAT | {Role.COUNCILLOR, access.CHAIR, Role.AUDITOR}
 
@@ -73,9 +74,7 @@ class SubmissionListView(AlliancePageMixin, TemplateView):
         return context
 
     def _projects(self):
-        from projects.models import Project
-
-        return Project.objects.order_by("code")
+        return project_selectors.project_choices()
 
     def post(self, request, slug):
         form = SubmissionCreateForm(request.POST, projects=self._projects())
@@ -199,7 +198,6 @@ class ConsoleView(BureauOfficerRequired, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rows"] = selectors.console_rows()
-        context["funds_available"] = selectors.optional_selector("finance", "government_funds") is not None
         context["kinds"] = ["enterprise", "university", "institute", "other"]
         context["witness_rows"] = witness.console_rows()
         return context

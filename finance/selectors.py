@@ -507,3 +507,8 @@ def ledger_head(alliance) -> tuple[int, str]:
 
 def ledger_hash_at(alliance, sequence: int) -> str | None:
     return JournalEntry.objects.filter(alliance=alliance, sequence=sequence).values_list("hash", flat=True).first()
+
+
+def has_government_fund(project) -> bool:
+    """Whether a government fund is restricted to `project` (in the tenant scope)."""
+    return Fund.objects.filter(project=project, source=Source.GOVERNMENT).exists()

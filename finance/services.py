@@ -23,9 +23,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_scopes import scope
 from djmoney.money import Money
-from simple_history.utils import get_history_manager_for_model
 
-from alliances import access, checkpoints, dates, uploads
+from alliances import access, checkpoints, dates, raw_history, uploads
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Role
 from alliances.money import format_money
@@ -397,8 +396,8 @@ def _history_rows(entries, history_type: str, user, when) -> None:
     """One simple-history row per entry (what bulk_history_create writes), inserted in bulk."""
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
-    model = get_history_manager_for_model(JournalEntry).model
-    fields = [f for f in model._meta.concrete_fields if f.name != "history_id"]
+    model = raw_history.history_model(JournalEntry)
+    fields = raw_history.insert_fields(JournalEntry)
     extra = {"history_date": when, "history_change_reason": "", "history_type": history_type,
              "history_user_id": getattr(user, "pk", None)}
     attnames = [f.attname for f in fields]

@@ -2,13 +2,14 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from alliances import access
 from alliances.errors import ValidationFailed
 from alliances.models import Role
-from governance.models import Consultation, Motion, Resolution
+from governance.models import Consultation, Meeting, Motion, Resolution
 from membership.models import MemberUnit
 
 
@@ -64,3 +65,16 @@ def verify_resolutions(alliance) -> dict:
     if broken is not None:
         return {"ok": False, "count": checked, "broken": {"sequence": broken.sequence, "reason": reason}}
     return chains.resolutions.verify(alliance)
+
+
+def annual_summary(alliance, year: int) -> dict:
+    """The year's meetings and issued resolutions for the annual report (年度报告), oldest first,
+    with local dates."""
+    with scope(alliance=alliance):
+        meetings = Meeting.objects.filter(alliance=alliance, starts_at__year=year).order_by("starts_at", "id")
+        resolutions = Resolution.objects.filter(alliance=alliance, issued_at__year=year).order_by("issued_at", "id")
+        return {
+            "meetings": [{"title": m.title, "date": timezone.localdate(m.starts_at)} for m in meetings],
+            "resolutions": [{"number": r.number, "title": r.title, "date": timezone.localdate(r.issued_at)}
+                            for r in resolutions],
+        }

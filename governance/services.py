@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from django_scopes import scope
 
-from alliances import access, checkpoints, dates, uploads
+from alliances import access, checkpoints, dates, raw_history, uploads
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Organ, Role, RoleGrant
 from alliances.tenancy import history_user, tenant_service
@@ -672,16 +672,21 @@ def _notify_motion_seats(alliance, motion, kind, key, title, body, url, now) -> 
         ids = [row[0] for row in cursor.fetchall()]
         if not ids:
             return 0
-        mirrored = [connection.ops.quote_name(f.column) for f in Notification._meta.concrete_fields]
+        # The history columns come from the history model (alliances.raw_history): copies of the
+        # notification's columns, read from the new rows, and the bookkeeping, given as parameters.
+        bookkeeping = {"history_date": connection.ops.adapt_datetimefield_value(now), "history_change_reason": None,
+                       "history_type": "+", "history_user_id": user.pk if user else None}
+        written = raw_history.insert_fields(Notification)
+        history_columns = ", ".join(connection.ops.quote_name(f.column) for f in written)
+        sources = ", ".join("%s" if f.attname in bookkeeping else "n." + connection.ops.quote_name(f.column) for f in written)
         if connection.vendor == "postgresql":
             written_rows, id_params = "n.id = ANY(%s)", [ids]
         else:
             written_rows, id_params = f"n.id IN ({', '.join(['%s'] * len(ids))})", ids
         cursor.execute(
-            f"INSERT INTO {history_table} ({', '.join(mirrored)}, history_date, history_change_reason, history_type, "
-            f"history_user_id) SELECT {', '.join('n.' + c for c in mirrored)}, %s, NULL, '+', %s "
+            f"INSERT INTO {history_table} ({history_columns}) SELECT {sources} "
             f"FROM {notification_table} n WHERE {written_rows}",
-            [connection.ops.adapt_datetimefield_value(now), user.pk if user else None, *id_params],
+            [bookkeeping[f.attname] for f in written if f.attname in bookkeeping] + id_params,
         )
     return len(ids)
 

@@ -6,6 +6,7 @@ owned (any ownership version), licences it grants or receives, and the revenue o
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django_scopes import scope
 
 from alliances import access
 from alliances.models import Role, RoleGrant
@@ -106,3 +107,17 @@ def city_licensing_duty(asset, funded_projects: set[int] | None = None) -> bool:
     if funded_projects is not None:
         return asset.project_id in funded_projects
     return projects_is_government_funded(asset.project)
+
+
+def annual_summary(alliance, year: int) -> dict:
+    """The assets registered and the licences granted in the year, for the annual report (年度报告),
+    oldest first, with local dates. A licence the bureau refused (void) was never granted."""
+    with scope(alliance=alliance):
+        assets = IPAsset.objects.filter(alliance=alliance, registered_at__year=year).order_by("registered_at", "id")
+        licences = (Licence.objects.filter(alliance=alliance, granted_at__year=year).exclude(status=Licence.Status.VOID)
+                    .select_related("asset").order_by("granted_at", "id"))
+        return {
+            "assets": [{"title": a.title, "kind": str(a.get_kind_display()), "date": timezone.localdate(a.registered_at)}
+                       for a in assets],
+            "licences": [{"title": str(li), "date": timezone.localdate(li.granted_at)} for li in licences],
+        }

@@ -4,26 +4,23 @@
   (e.g. project tasks not adjusted, 第十九条). Withdrawal and expulsion are refused while any remain.
 - `on_departure(fn)`: fn(actor, unit, how) with how in {"withdrawn", "expelled"}, run inside the
   departing transaction (e.g. the clawback receivable for project money, on expulsion).
+
+Both are `alliances.registry.Registry` instances without keys.
 """
 
-_blockers: list = []
-_departure_handlers: list = []
+from alliances.registry import Registry
 
+withdrawal_blockers = Registry("membership: withdrawal blockers")
+departure_handlers = Registry("membership: departure handlers")
 
-def withdrawal_blocker(fn):
-    _blockers.append(fn)
-    return fn
-
-
-def on_departure(fn):
-    _departure_handlers.append(fn)
-    return fn
+withdrawal_blocker = withdrawal_blockers.register
+on_departure = departure_handlers.register
 
 
 def blockers_for(unit) -> list[str]:
-    return [reason for fn in _blockers for reason in fn(unit)]
+    return [reason for fn in withdrawal_blockers for reason in fn(unit)]
 
 
 def run_departure_handlers(actor, unit, how: str) -> None:
-    for fn in _departure_handlers:
+    for fn in departure_handlers:
         fn(actor, unit, how)

@@ -1,9 +1,11 @@
 """Reads of membership: directory, counts, participation checks, history."""
 
-from django.db.models import Count, Q
+import datetime
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from alliances import access
 from alliances.models import Role
@@ -166,3 +168,56 @@ def chair_seat_holder(alliance):
     if grant is None:
         return None, None
     return grant.seat.unit, grant.user
+
+
+def current_counts_by_alliance() -> dict[int, dict[str, int]]:
+    """Current members per kind for every alliance (alliance id -> kind -> count; kinds without
+    members are absent): the bureau's console, in one grouped query."""
+    out: dict[int, dict[str, int]] = {}
+    with scopes_disabled():
+        rows = (MemberUnit.objects.filter(status__in=CURRENT_STATUSES).order_by()
+                .values_list("alliance_id", "kind").annotate(n=Count("id")))
+        for alliance_id, kind, n in rows:
+            out.setdefault(alliance_id, {})[kind] = n
+    return out
+
+
+# The order of the main members in the recognition application (附件1 三): chair unit first.
+ROLE_ORDER = [MemberUnit.AllianceRole.CHAIR, MemberUnit.AllianceRole.VICE_CHAIR, MemberUnit.AllianceRole.COUNCIL,
+              MemberUnit.AllianceRole.ORDINARY]
+
+
+def main_members(alliance, limit: int) -> list[dict]:
+    """The first `limit` current member units: chair unit first, then vice-chair and council units,
+    then the rest, each by joining date and name."""
+    rank = Case(*[When(alliance_role=role, then=Value(i)) for i, role in enumerate(ROLE_ORDER)],
+                default=Value(len(ROLE_ORDER)), output_field=IntegerField())
+    with scope(alliance=alliance):
+        units = (MemberUnit.objects.filter(alliance=alliance, status__in=CURRENT_STATUSES)
+                 .annotate(rank=rank).order_by("rank", "joined_on", "name")[:limit])
+        return [
+            {"name": u.name, "uscc": u.uscc, "kind": u.kind, "kind_label": str(u.get_kind_display()),
+             "alliance_role": u.alliance_role, "alliance_role_label": str(u.get_alliance_role_display()),
+             "standing": u.standing}
+            for u in units
+        ]
+
+
+def annual_changes(alliance, year: int) -> dict:
+    """For the annual report (年度报告): the units that joined and those that left (withdrew or were
+    expelled) in the year, by date, and the members per kind at the year's end (labelled rows in
+    counts["by_kind"])."""
+    year_end = datetime.date(year, 12, 31)
+    gone = (MemberUnit.Status.WITHDRAWN, MemberUnit.Status.EXPELLED)
+    with scope(alliance=alliance):
+        units = MemberUnit.objects.filter(alliance=alliance)
+        joined = units.filter(joined_on__year=year).order_by("joined_on", "name")
+        left = units.filter(left_on__year=year).order_by("left_on", "name")
+        at_year_end = units.exclude(joined_on__gt=year_end).filter(
+            Q(status__in=CURRENT_STATUSES) | Q(status__in=gone, left_on__gt=year_end))
+        counts = count_by_kind(at_year_end)
+        return {
+            "joined": [{"name": u.name, "kind": str(u.get_kind_display()), "date": u.joined_on} for u in joined],
+            "left": [{"name": u.name, "status": str(u.get_status_display()), "date": u.left_on} for u in left],
+            "counts": {**counts, "by_kind": kind_rows(counts)},
+        }

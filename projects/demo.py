@@ -11,7 +11,6 @@ Idempotent: a project whose code exists is left alone; each project is built in 
 """
 
 import datetime
-import importlib
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,26 +18,6 @@ from django.utils import timezone
 
 from projects import services
 from projects.models import Project
-
-
-def _has(module, name):
-    try:
-        return hasattr(importlib.import_module(module), name)
-    except ImportError:
-        return False
-
-
-def _governance_ready() -> bool:
-    # Consultations link to governance's consultation page; without it they cannot be created.
-    from django.urls import NoReverseMatch, reverse
-
-    if not _has("governance.services", "consultation_close"):
-        return False
-    try:
-        reverse("governance:consultation", kwargs={"slug": "x", "pk": 1})
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def _later(days):
@@ -155,11 +134,6 @@ def load(ctx):
     b = Builder(ctx)
     code = ctx.alliance.code or "P"
     exists = set(Project.objects.filter(code__startswith=f"{code}-P").values_list("code", flat=True))
-    governance = _governance_ready()
-    bureau = _has("bureau.services", "submission_decide")
-    finance = _has("finance.services", "grant_receive")
-    ip = _has("ip_registry.services", "asset_register")
-
     def build(suffix, fn):
         if f"{code}-{suffix}" not in exists:
             with transaction.atomic():
@@ -167,8 +141,6 @@ def load(ctx):
 
     build("P01", lambda c: b.proposal(c, "海上风电运维机器人关键技术", 3, [(4, "机械臂与控制算法"), (6, "运维工艺验证")],
                                      complete_ip=False, goals=("完成样机设计", "形成运维机器人产品")))
-    if not governance:
-        return
     build("P02", lambda c: b.review(b.proposal(c, "海洋牧场水质在线监测系统", 2, [(5, "传感器研制"), (7, "示范应用")],
                                                goals=("建成示范点", "推广至全市海洋牧场")), close=False))
 
@@ -177,12 +149,9 @@ def load(ctx):
                                                 goals=("完成中试", "实现规模化应用"))))
         project = b.call(services.project_start, project=project)
         b.report(project, count=1)
-        if finance:
-            b.fund_and_spend(project, [("testing", "member_contribution", "23000", 2, "涂层盐雾试验")])
+        b.fund_and_spend(project, [("testing", "member_contribution", "23000", 2, "涂层盐雾试验")])
 
     build("P03", p03)
-    if not bureau:
-        return
     from bureau import demo as bureau_demo
 
     bureau_demo.recognise(ctx)
@@ -193,8 +162,6 @@ def load(ctx):
         build("P04", lambda c: b.bureau(b.council(b.review(b.proposal(
             c, "港口起重装备远程运维平台", 0, [(6, "起重机械状态监测"), (8, "平台测试")], government=True,
             goals=("平台上线", "覆盖全市主要港口")))), decide=False))
-    if not (finance and ip):
-        return
 
     def p05(c):
         source = "government" if recognised else "member_contribution"

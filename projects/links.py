@@ -1,20 +1,12 @@
 """The calls this app makes into governance, membership, finance, bureau and the IP register,
 in one place, written against the contracts of docs/projects.md (common brief)."""
 
-from django.utils.translation import gettext as _
-
 
 def participation_refusal(unit, on=None) -> str | None:
     """None if `unit` may join an alliance project on `on`, else why not (inactive, 第十六条(二) bar)."""
-    try:
-        from membership.selectors import participation_refusal as refusal
-    except ImportError:  # membership's selector not merged yet: the minimum rule
-        refusal = None
-    if refusal is not None:
-        return refusal(unit, on=on)
-    if unit.status != "active":
-        return _("%(unit)s 不是正式成员单位（当前状态：%(status)s）。") % {"unit": unit, "status": unit.get_status_display()}
-    return None
+    from membership.selectors import participation_refusal as refusal
+
+    return refusal(unit, on=on)
 
 
 def project_eligible_units():
@@ -46,10 +38,9 @@ def consultation_get(pk):
 
 
 def consultation_is_closed(consultation) -> bool:
-    if consultation is None:
-        return False
-    status = getattr(consultation, "status", None)
-    return bool(getattr(consultation, "closed_at", None)) or status == "closed"
+    from governance.models import Consultation
+
+    return consultation is not None and consultation.status == Consultation.Status.CLOSED
 
 
 def motion_create_and_open(*, actor, alliance, **kwargs):
@@ -66,8 +57,8 @@ def motion_get(pk):
 
 
 def resolution_number(motion) -> str:
-    resolution = getattr(motion, "resolution", None)
-    return str(getattr(resolution, "number", "") or "") if resolution is not None else ""
+    """The number of the resolution the motion passed ("" if it issued none)."""
+    return motion.resolution.number if motion.resolution is not None else ""
 
 
 # ---- bureau -------------------------------------------------------------------------------------
@@ -94,19 +85,15 @@ def clawback_record(**kwargs):
 
 def has_government_money(project) -> bool:
     """Whether the ledger holds government money restricted to the project (a government fund)."""
-    try:
-        from finance.models import Fund, Source
-    except ImportError:
-        return False
-    return Fund.objects.filter(project=project, source=Source.GOVERNMENT).exists()
+    from finance.selectors import has_government_fund
+
+    return has_government_fund(project)
 
 
-def project_actuals(alliance, project) -> dict | None:
-    """Actual spending per (category, source) from the ledger; None while finance is not available."""
-    try:
-        from finance.selectors import project_actuals as actuals
-    except ImportError:
-        return None
+def project_actuals(alliance, project) -> dict:
+    """Actual spending per (category, source) from the ledger (Money)."""
+    from finance.selectors import project_actuals as actuals
+
     return actuals(alliance, project)
 
 

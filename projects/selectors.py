@@ -1,11 +1,14 @@
 """Reads of the projects app: IP agreement gaps, who sees which project, budget versus actual,
 open tasks (a membership withdrawal blocker)."""
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Min, OuterRef, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scope, scopes_disabled
 from djmoney.money import Money
 
 from alliances.access import roles_of
@@ -120,21 +123,16 @@ def plan_snapshot(project: Project) -> dict:
 
 
 def budget_vs_actual(project: Project) -> dict:
-    """Rows per (category, source): budget, actual, remaining; actuals from the ledger when finance
-    provides them, else from the expenses recorded here (the same amounts)."""
+    """Rows per (category, source): budget, actual, remaining; actuals from the ledger (posted R&D
+    expense lines, clawbacks netted)."""
     from projects import links
 
     budget = defaultdict(lambda: Decimal("0"))
     for row in project.budget_lines.values("category", "source").annotate(total=Sum("amount")):
         budget[(row["category"], row["source"])] += row["total"]
-    ledger = links.project_actuals(project.alliance, project)
     actual = defaultdict(lambda: Decimal("0"))
-    if ledger is not None:
-        for key, money in ledger.items():
-            actual[tuple(key)] += getattr(money, "amount", money)
-    else:
-        for row in project.expenses.values("category", "source").annotate(total=Sum("amount")):
-            actual[(row["category"], row["source"])] += row["total"]
+    for key, money in links.project_actuals(project.alliance, project).items():
+        actual[key] += money.amount
     categories = dict(BudgetLine.Category.choices)
     sources = dict(BudgetLine.Source.choices)
     rows = []
@@ -150,7 +148,8 @@ def budget_vs_actual(project: Project) -> dict:
         "actual": sum((r["actual"] for r in rows), Decimal("0")),
     }
     totals["remaining"] = totals["budget"] - totals["actual"]
-    return {"rows": rows, "totals": totals, "from_ledger": ledger is not None, "currency": CURRENCY}
+    # from_ledger stays in the API's shape: the ledger is now the only source of actuals.
+    return {"rows": rows, "totals": totals, "from_ledger": True, "currency": CURRENCY}
 
 
 def executing_count() -> int:
@@ -162,3 +161,42 @@ def finished_status(project: Project) -> str | None:
     lifted, finance's release), read fresh; None otherwise."""
     status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
     return status if status in (Project.Status.ACCEPTED, Project.Status.CLOSED) else None
+
+
+def executing_by_alliance() -> dict[int, int]:
+    """Projects in execution (实施中, adjusted or not) per alliance id, across every alliance (the bureau's console)."""
+    with scopes_disabled():
+        rows = Project.objects.filter(status__in=EXECUTING).order_by().values_list("alliance_id").annotate(n=Count("id"))
+        return dict(rows)
+
+
+def annual_summary(alliance, year: int) -> dict:
+    """For the annual report (年度报告), read from the project history: the projects that first entered
+    execution (实施中) in the year and those accepted (验收通过) in it, with local dates, oldest first,
+    and the number in execution at the year's end."""
+    with scope(alliance=alliance):
+        history = Project.history.model.objects.filter(alliance_id=alliance.pk)
+        started = _first_entered(history, Project.Status.IN_PROGRESS, year)
+        accepted = _first_entered(history, Project.Status.ACCEPTED, year)
+        projects = {p.pk: p for p in Project.objects.filter(pk__in=set(started) | set(accepted)).select_related("lead_unit")}
+        # A project's status at the year's end is that of its last history row dated in or before the year.
+        last = (history.filter(id=OuterRef("pk"), history_date__date__lte=datetime.date(year, 12, 31))
+                .order_by("-history_date", "-history_id").values("status")[:1])
+        executing = Project.objects.annotate(status_then=Subquery(last)).filter(status_then__in=EXECUTING).count()
+
+    def rows(firsts):
+        return [{"code": projects[pk].code, "title": projects[pk].title, "lead_unit": str(projects[pk].lead_unit), "date": day}
+                for pk, day in sorted(firsts.items(), key=lambda kv: (kv[1], projects[kv[0]].code))]
+
+    return {"started": rows(started), "accepted": rows(accepted), "in_progress_at_year_end": executing}
+
+
+def _first_entered(history, status: str, year: int) -> dict[int, datetime.date]:
+    """Project id -> local date on which it first had `status`, for those whose first time falls in `year`."""
+    firsts = history.filter(status=status).order_by().values_list("id").annotate(first=Min("history_date"))
+    return {pk: day for pk, first in firsts if (day := timezone.localdate(first)).year == year}
+
+
+def project_choices():
+    """The alliance's projects by code (the choices of another app's project picker; in the tenant scope)."""
+    return Project.objects.order_by("code")

@@ -163,14 +163,27 @@ def test_annual_report_needs_a_year_and_only_one_per_year(oe):
 
 
 @pytest.fixture
-def gate(monkeypatch):
+def rules_gate():
+    """Register a handler for rules filings (as an app's ready() would) for one test."""
+    registered = []
+
+    def register(fn):
+        registered.append(gates.submission_decided.register(fn, Kind.RULES_FILING))
+
+    yield register
+    for fn in registered:
+        gates.submission_decided.unregister(fn, Kind.RULES_FILING)
+
+
+@pytest.fixture
+def gate(rules_gate):
     """A registered handler for rules filings that records what it saw."""
     calls = []
 
     def handler(submission):
         calls.append((submission.pk, submission.decision, submission.status, submission.subject))
 
-    monkeypatch.setitem(gates._handlers, Kind.RULES_FILING, [handler])
+    rules_gate(handler)
     return calls
 
 
@@ -192,11 +205,11 @@ def test_no_handler_runs_when_a_submission_is_returned(oe, bureau_user, gate):
     assert fresh(oe, submission).status == Submission.Status.RETURNED
 
 
-def test_a_failing_handler_rolls_the_decision_back(oe, bureau_user, monkeypatch):
+def test_a_failing_handler_rolls_the_decision_back(oe, bureau_user, rules_gate):
     def broken(submission):
         raise Conflict("gated action refused")
 
-    monkeypatch.setitem(gates._handlers, Kind.RULES_FILING, [broken])
+    rules_gate(broken)
     submission = rules_filing(oe)
     with pytest.raises(Conflict):
         services.submission_decide(actor=bureau_user, submission=submission, decision="approved", **OPINION)

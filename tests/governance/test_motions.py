@@ -176,20 +176,33 @@ def test_seats_snapshot_at_opening(oe):
         assert EligibleSeat.objects.filter(motion=motion).count() == 5
 
 
-def test_outcome_handler_runs_inside_close(oe, monkeypatch):
+@pytest.fixture
+def rules_outcome():
+    """Register a handler for "rules" motions (as an app's ready() would) for one test."""
+    registered = []
+
+    def register(fn):
+        registered.append(outcomes.motion_decided.register(fn, "rules"))
+
+    yield register
+    for fn in registered:
+        outcomes.motion_decided.unregister(fn, "rules")
+
+
+def test_outcome_handler_runs_inside_close(oe, rules_outcome):
     seen = []
-    monkeypatch.setitem(outcomes._handlers, "rules", [lambda m: seen.append((m.pk, m.result, m.resolution.number))])
+    rules_outcome(lambda m: seen.append((m.pk, m.result, m.resolution.number)))
     motion = open_motion(oe, kind="rules")
     vote(oe, motion, councillors(oe), "for")
     motion = close_after_window(oe, motion)
     assert seen == [(motion.pk, "passed", motion.resolution.number)]
 
 
-def test_failing_outcome_handler_rolls_back_the_close(oe, monkeypatch):
+def test_failing_outcome_handler_rolls_back_the_close(oe, rules_outcome):
     def broken(motion):
         raise Conflict("handler refuses")
 
-    monkeypatch.setitem(outcomes._handlers, "rules", [broken])
+    rules_outcome(broken)
     motion = open_motion(oe, kind="rules")
     vote(oe, motion, councillors(oe), "for")
     with pytest.raises(Conflict):

@@ -473,7 +473,7 @@ def test_licences_granted_by_a_departing_member_continue_on_their_terms(oe, asse
 
 
 def test_the_register_installs_no_departure_handler_that_could_void_licences():
-    assert not [fn for fn in hooks._departure_handlers if fn.__module__.startswith("ip_registry")]
+    assert not [fn for fn in hooks.departure_handlers if fn.__module__.startswith("ip_registry")]
 
 
 def test_the_expiry_command_expires_ended_licences(oe, asset):

@@ -63,7 +63,7 @@ def blocker():
 
     hooks.withdrawal_blocker(fn)
     yield blocked
-    hooks._blockers.remove(fn)
+    hooks.withdrawal_blockers.unregister(fn)
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def departures():
 
     hooks.on_departure(fn)
     yield calls
-    hooks._departure_handlers.remove(fn)
+    hooks.departure_handlers.unregister(fn)
 
 
 @pytest.fixture(autouse=True)
