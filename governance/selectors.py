@@ -55,7 +55,6 @@ def _is_about(motion: Motion, subject) -> bool:
             and motion.subject_id == subject.pk)
 
 
-# The sealed results' chain as checkpoints see it (the lead switches it to governance/chains.py).
 def verify_resolutions(alliance) -> dict:
     """The sealed results' own chain (tally, voters, result), then the resolutions chain that covers
     each sealed result's hash and the resolution as issued: the checkpoints' "resolutions" verifier."""
