@@ -404,7 +404,7 @@ def verify_chain(alliance, chunk: int = VERIFY_CHUNK, start: int = 1) -> dict:
     from finance.models import Attachment, Ledger
     from finance.services import content_hash, entry_content_of_rows
 
-    codes = dict(Account.objects.values_list("pk", "code"))
+    codes = dict(Account.objects.values_list("pk", "chain_code"))  # what the hash covers (never renumbered)
     funds = {pk: (source, project_id) for pk, source, project_id in Fund.objects.values_list("pk", "source", "project_id")}
     count = 0
 
@@ -419,7 +419,7 @@ def verify_chain(alliance, chunk: int = VERIFY_CHUNK, start: int = 1) -> dict:
     # Entries that posted, and any row that carries a sequence (a posted row whose status was tampered).
     rows_of = JournalEntry.objects.filter(Q(status=JournalEntry.Status.POSTED) | Q(sequence__isnull=False))
     fields = ("pk", "sequence", "status", "alliance_id", "date", "description", "recorded_by_id", "approved_by_id",
-              "reverses_id", "previous_hash", "hash")
+              "reverses_id", "previous_hash", "hash", "kind")
     unsequenced = rows_of.filter(sequence__isnull=True).values_list("pk", flat=True).first()
     while True:
         batch = list(rows_of.filter(sequence__gt=after).order_by("sequence").values_list(*fields)[:chunk])
@@ -439,7 +439,7 @@ def verify_chain(alliance, chunk: int = VERIFY_CHUNK, start: int = 1) -> dict:
         for attachment in Attachment.objects.filter(**in_range).order_by("pk"):
             attachments[attachment.entry_id].append(attachment)
         for (pk, sequence, status, alliance_id, date, description, recorded_by_id, approved_by_id, reverses_id,
-             previous_hash, digest) in batch:
+             previous_hash, digest, kind) in batch:
             count += 1
             if status != JournalEntry.Status.POSTED or sequence != expected:
                 return broken(sequence, pk, f"sequence gap or status: expected #{expected}")
@@ -449,7 +449,7 @@ def verify_chain(alliance, chunk: int = VERIFY_CHUNK, start: int = 1) -> dict:
             files = attachments[pk]
             content = entry_content_of_rows(
                 (alliance_id, sequence, date, description, recorded_by_id, approved_by_id, reverses_id),
-                entry_lines, [(a.name, a.sha256) for a in files],
+                entry_lines, [(a.name, a.sha256) for a in files], kind=kind,
             )
             if content_hash(content, previous) != digest:
                 return broken(sequence, pk, "content does not match its hash")

@@ -63,9 +63,18 @@ def chart_install(alliance) -> Ledger:
             except IntegrityError:
                 ledger = Ledger.objects.get(alliance=alliance)
         existing = set(Account.objects.values_list("code", flat=True))
-        for code, name, kind, source, category in chart.TEMPLATE:
-            if code not in existing:
-                Account.objects.create(alliance=alliance, code=code, name=str(name), kind=kind, source=source, category=category)
+        chain_codes = set(Account.objects.values_list("chain_code", flat=True))
+        for code, name, kind, source, category, contra in chart.TEMPLATE:
+            if code in existing:
+                continue
+            # A renumbered account may still hash as this code (the old 4101 now 4201.01): take the next free one.
+            chain_code, n = code, 1
+            while chain_code in chain_codes:
+                n += 1
+                chain_code = f"{code}@{n}"
+            chain_codes.add(chain_code)
+            Account.objects.create(alliance=alliance, code=code, chain_code=chain_code, name=str(name), kind=kind,
+                                   source=source, category=category, contra=contra)
         Ledger.objects.filter(pk=ledger.pk).update(chart_version=chart.CHART_VERSION)
         ledger.chart_version = chart.CHART_VERSION
         return ledger
@@ -214,6 +223,7 @@ def _prepare_lines(alliance, date, lines, accounts=None, check_restricted=True, 
         raise ValidationFailed(fields={"lines": [_("一张凭证至少需要两行分录。")]})
     if accounts is None:
         accounts = {a.code: a for a in Account.objects.filter(is_active=True)}
+    parents = {chart.parent_code(code) for code in accounts} - {None}
     prepared = []
     for index, raw in enumerate(lines):
         prefix = f"lines.{index}"
@@ -226,6 +236,12 @@ def _prepare_lines(alliance, date, lines, accounts=None, check_restricted=True, 
         account = accounts.get(str(code or ""))
         if account is None:
             errors.setdefault(f"{prefix}.account", []).append(_("未知科目：%(code)s。") % {"code": str(code)[:40]})
+        elif account.code in parents:
+            children = sorted(c for c in accounts if chart.parent_code(c) == account.code)
+            errors.setdefault(f"{prefix}.account", []).append(
+                _("科目“%(account)s”设有明细科目，不能直接记账，请记入其明细科目：%(children)s。") % {
+                    "account": account, "children": "、".join(str(accounts[c]) for c in children)})
+            account = None
         fund = raw.get("fund")
         if not isinstance(fund, Fund) or fund.alliance_id != alliance.pk:
             errors.setdefault(f"{prefix}.fund", []).append(_("请选择本联盟的资金。"))
@@ -514,10 +530,11 @@ def entry_content(entry, lines) -> dict:
     return entry_content_of_rows(
         (entry.alliance_id, entry.sequence, entry.date, entry.description, entry.recorded_by_id,
          entry.approved_by_id, entry.reverses_id),
-        [(line.position, line.account.code, line.fund_id, line.fund.source, line.fund.project_id,
+        [(line.position, line.account.chain_code, line.fund_id, line.fund.source, line.fund.project_id,
           str(line.debit.currency), line.debit.amount, line.credit.amount, line.member_unit_id, line.project_id,
           line.commitment_id, line.category, line.memo) for line in lines],
         [(a.name, a.sha256) for a in entry.attachments.all()],
+        kind=entry.kind,
     )
 
 
@@ -531,14 +548,17 @@ def entry_hash(entry, lines, previous_hash: str) -> str:
     return content_hash(entry_content(entry, lines), previous_hash)
 
 
-def entry_content_of_rows(entry_row: tuple, line_rows: list, attachments: list) -> dict:
+def entry_content_of_rows(entry_row: tuple, line_rows: list, attachments: list, kind: str = "regular") -> dict:
     """The canonical content an entry's hash covers, from plain rows (what verification at scale
     reads; `entry_content` adapts model instances to it). `entry_row` = (alliance_id, sequence,
-    date, description, recorded_by_id, approved_by_id, reverses_id); each line row = (position, account code, fund_id, fund source,
-    fund project_id, currency, debit, credit, member_unit_id, project_id, commitment_id, category, memo);
-    `attachments` = [(name, sha256)]."""
+    date, description, recorded_by_id, approved_by_id, reverses_id); each line row = (position, account
+    chain code, fund_id, fund source, fund project_id, currency, debit, credit, member_unit_id, project_id,
+    commitment_id, category, memo); `attachments` = [(name, sha256)]. The entry's `kind` is covered
+    when it is not "regular" (so entries hashed before kinds existed keep verifying)."""
     alliance_id, sequence, date, description, recorded_by_id, approved_by_id, reverses_id = entry_row
+    extra = {} if kind == JournalEntry.Kind.REGULAR else {"kind": kind}
     return {
+        **extra,
         "alliance": alliance_id,
         "sequence": sequence,
         "date": date.isoformat(),
