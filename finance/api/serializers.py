@@ -172,10 +172,11 @@ class EntryOutput(serializers.ModelSerializer):
     attachments = AttachmentOutput(many=True, read_only=True)
     reversed_by = serializers.SerializerMethodField()
     release = serializers.SerializerMethodField()
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = JournalEntry
-        fields = ["id", "sequence", "date", "description", "status", "recorded_by", "recorded_at", "approved_by",
+        fields = ["id", "sequence", "date", "kind", "kind_label", "description", "status", "recorded_by", "recorded_at", "approved_by",
                   "posted_at", "previous_hash", "hash", "reverses", "reversed_by", "rejection_reason", "lines",
                   "attachments", "release"]
 
