@@ -936,7 +936,7 @@ def _released(fund_filter: dict, currency: str) -> Decimal:
 
 
 def _qualifying_expenses(project, currency: str, date) -> Decimal:
-    """The project's posted R&D expenses (5101) paid from money that is not restricted, up to `date`:
+    """The project's posted R&D expenses (5101.01) paid from money that is not restricted, up to `date`:
     what the alliance advanced for the restricted purpose and may take back from the restriction."""
     row = JournalLine.objects.filter(
         posted=True, project=project, account__code=chart.EXPENSE_PROJECT, fund__restricted=False,
@@ -962,7 +962,8 @@ def _release_evidence(*, alliance, fund, money, date, condition, submission) -> 
                     "date": date.isoformat(), "qualifying": format_money(qualifying)},
                 code="release_condition_unmet", fields={"amount": [_("超过尚未解除的合规支出。")]})
         return {"qualifying_expenses": qualifying,
-                "evidence": "5101 %s ≤ %s: %s %s" % (fund.project.code, date.isoformat(), qualifying, currency)}
+                "evidence": "%s %s ≤ %s: %s %s" % (
+                    chart.EXPENSE_PROJECT, fund.project.code, date.isoformat(), qualifying, currency)}
     if condition == ReleaseCondition.PROJECT_ACCEPTED:
         status = project_selectors.finished_status(fund.project)
         if status is None:
