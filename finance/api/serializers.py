@@ -119,7 +119,7 @@ class AsOfInput(serializers.Serializer):
 class AccountOutput(serializers.ModelSerializer):
     class Meta:
         model = Account
-        fields = ["id", "code", "name", "kind", "source", "category", "is_active"]
+        fields = ["id", "code", "chain_code", "name", "kind", "contra", "source", "category", "is_active"]
 
 
 class FundOutput(serializers.ModelSerializer):
