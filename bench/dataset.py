@@ -21,17 +21,17 @@ PROJECTS = 20
 
 # kind -> (debit code, credit code, fund source, restricted?)
 KINDS = {
-    "contribution": ("1002", "4101", "member_contribution", False),
+    "contribution": ("1002", "4201.01", "member_contribution", False),
     "office": ("5201", "1002", "unrestricted", False),
-    "grant": ("1002", "4201", "government", True),
-    "project_expense": ("5101", "1002", "government", True),
-    "revenue_share": ("5401", "1002", "other", False),
-    "ip_income": ("1002", "4902", "other", False),
+    "grant": ("1002", "4401", "government", True),
+    "project_expense": ("5101.01", "1002", "government", True),
+    "revenue_share": ("5101.02", "1002", "other", False),
+    "ip_income": ("1002", "4901.01", "other", False),
 }
 # (account code, kind) of every code the plan uses, for the hordak chart.
 ACCOUNT_KINDS = {
-    "1002": "asset", "4101": "income", "4201": "income", "4902": "income",
-    "5101": "expense", "5201": "expense", "5401": "expense",
+    "1002": "asset", "4201.01": "income", "4401": "income", "4901.01": "income",
+    "5101.01": "expense", "5201": "expense", "5101.02": "expense",
 }
 
 
@@ -110,11 +110,11 @@ def sample_queries(n: int, seed: int = 7, start=START, years=YEARS):
     """(account code, fund key, date) triples for the balance benchmark (same on both sides)."""
     rng = random.Random(seed)
     days = (datetime.date(start.year + years, start.month, start.day) - start).days
-    pairs = [("1002", ("member_contribution", None)), ("4101", ("member_contribution", None)),
+    pairs = [("1002", ("member_contribution", None)), ("4201.01", ("member_contribution", None)),
              ("5201", ("unrestricted", None)), ("1002", ("unrestricted", None)), ("1002", ("other", None)),
-             ("5401", ("other", None))]
+             ("5101.02", ("other", None))]
     pairs += [("1002", ("government", p)) for p in range(PROJECTS)]
-    pairs += [("5101", ("government", p)) for p in range(PROJECTS)]
+    pairs += [("5101.01", ("government", p)) for p in range(PROJECTS)]
     out = []
     for _ in range(n):
         code, fund = rng.choice(pairs)

@@ -159,6 +159,7 @@ class _Entry:
 
     __slots__ = ("alliance_id", "sequence", "date", "description", "recorded_by_id", "approved_by_id", "reverses_id")
     attachments = _NoAttachments()
+    kind = "regular"
 
 
 ZERO = Decimal("0.00")
@@ -185,7 +186,7 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float =
             per_unit = defaultdict(lambda: [0, 0, 0])  # (unit_id, account_id, commitment_id, currency, month) -> cents, lines
             raw = cursor.cursor
             entry_cols = ("id, alliance_id, date, description, status, recorded_by_id, recorded_at, approved_by_id, "
-                          "posted_at, sequence, previous_hash, hash, reverses_id, rejection_reason")
+                          "posted_at, sequence, previous_hash, hash, reverses_id, rejection_reason, kind")
             line_cols = ("id, alliance_id, entry_id, position, account_id, fund_id, debit, debit_currency, credit, "
                          "credit_currency, member_unit_id, project_id, category, commitment_id, memo, date, posted")
             entries_rows = []
@@ -219,7 +220,7 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float =
                     digest = finance_services.entry_hash(e, lines, previous)
                     when = datetime.datetime.combine(item.date, datetime.time(10, 0), SHANGHAI)
                     entries_rows.append((entry_id, alliance.pk, item.date, e.description, "posted", staff_id, when, sg_id,
-                                         when, sequence, previous, digest, None, ""))
+                                         when, sequence, previous, digest, None, "", "regular"))
                     month = item.date.replace(day=1)
                     for line in lines:
                         line_id += 1

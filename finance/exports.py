@@ -52,7 +52,7 @@ CENT = Decimal("0.01")
 
 JOURNAL_HEADER = ["sequence", "date", "description", "status", "recorded_by", "approved_by", "posted_at", "reverses",
                   "previous_hash", "hash", "line", "account", "account_name", "fund", "currency", "debit", "credit",
-                  "member_unit", "project", "category", "memo"]
+                  "member_unit", "project", "category", "memo", "kind", "account_chain_code"]
 
 
 def journal_csv(alliance, as_of) -> str:
@@ -74,7 +74,7 @@ def journal_csv(alliance, as_of) -> str:
                 line.position, line.account.code, line.account.name, str(line.fund), str(line.debit.currency),
                 _cents(line.debit.amount), _cents(line.credit.amount),
                 line.member_unit.name if line.member_unit_id else "", line.project.code if line.project_id else "",
-                line.category, line.memo,
+                line.category, line.memo, entry.kind, line.account.chain_code,
             ])
     return table.text()
 

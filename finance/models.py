@@ -64,8 +64,13 @@ class Account(TenantModel):
         OTHER = "other", _("其他")
 
     code = models.CharField(_("科目编码"), max_length=20)
+    # The code entry hashes cover: set once, never changed, so an account renumbered when the chart
+    # changes keeps every entry posted to it verifying ("4101" for the old 4101 now 4201.01; a new
+    # account whose code was still taken as a chain code gets "<code>@2").
+    chain_code = models.CharField(_("哈希编码"), max_length=24, editable=False)
     name = models.CharField(_("科目名称"), max_length=100)
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    contra = models.BooleanField(_("备抵科目"), default=False)  # e.g. 1502 累计折旧: an asset with a credit balance
     source = models.CharField(_("资金来源"), max_length=30, choices=Source.choices, blank=True)
     category = models.CharField(_("用途"), max_length=20, choices=Category.choices, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -76,10 +81,22 @@ class Account(TenantModel):
         verbose_name = _("会计科目")
         verbose_name_plural = _("会计科目")
         ordering = ["code"]
-        constraints = [models.UniqueConstraint(fields=["alliance", "code"], name="finance_account_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "code"], name="finance_account_code_unique"),
+            models.UniqueConstraint(fields=["alliance", "chain_code"], name="finance_account_chain_code_unique"),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.display_name}"
+
+    def save(self, *args, **kwargs):
+        if not self.chain_code:
+            self.chain_code = self.code
+        elif self.pk is not None:
+            stored = type(self).objects.with_scopes_disabled().filter(pk=self.pk).values_list("chain_code", flat=True).first()
+            if stored not in (None, self.chain_code):
+                raise ImmutableError("an account's chain code never changes")
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -89,7 +106,7 @@ class Account(TenantModel):
 
     @property
     def debit_normal(self) -> bool:
-        return self.kind in (self.Kind.ASSET, self.Kind.EXPENSE)
+        return (self.kind in (self.Kind.ASSET, self.Kind.EXPENSE)) != self.contra
 
 
 class Fund(TenantModel):

@@ -77,10 +77,21 @@ def balance_recomputed(alliance, account, fund=None, as_of=None, currency: str =
     return (totals["d"] or ZERO) - (totals["c"] or ZERO)
 
 
-def _totals(as_of, **filters) -> dict:
-    """(account_id, fund_id, currency) -> [debit, credit] at `as_of`, from balances + partial month."""
+def _totals(as_of, activity: bool = False, **filters) -> dict:
+    """(account_id, fund_id, currency) -> [debit, credit] at `as_of`, from balances + partial month.
+    `activity`: without the closing entries (结转凭证), so income and expenses show what happened
+    rather than what is left to close (closing lines are few: one entry per closed month)."""
     month = _split(as_of)
     out = defaultdict(lambda: [ZERO, ZERO])
+    if activity:
+        closing = (
+            JournalLine.objects.filter(posted=True, entry__kind=JournalEntry.Kind.CLOSING, date__lte=as_of, **filters)
+            .values("account_id", "fund_id", "debit_currency").annotate(d=Sum("debit"), c=Sum("credit")).order_by()
+        )
+        for row in closing:
+            key = (row["account_id"], row["fund_id"], row["debit_currency"])
+            out[key][0] -= row["d"]
+            out[key][1] -= row["c"]
     rows = (
         LedgerBalance.objects.filter(month__lt=month, **filters)
         .values("account_id", "fund_id", "currency").annotate(d=Sum("debit"), c=Sum("credit"))
@@ -130,7 +141,7 @@ def fund_balances(alliance, as_of=None) -> list[dict]:
     accounts = {a.pk: a for a in Account.objects.all()}
     funds = {f.pk: f for f in Fund.objects.select_related("project")}
     out = defaultdict(lambda: {"assets": ZERO, "income": ZERO, "expense": ZERO})
-    for (account_id, fund_id, currency), (debit, credit) in _totals(as_of).items():
+    for (account_id, fund_id, currency), (debit, credit) in _totals(as_of, activity=True).items():
         kind = accounts[account_id].kind
         item = out[(fund_id, currency)]
         if kind == Account.Kind.ASSET:
@@ -188,7 +199,8 @@ def project_actuals(alliance, project, as_of=None) -> dict:
     """(category, source) -> Money spent on `project` (R&D expense lines, clawbacks netted)."""
     as_of = _as_of(as_of)
     rows = (
-        JournalLine.objects.filter(posted=True, project=project, account__code=chart.EXPENSE_PROJECT, date__lte=as_of)
+        JournalLine.objects.filter(posted=True, project=project, account__code=chart.EXPENSE_PROJECT, date__lte=as_of,
+                                   entry__kind=JournalEntry.Kind.REGULAR)
         .values("category", "fund__source", "debit_currency").annotate(d=Sum("debit"), c=Sum("credit"))
     )
     out = defaultdict(Decimal)
@@ -351,7 +363,7 @@ def government_funds(alliance, as_of=None) -> dict:
     per_project = defaultdict(lambda: {"received": ZERO, "spent": ZERO, "available": ZERO})
     funds = {f.pk: f for f in Fund.objects.filter(source=Source.GOVERNMENT).select_related("project")}
     accounts = {a.pk: a for a in Account.objects.all()}
-    for (account_id, fund_id, currency), (debit, credit) in _totals(as_of, fund__source=Source.GOVERNMENT).items():
+    for (account_id, fund_id, currency), (debit, credit) in _totals(as_of, activity=True, fund__source=Source.GOVERNMENT).items():
         if currency != "CNY":
             continue
         account = accounts[account_id]
@@ -404,7 +416,7 @@ def verify_chain(alliance, chunk: int = VERIFY_CHUNK, start: int = 1) -> dict:
     from finance.models import Attachment, Ledger
     from finance.services import content_hash, entry_content_of_rows
 
-    codes = dict(Account.objects.values_list("pk", "code"))
+    codes = dict(Account.objects.values_list("pk", "chain_code"))  # what the hash covers (never renumbered)
     funds = {pk: (source, project_id) for pk, source, project_id in Fund.objects.values_list("pk", "source", "project_id")}
     count = 0
 
@@ -419,7 +431,7 @@ def verify_chain(alliance, chunk: int = VERIFY_CHUNK, start: int = 1) -> dict:
     # Entries that posted, and any row that carries a sequence (a posted row whose status was tampered).
     rows_of = JournalEntry.objects.filter(Q(status=JournalEntry.Status.POSTED) | Q(sequence__isnull=False))
     fields = ("pk", "sequence", "status", "alliance_id", "date", "description", "recorded_by_id", "approved_by_id",
-              "reverses_id", "previous_hash", "hash")
+              "reverses_id", "previous_hash", "hash", "kind")
     unsequenced = rows_of.filter(sequence__isnull=True).values_list("pk", flat=True).first()
     while True:
         batch = list(rows_of.filter(sequence__gt=after).order_by("sequence").values_list(*fields)[:chunk])
@@ -439,7 +451,7 @@ def verify_chain(alliance, chunk: int = VERIFY_CHUNK, start: int = 1) -> dict:
         for attachment in Attachment.objects.filter(**in_range).order_by("pk"):
             attachments[attachment.entry_id].append(attachment)
         for (pk, sequence, status, alliance_id, date, description, recorded_by_id, approved_by_id, reverses_id,
-             previous_hash, digest) in batch:
+             previous_hash, digest, kind) in batch:
             count += 1
             if status != JournalEntry.Status.POSTED or sequence != expected:
                 return broken(sequence, pk, f"sequence gap or status: expected #{expected}")
@@ -449,7 +461,7 @@ def verify_chain(alliance, chunk: int = VERIFY_CHUNK, start: int = 1) -> dict:
             files = attachments[pk]
             content = entry_content_of_rows(
                 (alliance_id, sequence, date, description, recorded_by_id, approved_by_id, reverses_id),
-                entry_lines, [(a.name, a.sha256) for a in files],
+                entry_lines, [(a.name, a.sha256) for a in files], kind=kind,
             )
             if content_hash(content, previous) != digest:
                 return broken(sequence, pk, "content does not match its hash")

@@ -62,9 +62,18 @@ def chart_install(alliance) -> Ledger:
             except IntegrityError:
                 ledger = Ledger.objects.get(alliance=alliance)
         existing = set(Account.objects.values_list("code", flat=True))
-        for code, name, kind, source, category in chart.TEMPLATE:
-            if code not in existing:
-                Account.objects.create(alliance=alliance, code=code, name=str(name), kind=kind, source=source, category=category)
+        chain_codes = set(Account.objects.values_list("chain_code", flat=True))
+        for code, name, kind, source, category, contra in chart.TEMPLATE:
+            if code in existing:
+                continue
+            # A renumbered account may still hash as this code (the old 4101 now 4201.01): take the next free one.
+            chain_code, n = code, 1
+            while chain_code in chain_codes:
+                n += 1
+                chain_code = f"{code}@{n}"
+            chain_codes.add(chain_code)
+            Account.objects.create(alliance=alliance, code=code, chain_code=chain_code, name=str(name), kind=kind,
+                                   source=source, category=category, contra=contra)
         Ledger.objects.filter(pk=ledger.pk).update(chart_version=chart.CHART_VERSION)
         ledger.chart_version = chart.CHART_VERSION
         return ledger
@@ -213,6 +222,7 @@ def _prepare_lines(alliance, date, lines, accounts=None, check_restricted=True, 
         raise ValidationFailed(fields={"lines": [_("一张凭证至少需要两行分录。")]})
     if accounts is None:
         accounts = {a.code: a for a in Account.objects.filter(is_active=True)}
+    parents = {chart.parent_code(code) for code in accounts} - {None}
     prepared = []
     for index, raw in enumerate(lines):
         prefix = f"lines.{index}"
@@ -225,6 +235,12 @@ def _prepare_lines(alliance, date, lines, accounts=None, check_restricted=True, 
         account = accounts.get(str(code or ""))
         if account is None:
             errors.setdefault(f"{prefix}.account", []).append(_("未知科目：%(code)s。") % {"code": str(code)[:40]})
+        elif account.code in parents:
+            children = sorted(c for c in accounts if chart.parent_code(c) == account.code)
+            errors.setdefault(f"{prefix}.account", []).append(
+                _("科目“%(account)s”设有明细科目，不能直接记账，请记入其明细科目：%(children)s。") % {
+                    "account": account, "children": "、".join(str(accounts[c]) for c in children)})
+            account = None
         fund = raw.get("fund")
         if not isinstance(fund, Fund) or fund.alliance_id != alliance.pk:
             errors.setdefault(f"{prefix}.fund", []).append(_("请选择本联盟的资金。"))
@@ -440,11 +456,12 @@ def _record_many(*, actor, alliance, specs, truncate=False, single=False) -> lis
             reversed_here.add(reverses.pk)
         try:
             prepared = _prepare_lines(alliance, date, spec.get("lines"), accounts=accounts, check_restricted=False,
-                                      release=spec.get("release") is _RELEASE or reverses is not None)
+                                      release=spec.get("release") is _RELEASE or reverses is not None
+                                      or spec.get("closing") is _CLOSING)
         except ValidationFailed as exc:
             raise _in_batch(exc, index, single) from None
         prepared_entries.append(prepared)
-        cleaned.append((date, description, reverses))
+        cleaned.append((date, description, reverses, spec.get("closing") is _CLOSING))
     failures = _check_restricted_running(prepared_entries)
     if failures:
         index = min(failures)
@@ -453,8 +470,8 @@ def _record_many(*, actor, alliance, specs, truncate=False, single=False) -> lis
     now = timezone.now()
     entries = [
         JournalEntry(alliance=alliance, date=date, description=description, recorded_by=actor, reverses=reverses,
-                     recorded_at=now)
-        for date, description, reverses in cleaned
+                     recorded_at=now, kind=JournalEntry.Kind.CLOSING if closing else JournalEntry.Kind.REGULAR)
+        for date, description, reverses, closing in cleaned
     ]
     fields = [f for f in JournalEntry._meta.concrete_fields if not f.primary_key]
     ids = _insert_rows(JournalEntry, [f.column for f in fields],
@@ -480,11 +497,13 @@ def _record_many(*, actor, alliance, specs, truncate=False, single=False) -> lis
 
 
 _RELEASE = object()  # marks the spec of a conditioned release (never from callers' dicts)
+_CLOSING = object()  # marks the spec of a closing entry (结转凭证), made by the period services only
 
 
-def _record(*, actor, alliance, date, description, lines, reverses=None, truncate=False, release=False) -> JournalEntry:
+def _record(*, actor, alliance, date, description, lines, reverses=None, truncate=False, release=False,
+            closing=False) -> JournalEntry:
     spec = {"date": date, "description": description, "lines": lines, "reverses": reverses,
-            "release": _RELEASE if release else None}
+            "release": _RELEASE if release else None, "closing": _CLOSING if closing else None}
     return _record_many(actor=actor, alliance=alliance, specs=[spec], truncate=truncate, single=True)[0]
 
 
@@ -513,10 +532,11 @@ def entry_content(entry, lines) -> dict:
     return entry_content_of_rows(
         (entry.alliance_id, entry.sequence, entry.date, entry.description, entry.recorded_by_id,
          entry.approved_by_id, entry.reverses_id),
-        [(line.position, line.account.code, line.fund_id, line.fund.source, line.fund.project_id,
+        [(line.position, line.account.chain_code, line.fund_id, line.fund.source, line.fund.project_id,
           str(line.debit.currency), line.debit.amount, line.credit.amount, line.member_unit_id, line.project_id,
           line.commitment_id, line.category, line.memo) for line in lines],
         [(a.name, a.sha256) for a in entry.attachments.all()],
+        kind=entry.kind,
     )
 
 
@@ -530,14 +550,17 @@ def entry_hash(entry, lines, previous_hash: str) -> str:
     return content_hash(entry_content(entry, lines), previous_hash)
 
 
-def entry_content_of_rows(entry_row: tuple, line_rows: list, attachments: list) -> dict:
+def entry_content_of_rows(entry_row: tuple, line_rows: list, attachments: list, kind: str = "regular") -> dict:
     """The canonical content an entry's hash covers, from plain rows (what verification at scale
     reads; `entry_content` adapts model instances to it). `entry_row` = (alliance_id, sequence,
-    date, description, recorded_by_id, approved_by_id, reverses_id); each line row = (position, account code, fund_id, fund source,
-    fund project_id, currency, debit, credit, member_unit_id, project_id, commitment_id, category, memo);
-    `attachments` = [(name, sha256)]."""
+    date, description, recorded_by_id, approved_by_id, reverses_id); each line row = (position, account
+    chain code, fund_id, fund source, fund project_id, currency, debit, credit, member_unit_id, project_id,
+    commitment_id, category, memo); `attachments` = [(name, sha256)]. The entry's `kind` is covered
+    when it is not "regular" (so entries hashed before kinds existed keep verifying)."""
     alliance_id, sequence, date, description, recorded_by_id, approved_by_id, reverses_id = entry_row
+    extra = {} if kind == JournalEntry.Kind.REGULAR else {"kind": kind}
     return {
+        **extra,
         "alliance": alliance_id,
         "sequence": sequence,
         "date": date.isoformat(),
@@ -648,7 +671,7 @@ def _mark_posted(entries, actor, posted_at) -> None:
                                          batch_size=500)
 
 
-def _approve_many(*, actor, alliance, entries, single=False) -> list[JournalEntry]:
+def _approve_many(*, actor, alliance, entries, single=False, system=False) -> list[JournalEntry]:
     """Post recorded entries in the given order under one ledger lock: gapless sequence, the hash
     chain computed in order, restricted funds checked on the running total, the balance table
     updated once per (account, fund, currency, month) touched. All or nothing."""
@@ -677,7 +700,9 @@ def _approve_many(*, actor, alliance, entries, single=False) -> list[JournalEntr
             raise _in_batch(ValidationFailed(fields={"entry": [_("凭证不存在。")]}), index, single)
         if entry.status != JournalEntry.Status.RECORDED:
             raise _in_batch(Conflict(_("只有待审核的凭证可以审核。")), index, single)
-        if entry.recorded_by_id == getattr(actor, "pk", None):
+        if system != (entry.kind == JournalEntry.Kind.CLOSING):  # closing entries post only as the system's
+            raise _in_batch(Conflict(_("结转凭证由结账自动生成并过账，不能人工审核。")), index, single)
+        if entry.recorded_by_id == getattr(actor, "pk", None) and not system:
             raise _in_batch(Forbidden(_("制单人不能审核自己录入的凭证。")), index, single)
         errors = _date_errors(alliance, entry.date, closed)
         if errors:
@@ -797,6 +822,8 @@ def entry_reverse(*, actor, alliance, entry, date=None, description: str = "") -
     _require_recorder(actor, alliance)
     if entry.status != JournalEntry.Status.POSTED:
         raise ValidationFailed(fields={"reverses": [_("只能冲销已过账的凭证。")]})
+    if entry.kind == JournalEntry.Kind.CLOSING:
+        raise Conflict(_("结转凭证不能手工冲销：重新开放该期间即自动冲销。"), code="closing_entry")
     date = date or timezone.localdate()
     lines = [
         {
@@ -852,7 +879,8 @@ def clawback_record(*, actor, alliance, member_unit, project, amount, date, desc
     _require_writer(actor, alliance)
     money = _positive(amount)
     spent = (
-        JournalLine.objects.filter(posted=True, fund__project=project, account__code=chart.EXPENSE_PROJECT)
+        JournalLine.objects.filter(posted=True, fund__project=project, account__code=chart.EXPENSE_PROJECT,
+                                   entry__kind=JournalEntry.Kind.REGULAR)
         .values("fund").annotate(total=Sum("debit")).order_by("-total").first()
     )
     fund = Fund.objects.get(pk=spent["fund"]) if spent else fund_for(alliance=alliance, source=Source.OTHER, project=project)
@@ -907,11 +935,11 @@ def _released(fund_filter: dict, currency: str) -> Decimal:
 
 
 def _qualifying_expenses(project, currency: str, date) -> Decimal:
-    """The project's posted R&D expenses (5101) paid from money that is not restricted, up to `date`:
+    """The project's posted R&D expenses (5101.01) paid from money that is not restricted, up to `date`:
     what the alliance advanced for the restricted purpose and may take back from the restriction."""
     row = JournalLine.objects.filter(
         posted=True, project=project, account__code=chart.EXPENSE_PROJECT, fund__restricted=False,
-        debit_currency=currency, date__lte=date,
+        debit_currency=currency, date__lte=date, entry__kind=JournalEntry.Kind.REGULAR,
     ).aggregate(d=Sum("debit"), c=Sum("credit"))
     return (row["d"] or ZERO) - (row["c"] or ZERO)
 
@@ -933,7 +961,8 @@ def _release_evidence(*, alliance, fund, money, date, condition, submission) -> 
                     "date": date.isoformat(), "qualifying": format_money(qualifying)},
                 code="release_condition_unmet", fields={"amount": [_("超过尚未解除的合规支出。")]})
         return {"qualifying_expenses": qualifying,
-                "evidence": "5101 %s ≤ %s: %s %s" % (fund.project.code, date.isoformat(), qualifying, currency)}
+                "evidence": "%s %s ≤ %s: %s %s" % (
+                    chart.EXPENSE_PROJECT, fund.project.code, date.isoformat(), qualifying, currency)}
     if condition == ReleaseCondition.PROJECT_ACCEPTED:
         status = project_selectors.finished_status(fund.project)
         if status is None:
@@ -1034,8 +1063,82 @@ def _refuse_pending_entries(year: int, month: int) -> None:
     )
 
 
+def _month_span(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    """The first and the last day of a month."""
+    first = datetime.date(year, month, 1)
+    return first, datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+
+
+def _live_closing(year: int, month: int) -> JournalEntry | None:
+    """The month's posted closing entry that no posted reversal cancels (at most one)."""
+    first, last = _month_span(year, month)
+    return (JournalEntry.objects.filter(kind=JournalEntry.Kind.CLOSING, status=JournalEntry.Status.POSTED,
+                                        reverses__isnull=True, date__gte=first, date__lte=last)
+            .exclude(reversals__status=JournalEntry.Status.POSTED).first())
+
+
+def _post_system_entry(actor, alliance, **spec) -> JournalEntry:
+    """Record and post an entry the service makes itself (结转凭证): the closing actor records and
+    posts it, hash-chained like every entry; no second person is asked."""
+    entry = _record(actor=actor, alliance=alliance, closing=True, **spec)
+    return _approve_many(actor=actor, alliance=alliance, entries=[entry], single=True, system=True)[0]
+
+
+def _close_into_net_assets(actor, alliance, year: int, month: int) -> JournalEntry | None:
+    """Close the month's income and expense movement (the lines of its entries that are not closing
+    entries) per (account, fund, currency) into 3102 on restricted funds and 3101 on the others, on
+    the same fund, dated the month's last day. Nothing to close: no entry."""
+    first, last = _month_span(year, month)
+    rows = (
+        JournalLine.objects.filter(posted=True, date__gte=first, date__lte=last,
+                                   account__kind__in=(Account.Kind.INCOME, Account.Kind.EXPENSE))
+        .exclude(entry__kind=JournalEntry.Kind.CLOSING)
+        .values("account__code", "fund_id", "debit_currency").annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by("account__code", "fund_id", "debit_currency")
+    )
+    funds = {f.pk: f for f in Fund.objects.all()}
+    lines, net_assets = [], defaultdict(Decimal)
+    for row in rows:
+        net = (row["d"] or ZERO) - (row["c"] or ZERO)
+        if not net:
+            continue
+        fund, currency = funds[row["fund_id"]], row["debit_currency"]
+        side = "credit" if net > 0 else "debit"  # the opposite of the account's balance
+        lines.append({"account": row["account__code"], "fund": fund, side: Money(abs(net), currency)})
+        net_assets[(fund.pk, currency)] += net
+    for (fund_id, currency), net in sorted(net_assets.items()):
+        fund = funds[fund_id]
+        if net:
+            side = "debit" if net > 0 else "credit"  # expenses exceeding income reduce net assets
+            lines.append({"account": chart.NET_RESTRICTED if fund.restricted else chart.NET_UNRESTRICTED, "fund": fund,
+                          side: Money(abs(net), currency)})
+    if not lines:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):  # the hashed description is kept in the source language
+        description = _("%(year)s年%(month)s月收入、费用结转净资产") % {"year": year, "month": month}
+    return _post_system_entry(actor, alliance, date=last, description=description, lines=lines)
+
+
+def _reverse_closing(actor, alliance, year: int, month: int) -> JournalEntry | None:
+    """Reverse the month's live closing entry (once the month is open again), dated as it is."""
+    closing = _live_closing(year, month)
+    if closing is None:
+        return None
+    lines = [
+        {"account": line.account.code, "fund": line.fund,
+         "debit": line.credit if line.credit.amount else None, "credit": line.debit if line.debit.amount else None}
+        for line in closing.lines.select_related("account", "fund").order_by("position")
+    ]
+    with translation.override(settings.LANGUAGE_CODE):
+        description = _("冲销凭证 #%(seq)s：%(text)s") % {"seq": closing.sequence, "text": closing.description}
+    return _post_system_entry(actor, alliance, date=closing.date, description=description[:300], lines=lines,
+                              reverses=closing)
+
+
 @tenant_service
 def period_close(*, actor, alliance, year: int, month: int) -> Period:
+    """Close a month: no entry may await approval in it; its income and expenses are closed into net
+    assets by a closing entry (结转凭证) the service records and posts; nothing posts into it afterwards."""
     access.require_secretariat(actor, alliance)
     chart_install(alliance)
     # Closing takes the ledger lock so no posting into the month races with it.
@@ -1044,6 +1147,7 @@ def period_close(*, actor, alliance, year: int, month: int) -> Period:
     if period.status == Period.Status.CLOSED:
         raise Conflict(_("该期间已结账。"))
     _refuse_pending_entries(int(year), int(month))
+    _close_into_net_assets(actor, alliance, int(year), int(month))
     period.status = Period.Status.CLOSED
     period.closed_at = timezone.now()
     period.closed_by = actor
@@ -1058,6 +1162,8 @@ def period_reopen(*, actor, alliance, year: int, month: int, reason: str) -> Per
     access.require_role(actor, alliance, Role.SECRETARY_GENERAL)
     if not (reason or "").strip():
         raise ValidationFailed(fields={"reason": [_("请说明重新开放的理由。")]})
+    chart_install(alliance)
+    Ledger.objects.select_for_update().get(alliance=alliance)
     period = _period(alliance, year, month)
     if period.status != Period.Status.CLOSED:
         raise Conflict(_("该期间未结账。"))
@@ -1066,6 +1172,7 @@ def period_reopen(*, actor, alliance, year: int, month: int, reason: str) -> Per
     period.reopened_by = actor
     period.reopen_reason = reason.strip()[:2000]
     period.save()
+    _reverse_closing(actor, alliance, int(year), int(month))
     return period
 
 

@@ -56,7 +56,7 @@ def chart() -> dict:
     """(code, fund key) -> leaf Account."""
     leaves = {}
     for code, kind in dataset.ACCOUNT_KINDS.items():
-        root = Account.objects.create(name=f"acct {code}", code=code, type=TYPE[kind], currencies=["CNY"])
+        root = Account.objects.create(name=f"acct {code}", code=code.replace(".", ""), type=TYPE[kind], currencies=["CNY"])
         for key in dataset.fund_keys():
             leaves[(code, key)] = Account.objects.create(
                 name=f"{code} {fund_code(key)}", code=fund_code(key), parent=root, type=TYPE[kind], currencies=["CNY"]

@@ -119,7 +119,7 @@ class AsOfInput(serializers.Serializer):
 class AccountOutput(serializers.ModelSerializer):
     class Meta:
         model = Account
-        fields = ["id", "code", "name", "kind", "source", "category", "is_active"]
+        fields = ["id", "code", "chain_code", "name", "kind", "contra", "source", "category", "is_active"]
 
 
 class FundOutput(serializers.ModelSerializer):
@@ -172,10 +172,11 @@ class EntryOutput(serializers.ModelSerializer):
     attachments = AttachmentOutput(many=True, read_only=True)
     reversed_by = serializers.SerializerMethodField()
     release = serializers.SerializerMethodField()
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = JournalEntry
-        fields = ["id", "sequence", "date", "description", "status", "recorded_by", "recorded_at", "approved_by",
+        fields = ["id", "sequence", "date", "kind", "kind_label", "description", "status", "recorded_by", "recorded_at", "approved_by",
                   "posted_at", "previous_hash", "hash", "reverses", "reversed_by", "rejection_reason", "lines",
                   "attachments", "release"]
 

@@ -83,7 +83,7 @@ def test_founding_date_cannot_move_after_recorded_ledger_entries(oe):
     fund = finance_services.fund_for(alliance=oe.alliance, source="other")
     finance_services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2024, 5, 3), description="x",
                                   lines=[{"account": "1002", "fund": fund, "debit": Money(1, "CNY")},
-                                         {"account": "4901", "fund": fund, "credit": Money(1, "CNY")}])
+                                         {"account": "4901.02", "fund": fund, "credit": Money(1, "CNY")}])
     with translation.override("en"), pytest.raises(ValidationFailed) as refused:
         alliance_services.alliance_profile_update(actor=oe.user("sg"), alliance=oe.alliance, founded_on=datetime.date(2024, 6, 1))
     assert "2024-05-03" in str(refused.value.fields["founded_on"][0])

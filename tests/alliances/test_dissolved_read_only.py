@@ -52,7 +52,7 @@ def archive(oe, bureau_user):
     entry = finance.entry_record(
         actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 2, 10), description="其他收入",
         lines=[{"account": chart.BANK, "fund": fund, "debit": Money("100", "CNY")},
-               {"account": "4901", "fund": fund, "credit": Money("100", "CNY")}],
+               {"account": "4901.02", "fund": fund, "credit": Money("100", "CNY")}],
     )
     from membership import services as membership
 
@@ -73,7 +73,7 @@ def test_dissolved_alliance_refuses_every_write_and_writes_nothing(oe, api, arch
         ("sec", f"members/{a['applicant'].pk}/start-review/", {}),
         ("sec", "ledger/entries/", {"date": "2026-02-11", "description": "其他收入", "lines": [
             {"account": "1002", "fund": a["fund"].pk, "debit": "1.00", "currency": "CNY"},
-            {"account": "4901", "fund": a["fund"].pk, "credit": "1.00", "currency": "CNY"}]}),
+            {"account": "4901.02", "fund": a["fund"].pk, "credit": "1.00", "currency": "CNY"}]}),
         ("sg", f"ledger/entries/{a['entry'].pk}/approve/", {}),
         ("sec", "ledger/periods/close/", {"year": 2026, "month": 1}),
         ("sec", "projects/", {"title": "解散后项目", "lead_unit": oe.units[0].pk}),

@@ -25,7 +25,7 @@ def counts(ctx):
                 Period.objects.count(), Commitment.objects.count())
 
 
-def entry_payload(fund_id, amount="100.00", credit_amount=None, account="1002", other="4901", currency="CNY", **extra):
+def entry_payload(fund_id, amount="100.00", credit_amount=None, account="1002", other="4901.02", currency="CNY", **extra):
     return {
         "date": "2026-02-10", "description": "其他收入",
         "lines": [
@@ -81,7 +81,7 @@ def test_entry_balanced_per_currency_is_accepted_even_with_two_currencies(oe, ap
     payload = entry_payload(other_fund.pk)
     payload["lines"] += [
         {"account": "1002", "fund": other_fund.pk, "debit": "10.00", "currency": "USD"},
-        {"account": "4901", "fund": other_fund.pk, "credit": "10.00", "currency": "USD"},
+        {"account": "4901.02", "fund": other_fund.pk, "credit": "10.00", "currency": "USD"},
     ]
     assert api(oe.user("sec")).post(url(oe, "entries/"), payload, format="json").status_code == 201
     payload["lines"][3]["credit"] = "9.00"
@@ -141,7 +141,7 @@ def test_reopen_needs_the_secretary_general_and_a_reason_and_is_recorded(oe, api
 def test_posted_entry_has_no_update_or_delete_route(oe, api, other_fund):
     entry = services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 1, 3),
                                   description="x", lines=[{"account": "1002", "fund": other_fund, "debit": cny(5)},
-                                                          {"account": "4901", "fund": other_fund, "credit": cny(5)}])
+                                                          {"account": "4901.02", "fund": other_fund, "credit": cny(5)}])
     post(oe, entry)
     client = api(oe.user("sg"))
     assert client.put(url(oe, f"entries/{entry.pk}/"), {"description": "y"}, format="json").status_code == 405
@@ -154,7 +154,7 @@ def test_posted_entry_has_no_update_or_delete_route(oe, api, other_fund):
 def test_reverse_records_a_linked_reversal_that_posts_on_approval(oe, api, other_fund):
     entry = post(oe, services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 1, 3),
                                            description="误记", lines=[{"account": "1002", "fund": other_fund, "debit": cny(5)},
-                                                                    {"account": "4901", "fund": other_fund, "credit": cny(5)}]))
+                                                                    {"account": "4901.02", "fund": other_fund, "credit": cny(5)}]))
     response = api(oe.user("sec")).post(url(oe, f"entries/{entry.pk}/reverse/"), {"date": "2026-01-20"}, format="json")
     assert response.status_code == 201
     reversal = response.json()
@@ -171,7 +171,7 @@ def test_reverse_records_a_linked_reversal_that_posts_on_approval(oe, api, other
 def test_an_entry_whose_reversal_was_rejected_can_be_reversed_again(oe, api, other_fund):
     entry = post(oe, services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 1, 3),
                                            description="误记", lines=[{"account": "1002", "fund": other_fund, "debit": cny(5)},
-                                                                    {"account": "4901", "fund": other_fund, "credit": cny(5)}]))
+                                                                    {"account": "4901.02", "fund": other_fund, "credit": cny(5)}]))
     first = api(oe.user("sec")).post(url(oe, f"entries/{entry.pk}/reverse/"), {"date": "2026-01-20"}, format="json").json()
     assert api(oe.user("sg")).post(url(oe, f"entries/{first['id']}/reject/"), {"reason": "日期有误"}, format="json").status_code == 200
     assert api(oe.user("auditor")).get(url(oe, f"entries/{entry.pk}/")).json()["reversed_by"] is None
@@ -197,7 +197,7 @@ def test_auditor_reads_everything_and_writes_nothing(oe, api, other_fund):
 def test_auditor_cannot_approve(oe, api, other_fund):
     entry = services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 1, 3),
                                   description="x", lines=[{"account": "1002", "fund": other_fund, "debit": cny(5)},
-                                                          {"account": "4901", "fund": other_fund, "credit": cny(5)}])
+                                                          {"account": "4901.02", "fund": other_fund, "credit": cny(5)}])
     assert api(oe.user("auditor")).post(url(oe, f"entries/{entry.pk}/approve/")).status_code == 403
     with scope(alliance=oe.alliance):
         assert JournalEntry.objects.get(pk=entry.pk).status == "recorded"
@@ -248,11 +248,11 @@ def test_restricted_fund_spent_on_office_or_overdrawn_is_400(oe, api):
     office = entry_payload(fund.pk, "10.00", account="5201", other="1002")
     response = api(oe.user("sec")).post(url(oe, "entries/"), office, format="json")
     assert response.status_code == 400 and "lines.0.fund" in response.json()["error"]["fields"]
-    over = entry_payload(fund.pk, "1000.01", account="5101", other="1002")
+    over = entry_payload(fund.pk, "1000.01", account="5101.01", other="1002")
     response = api(oe.user("sec")).post(url(oe, "entries/"), over, format="json")
     assert response.status_code == 400 and "lines.1.fund" in response.json()["error"]["fields"]
     other_project = make_project(oe, code="P-002")
-    wrong = entry_payload(fund.pk, "10.00", account="5101", other="1002")
+    wrong = entry_payload(fund.pk, "10.00", account="5101.01", other="1002")
     wrong["lines"][0]["project"] = other_project.pk
     response = api(oe.user("sec")).post(url(oe, "entries/"), wrong, format="json")
     assert response.status_code == 400 and "lines.0.fund" in response.json()["error"]["fields"]
@@ -353,7 +353,7 @@ def test_receipt_recorded_explicitly_as_prepayment_of_a_later_year(oe, api):
 def test_statement_xlsx_and_auditor_zip(oe, api, other_fund):
     post(oe, services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 1, 3),
                                    description="捐赠收入", lines=[{"account": "1002", "fund": other_fund, "debit": cny(5)},
-                                                               {"account": "4901", "fund": other_fund, "credit": cny(5)}]))
+                                                               {"account": "4901.02", "fund": other_fund, "credit": cny(5)}]))
     from openpyxl import load_workbook
 
     response = api(oe.user("sg")).get(url(oe, f"statements/{oe.units[5].pk}/xlsx/"))

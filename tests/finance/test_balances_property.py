@@ -14,7 +14,7 @@ from finance import selectors, services
 from finance.models import Account, Fund, JournalEntry, LedgerBalance
 from tests.finance.conftest import make_project
 
-PAIRS = [("1002", "4901"), ("1002", "4101"), ("5201", "1002"), ("1001", "1002"), ("5101", "1002"), ("1002", "2101")]
+PAIRS = [("1002", "4901.02"), ("1002", "4201.01"), ("5201", "1002"), ("1001", "1002"), ("5101.01", "1002"), ("1002", "2101")]
 dates = st.dates(min_value=datetime.date(2025, 11, 1), max_value=datetime.date(2026, 3, 31))
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000"), places=2)
 op = st.one_of(

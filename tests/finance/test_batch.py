@@ -193,7 +193,7 @@ def test_verify_chain_reads_in_chunks_and_still_finds_a_tampered_line(oe):
 def api_entry(fund_id, amount, day):
     return {"date": f"2026-06-{day:02d}", "description": f"导入凭证{day}", "lines": [
         {"account": "1002", "fund": fund_id, "debit": str(amount), "currency": "CNY"},
-        {"account": "4901", "fund": fund_id, "credit": str(amount), "currency": "CNY"},
+        {"account": "4901.02", "fund": fund_id, "credit": str(amount), "currency": "CNY"},
     ]}
 
 

@@ -25,7 +25,7 @@ def test_entry_editor_totals_and_maker_checker(chromium_path, live_server, oe):
         page.select_option("#id_lines-0-account", "1002")
         page.select_option("#id_lines-0-fund", str(fund.pk))
         page.fill("#id_lines-0-debit", "120.50")
-        page.select_option("#id_lines-1-account", "4901")
+        page.select_option("#id_lines-1-account", "4901.02")
         page.select_option("#id_lines-1-fund", str(fund.pk))
         page.fill("#id_lines-1-credit", "100.00")
         assert page.text_content("[data-testid=debit-total]") == "120.50"
@@ -33,7 +33,7 @@ def test_entry_editor_totals_and_maker_checker(chromium_path, live_server, oe):
         rows = page.locator("tr.line").count()
         page.click("#add-line")
         assert page.locator("tr.line").count() == rows + 1
-        page.select_option(f"#id_lines-{rows}-account", "4901")
+        page.select_option(f"#id_lines-{rows}-account", "4901.02")
         page.select_option(f"#id_lines-{rows}-fund", str(fund.pk))
         page.fill(f"#id_lines-{rows}-credit", "20.50")
         assert page.text_content("[data-testid=credit-total]") == "120.50"

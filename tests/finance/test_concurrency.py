@@ -41,7 +41,7 @@ def test_two_approvals_of_the_same_entry_post_it_once(postgres_only, oe):
     fund = services.fund_for(alliance=oe.alliance, source="other")
     entry = services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 3, 1), description="x",
                                   lines=[{"account": "1002", "fund": fund, "debit": cny(5)},
-                                         {"account": "4901", "fund": fund, "credit": cny(5)}])
+                                         {"account": "4901.02", "fund": fund, "credit": cny(5)}])
     results = run_together(
         lambda: services.entry_approve(actor=oe.user("sg"), alliance=oe.alliance, entry=entry),
         lambda: services.entry_approve(actor=oe.user("sg"), alliance=oe.alliance, entry=entry),

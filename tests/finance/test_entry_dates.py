@@ -21,7 +21,7 @@ def test_ledger_entry_with_impossible_date_is_refused_and_writes_nothing(oe, api
     fund = services.fund_for(alliance=oe.alliance, source="other")
     payload = {"date": day, "description": "其他收入", "lines": [
         {"account": "1002", "fund": fund.pk, "debit": "100.00", "currency": "CNY"},
-        {"account": "4901", "fund": fund.pk, "credit": "100.00", "currency": "CNY"},
+        {"account": "4901.02", "fund": fund.pk, "credit": "100.00", "currency": "CNY"},
     ]}
     response = api(oe.user("sec")).post(f"/api/v1/alliances/{oe.alliance.slug}/ledger/entries/", payload, format="json")
     assert response.status_code == 400, response.json()
@@ -35,7 +35,7 @@ def test_ledger_entry_not_before_the_alliances_first_accounting_period(oe, api):
     oe.alliance.save()
     fund = services.fund_for(alliance=oe.alliance, source="other")
     lines = [{"account": "1002", "fund": fund.pk, "debit": "1.00", "currency": "CNY"},
-             {"account": "4901", "fund": fund.pk, "credit": "1.00", "currency": "CNY"}]
+             {"account": "4901.02", "fund": fund.pk, "credit": "1.00", "currency": "CNY"}]
     url = f"/api/v1/alliances/{oe.alliance.slug}/ledger/entries/"
     refused = api(oe.user("sec"), language="en").post(url, {"date": "2024-04-30", "description": "x", "lines": lines}, format="json")
     assert refused.status_code == 400
@@ -47,7 +47,7 @@ def test_ledger_entry_not_before_the_alliances_first_accounting_period(oe, api):
 def test_ledger_entry_horizon_is_configurable(oe, settings):
     settings.LIANMENG_MAX_FUTURE_DAYS = 0
     fund = services.fund_for(alliance=oe.alliance, source="other")
-    lines = [{"account": "1002", "fund": fund, "debit": Money(1, "CNY")}, {"account": "4901", "fund": fund, "credit": Money(1, "CNY")}]
+    lines = [{"account": "1002", "fund": fund, "debit": Money(1, "CNY")}, {"account": "4901.02", "fund": fund, "credit": Money(1, "CNY")}]
     with pytest.raises(ValidationFailed) as error:
         services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, description="x", lines=lines,
                               date=timezone.localdate() + datetime.timedelta(days=1))

@@ -26,7 +26,7 @@ def three_posted(oe):
     for n in range(3):
         entry = services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=D(2026, 1, 10 + n), description=f"收入{n}",
                                       lines=[{"account": "1002", "fund": fund, "debit": cny(100 + n)},
-                                             {"account": "4901", "fund": fund, "credit": cny(100 + n)}])
+                                             {"account": "4901.02", "fund": fund, "credit": cny(100 + n)}])
         entries.append(post(oe, entry))
     return entries
 
@@ -43,7 +43,7 @@ def test_sequence_is_gapless_and_each_hash_chains_the_previous(oe, three_posted)
 
 def test_rejected_entries_take_no_sequence_number(oe, three_posted):
     fund = services.fund_for(alliance=oe.alliance, source="other")
-    lines = [{"account": "1002", "fund": fund, "debit": cny(1)}, {"account": "4901", "fund": fund, "credit": cny(1)}]
+    lines = [{"account": "1002", "fund": fund, "debit": cny(1)}, {"account": "4901.02", "fund": fund, "credit": cny(1)}]
     rejected = services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=D(2026, 2, 1), description="错", lines=lines)
     services.entry_reject(actor=oe.user("sg"), alliance=oe.alliance, entry=rejected, reason="金额有误")
     with pytest.raises(Conflict):
@@ -90,7 +90,7 @@ def test_recorder_can_never_approve_even_as_secretary_general(oe):
     fund = services.fund_for(alliance=oe.alliance, source="other")
     entry = services.entry_record(actor=oe.user("sg"), alliance=oe.alliance, date=D(2026, 1, 1), description="x",
                                   lines=[{"account": "1002", "fund": fund, "debit": cny(1)},
-                                         {"account": "4901", "fund": fund, "credit": cny(1)}])
+                                         {"account": "4901.02", "fund": fund, "credit": cny(1)}])
     with pytest.raises(Forbidden):
         services.entry_approve(actor=oe.user("sg"), alliance=oe.alliance, entry=entry)
     assert post(oe, entry, approver="sec").status == "posted"
@@ -101,7 +101,7 @@ def test_only_the_secretariat_approves(oe, who):
     fund = services.fund_for(alliance=oe.alliance, source="other")
     entry = services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=D(2026, 1, 1), description="x",
                                   lines=[{"account": "1002", "fund": fund, "debit": cny(1)},
-                                         {"account": "4901", "fund": fund, "credit": cny(1)}])
+                                         {"account": "4901.02", "fund": fund, "credit": cny(1)}])
     with pytest.raises(Forbidden):
         services.entry_approve(actor=oe.user(who), alliance=oe.alliance, entry=entry)
     with scope(alliance=oe.alliance):
@@ -112,7 +112,7 @@ def test_bureau_officer_cannot_approve(oe, bureau_user):
     fund = services.fund_for(alliance=oe.alliance, source="other")
     entry = services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=D(2026, 1, 1), description="x",
                                   lines=[{"account": "1002", "fund": fund, "debit": cny(1)},
-                                         {"account": "4901", "fund": fund, "credit": cny(1)}])
+                                         {"account": "4901.02", "fund": fund, "credit": cny(1)}])
     with pytest.raises(Forbidden):
         services.entry_approve(actor=bureau_user, alliance=oe.alliance, entry=entry)
 
@@ -182,12 +182,12 @@ def test_the_entry_hash_definition_is_unchanged():
             return [NS(name="发票.pdf", sha256="ab" * 32)]
 
     entry = NS(alliance_id=7, sequence=42, date=D(2026, 3, 5), description="成员出资", recorded_by_id=3,
-               approved_by_id=4, reverses_id=None, attachments=Attachments())
+               approved_by_id=4, reverses_id=None, kind="regular", attachments=Attachments())
     fund = NS(source="member_contribution", project_id=None)
     lines = [
-        NS(position=0, account=NS(code="1002"), fund_id=9, fund=fund, debit=Money("1200.50", "CNY"),
+        NS(position=0, account=NS(chain_code="1002"), fund_id=9, fund=fund, debit=Money("1200.50", "CNY"),
            credit=Money(0, "CNY"), member_unit_id=11, project_id=None, commitment_id=13, category="", memo="银行到账"),
-        NS(position=1, account=NS(code="4101"), fund_id=9, fund=fund, debit=Money(0, "CNY"),
+        NS(position=1, account=NS(chain_code="4101"), fund_id=9, fund=fund, debit=Money(0, "CNY"),
            credit=Money("1200.50", "CNY"), member_unit_id=11, project_id=None, commitment_id=13, category="", memo=""),
     ]
     pinned = "c91224c8bd4a0f8eaa989088f62ca96c0da1fbea4446b3e9ceb999a2dcee3480"

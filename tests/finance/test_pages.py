@@ -28,7 +28,7 @@ def entry_form_data(fund, debit="100.00", credit="100.00"):
     data = {"date": "2026-02-10", "description": "页面录入", "lines-TOTAL_FORMS": "3", "lines-INITIAL_FORMS": "0",
             "lines-MIN_NUM_FORMS": "2", "lines-MAX_NUM_FORMS": "50"}
     data.update({"lines-0-account": "1002", "lines-0-fund": fund.pk, "lines-0-debit": debit, "lines-0-currency": "CNY"})
-    data.update({"lines-1-account": "4901", "lines-1-fund": fund.pk, "lines-1-credit": credit, "lines-1-currency": "CNY"})
+    data.update({"lines-1-account": "4901.02", "lines-1-fund": fund.pk, "lines-1-credit": credit, "lines-1-currency": "CNY"})
     data.update({"lines-2-currency": "CNY"})
     return data
 
@@ -69,7 +69,7 @@ def test_auditor_reads_every_page_and_every_write_is_403(oe, client):
     fund = services.fund_for(alliance=oe.alliance, source="other")
     entry = post(oe, services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 1, 5),
                                            description="收入", lines=[{"account": "1002", "fund": fund, "debit": cny(5)},
-                                                                    {"account": "4901", "fund": fund, "credit": cny(5)}]))
+                                                                    {"account": "4901.02", "fund": fund, "credit": cny(5)}]))
     project = make_project(oe)
     login(client, oe.user("auditor"))
     for url in [page(oe, "home"), page(oe, "entries"), page(oe, "approvals"), page(oe, "accounts"), page(oe, "general_ledger"),

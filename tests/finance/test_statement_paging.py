@@ -22,7 +22,7 @@ def _receipts(ctx, unit, n):
     for day in range(1, n + 1):
         items.append({"date": D(2026, 7, day), "description": f"第{day}期出资", "lines": [
             {"account": "1002", "fund": fund, "debit": Money(100, "CNY"), "member_unit": unit, "commitment": commitment},
-            {"account": "4101", "fund": fund, "credit": Money(100, "CNY"), "member_unit": unit, "commitment": commitment},
+            {"account": "4201.01", "fund": fund, "credit": Money(100, "CNY"), "member_unit": unit, "commitment": commitment},
         ]})
     recorded = services.entries_record_batch(actor=ctx.user("sec"), alliance=ctx.alliance, entries=items)
     services.entries_approve_batch(actor=ctx.user("sg"), alliance=ctx.alliance, entries=recorded)

@@ -38,12 +38,12 @@ from .support import Savepoint, assert_refused, machine_settings
 ASSETS = {"1001", "1002", "1122", "1501"}
 # kind -> (debit account, credit account, fund key); "restricted" is the project's government fund
 KINDS = {
-    "income": ("1002", "4901", "other"),
-    "contribution": ("1002", "4101", "member"),
+    "income": ("1002", "4901.02", "other"),
+    "contribution": ("1002", "4201.01", "member"),
     "office": ("5201", "1002", "other"),
     "cash": ("1001", "1002", "other"),
     "loan": ("1002", "2101", "loan"),
-    "grant": ("1002", "4201", "restricted"),
+    "grant": ("1002", "4401", "restricted"),
 }
 CURRENCIES = ("CNY", "USD")
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("900"), places=2)
@@ -95,7 +95,7 @@ class FinanceMachine(RuleBasedStateMachine):
             self.accounts = {a.code: a for a in Account.objects.all()}
             # balances before the example, for every pair the machine can touch (the model adds to them)
             self.pairs = sorted({(code, key, cur) for d, c, key in KINDS.values() for code in (d, c) for cur in CURRENCIES}
-                                | {(code, key, cur) for code in ("5101", "1002", "3102") for key in ("restricted",) for cur in CURRENCIES}
+                                | {(code, key, cur) for code in ("5101.01", "1002", "3102") for key in ("restricted",) for cur in CURRENCIES}
                                 | {(code, "unrestricted", cur) for code in ("1002", "3101") for cur in CURRENCIES})
             self.baseline = {
                 pair: selectors.balance_recomputed(self.alliance, self.accounts[pair[0]], self.funds[pair[1]], self.today, pair[2])
@@ -192,7 +192,7 @@ class FinanceMachine(RuleBasedStateMachine):
     def restricted_spend(self, amount, month, day, currency):
         """An R&D expense paid from the project's restricted fund; more than it holds is refused."""
         date = self._date(month, day)
-        lines = [("5101", "restricted", currency, amount, Decimal(0)), ("1002", "restricted", currency, Decimal(0), amount)]
+        lines = [("5101.01", "restricted", currency, amount, Decimal(0)), ("1002", "restricted", currency, Decimal(0), amount)]
 
         def call():
             return services.project_expense_record(
@@ -327,7 +327,7 @@ class FinanceMachine(RuleBasedStateMachine):
         self._expect_refused(ValidationFailed, lambda: services.entry_record(
             actor=self.people["sec"], alliance=self.alliance, date=date, description="记入已结账期间",
             lines=[{"account": "1002", "fund": fund, "debit": Money(amount, "CNY")},
-                   {"account": "4901", "fund": fund, "credit": Money(amount, "CNY")}],
+                   {"account": "4901.02", "fund": fund, "credit": Money(amount, "CNY")}],
         ))
         self.stats["closed_refused"] += 1
 

@@ -108,7 +108,7 @@ def test_a_barred_unit_is_not_offered_in_participant_pickers_art16(oe, api):
 def test_auditor_is_not_shown_the_batch_approve_button(oe):
     fund = finance.fund_for(alliance=oe.alliance, source="other")
     finance.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=datetime.date(2026, 1, 5), description="待审收入",
-                         lines=[{"account": "1002", "fund": fund, "debit": cny(5)}, {"account": "4901", "fund": fund, "credit": cny(5)}])
+                         lines=[{"account": "1002", "fund": fund, "debit": cny(5)}, {"account": "4901.02", "fund": fund, "credit": cny(5)}])
     url = f"/a/{oe.alliance.slug}/finance/approvals/"
     for reader in ("auditor", "council-1"):
         page = logged_in(oe.user(reader)).get(url)
