@@ -10,4 +10,6 @@ urlpatterns = [
     path("people/", views.PeopleView.as_view(), name="people"),
     path("people/grants/<id:pk>/revoke/", views.RevokeGrantView.as_view(), name="revoke_grant"),
     path("people/<id:user_id>/deactivate/", views.DeactivatePersonView.as_view(), name="deactivate_person"),
+    path("outbox/", views.OutboxView.as_view(), name="outbox"),
+    path("outbox/<id:pk>/retry/", views.OutboxRetryView.as_view(), name="outbox_retry"),
 ]

@@ -12,7 +12,6 @@ from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from django_scopes import scope
 
-from alliances import access, dates, uploads
+from alliances import access, dates, outbox, uploads
 from alliances.errors import Conflict, Forbidden, ValidationFailed
-from alliances.models import Alliance, Organ, Role, RoleGrant
+from alliances.models import Alliance, Organ, OutboxMessage, Role, RoleGrant, User
 from alliances.tenancy import history_user, tenant_service
 from governance import outcomes
 from governance.models import (
@@ -339,13 +338,14 @@ def motion_open(*, actor, alliance, motion: Motion) -> Motion:
     if locked.secret:
         locked.ballot_salt = secrets.token_hex(32)
     locked.save()
-    for entry in EligibleSeat.objects.filter(motion=locked, recused=False).select_related("holder"):
-        _notify(
-            alliance, entry.holder, Notification.Kind.MOTION_OPENED, f"motion:{locked.pk}:opened",
-            _("议案开始表决：%(t)s") % {"t": locked.title},
-            _("请在 %(d)s 前完成表决。") % {"d": timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M")},
-            _motion_url(alliance, locked),
-        )
+    # Bulk, whatever the council's size: the notifications in two statements, the e-mails as outbox
+    # rows sent by the worker after the commit (1,000 seats: docs/governance.md, bench/results.md).
+    _notify_motion_seats(
+        alliance, locked, Notification.Kind.MOTION_OPENED, f"motion:{locked.pk}:opened",
+        _("议案开始表决：%(t)s") % {"t": locked.title},
+        _("请在 %(d)s 前完成表决。") % {"d": timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M")},
+        _motion_url(alliance, locked), now, voters_only=True, email=True,
+    )
     return locked
 
 
@@ -610,32 +610,38 @@ def _motion_url(alliance, motion) -> str:
 
 
 def _notify(alliance, user, kind, key, title, body, url, email=True) -> Notification | None:
-    """One notification per user and key (idempotent); emailed through Django's mail backend."""
+    """One notification per user and key (idempotent); its e-mail goes through the outbox (sent by the
+    worker after the commit), and `emailed_at` records when it was queued."""
+    email = email and bool(user.email)
     notification, created = Notification.objects.get_or_create(
-        alliance=alliance, user=user, key=key, defaults={"kind": kind, "title": str(title), "body": str(body), "url": url},
+        alliance=alliance, user=user, key=key,
+        defaults={"kind": kind, "title": str(title), "body": str(body), "url": url,
+                  "emailed_at": timezone.now() if email else None},
     )
     if not created:
         return None
-    if email and user.email:
-        link = settings.SITE_URL.rstrip("/") + url
-        send_mail(f"[{alliance.name}] {title}", f"{body}\n\n{link}", None, [user.email])
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
+    if email:
+        outbox.queue(alliance, OutboxMessage.Kind.NOTIFICATION, [_email_of(alliance, user.email, title, body, url)])
     return notification
 
 
-def _notify_motion_seats(alliance, motion, kind, key, title, body, url, now) -> int:
-    """`_notify(email=False)` for every holder of the motion's eligible seats, in two statements
+def _email_of(alliance, recipient, title, body, url) -> tuple[str, str, str]:
+    return recipient, f"[{alliance.name}] {title}", f"{body}\n\n{settings.SITE_URL.rstrip('/')}{url}"
+
+
+def _notify_motion_seats(alliance, motion, kind, key, title, body, url, now, *, voters_only=False, email=False) -> int:
+    """`_notify` for every holder of the motion's eligible seats (`voters_only`: not recused), in two statements
     whatever the council's size: one INSERT ... SELECT of the notifications the holders do not
     have yet (one per user and key), and one INSERT ... SELECT of the new rows' simple-history rows
     ("+", attributed to the service's actor), the same rows `bulk_create_with_history` writes.
     Building 1,000 notification and 1,000 history instances in Python was ~90% of closing a
-    motion of 1,000 seats (see docs/governance.md). Returns the number of notifications written."""
+    motion of 1,000 seats (see docs/governance.md). With `email`, the new notifications' e-mails are
+    written to the outbox in one bulk insert. Returns the number of notifications written."""
     history = Notification.history.model
     fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
     values = {
         "alliance_id": alliance.pk, "kind": str(kind), "title": str(title)[:300], "body": str(body), "url": url,
-        "key": key, "created_at": now, "emailed_at": None, "read_at": None,
+        "key": key, "created_at": now, "emailed_at": now if email else None, "read_at": None,
     }
     columns, selected, params = [], [], []
     for field in fields:
@@ -657,11 +663,12 @@ def _notify_motion_seats(alliance, motion, kind, key, title, body, url, now) -> 
         # lets SQLite read ON CONFLICT as the upsert clause, not a join constraint.
         cursor.execute(
             f"INSERT INTO {notification_table} ({', '.join(columns)}) SELECT {', '.join(selected)} "
-            f"FROM (SELECT DISTINCT holder_id FROM {seat_table} WHERE motion_id = %s) holders WHERE true "
-            f"ON CONFLICT (alliance_id, user_id, {quoted_key}) DO NOTHING RETURNING id",
+            f"FROM (SELECT DISTINCT holder_id FROM {seat_table} WHERE motion_id = %s{' AND NOT recused' if voters_only else ''}) "
+            f"holders WHERE true ON CONFLICT (alliance_id, user_id, {quoted_key}) DO NOTHING RETURNING id, user_id",
             params + [motion.pk],
         )
-        ids = [row[0] for row in cursor.fetchall()]
+        written = cursor.fetchall()
+        ids = [row[0] for row in written]
         if not ids:
             return 0
         mirrored = [connection.ops.quote_name(f.column) for f in Notification._meta.concrete_fields]
@@ -675,6 +682,10 @@ def _notify_motion_seats(alliance, motion, kind, key, title, body, url, now) -> 
             f"FROM {notification_table} n WHERE {written_rows}",
             [connection.ops.adapt_datetimefield_value(now), user.pk if user else None, *id_params],
         )
+    if email:
+        addresses = User.objects.filter(pk__in=[row[1] for row in written]).exclude(email="").values_list("email", flat=True)
+        outbox.queue(alliance, OutboxMessage.Kind.NOTIFICATION,
+                     [_email_of(alliance, address, title, body, url) for address in addresses])
     return len(ids)
 
 

@@ -32,6 +32,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
         admin = demo.platform_admin()
         for slug in demo.ALLIANCES:
             demo.load_alliance(slug, admin)
+        run_worker()  # the demo's invitations: delivered, so no test starts with tasks waiting
+
+
+def run_worker():
+    """The task worker's own loop (`manage.py db_worker`), in this process, until the queue is empty."""
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+@pytest.fixture
+def deliver(django_capture_on_commit_callbacks):
+    """`with deliver(): service(...)`: the service's commit hooks run (a test's transaction never
+    commits), enqueueing its tasks in the database, then the worker runs them (e-mail lands in
+    `mail.outbox`)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def delivered():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_worker()
+
+    return delivered
 
 
 @pytest.fixture(autouse=True)
