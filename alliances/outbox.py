@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from alliances.models import OutboxMessage
+from alliances.models import OutboxMessage, User
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,40 @@ def queue(alliance, kind: str, messages) -> list[OutboxMessage]:
     written = OutboxMessage.objects.bulk_create(rows)
     enqueue_delivery([row.pk for row in written])
     return written
+
+
+def queue_to_users(alliance, kind: str, user_ids: list[int], subject: str, body: str) -> list[int]:
+    """`queue` of one message to many users (those with an address), in one INSERT ... SELECT: a
+    motion opened for 1,000 seats builds no message objects in Python. Returns the new rows' ids."""
+    if not user_ids:
+        return []
+    table, users = (connection.ops.quote_name(m._meta.db_table) for m in (OutboxMessage, User))
+    fields = [f for f in OutboxMessage._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    values = {"alliance_id": alliance.pk, "kind": str(kind), "subject": str(subject)[:300], "body": str(body),
+              "key": "", "status": OutboxMessage.Status.QUEUED, "attempts": 0, "last_error": "",
+              "next_attempt_at": now, "created_at": now, "sent_at": None}
+    columns, selected, params = [], [], []
+    for field in fields:
+        columns.append(connection.ops.quote_name(field.column))
+        if field.attname == "recipient":
+            selected.append("u.email")
+        else:
+            selected.append("%s")
+            params.append(field.get_db_prep_save(values[field.attname], connection))
+    if connection.vendor == "postgresql":
+        among, id_params = "u.id = ANY(%s)", [list(user_ids)]
+    else:
+        among, id_params = f"u.id IN ({', '.join(['%s'] * len(user_ids))})", list(user_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selected)} FROM {users} u "
+            f"WHERE {among} AND u.email <> '' ORDER BY u.id RETURNING id",
+            params + id_params,
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    enqueue_delivery(ids)
+    return ids
 
 
 def enqueue_delivery(ids: list[int]) -> None:
