@@ -538,6 +538,8 @@ def council_of(ctx: dict, seats: int, admin: User) -> None:
             RoleGrant(alliance=alliance, user=user, role=Role.COUNCILLOR, seat=seat, granted_by=admin)
             for user, seat in zip(users, made)
         ])
+    with connection.cursor() as cursor:  # what autovacuum does after a bulk insert (the planner needs the counts)
+        cursor.execute("ANALYZE alliances_seat, alliances_rolegrant, alliances_user")
 
 
 def close_motion_times(ctx: dict, repeat: int) -> dict:

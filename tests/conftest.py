@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -36,10 +36,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def run_worker():
-    """The task worker's own loop (`manage.py db_worker`), in this process, until the queue is empty."""
-    from django.core.management import call_command
+    """The task worker (`manage.py db_worker`) in this process: its own claim and `run_task` for every
+    ready task until none is left. Not its loop, which closes the database connection between tasks
+    (and with it a test's transaction on PostgreSQL)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
+    while True:
+        with transaction.atomic():
+            result = DBTaskResult.objects.ready().get_locked()
+            if result is None:
+                return
+            result.claim(worker.worker_id)
+        worker.run_task(result)
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
         while self.running:
-            close_old_connections()
             for name in scheduler.enqueue_due():
                 self.stdout.write(f"enqueued {name}")
             if once:
@@ -28,6 +27,7 @@ class Command(BaseCommand):
             deadline = time.monotonic() + tick
             while self.running and time.monotonic() < deadline:
                 time.sleep(min(1, tick))
+            close_old_connections()  # a long-lived process: drop a connection the database closed meanwhile
 
     def stop(self, signum, frame):
         self.running = False
