@@ -28,7 +28,12 @@ demo: migrate keys
 fonts-check:
 	@fc-list :lang=zh 2>/dev/null | grep -q . || echo "注意 / NOTE: no Chinese font found; PDFs will show boxes. Install one: sudo apt-get install -y fonts-wqy-microhei"
 
+# The task worker (e-mail, jobs) and the scheduler run in the background beside the web server and
+# stop with it (Ctrl+C or any exit).
 run: demo fonts-check
+	@$(PY) manage.py db_worker --no-reload --verbosity 0 & WORKER=$$!; \
+	$(PY) manage.py run_scheduler & SCHEDULER=$$!; \
+	trap 'kill $$WORKER $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The allowed arrows between apps first (pyproject.toml [tool.importlinter]), then the suite.

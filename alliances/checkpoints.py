@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django_scopes import scope
+from django_tasks import task
 
 from alliances import keys
 from alliances.models import Alliance, Checkpoint, VerificationRun
@@ -255,3 +256,16 @@ def status(alliance) -> dict:
                 "run": (last_run.result.get("chains", {}).get(chain.name) if last_run else None),
             })
     return {"chains": rows, "last_run": last_run, "key_configured": keys.signing_key() is not None}
+
+
+@task()
+def checkpoint_all(slugs: list[str] | None = None) -> int:
+    """The daily job: sign the head of every chain of every alliance that moved since its last
+    checkpoint (idempotent: an unmoved head makes no row). Returns how many were made."""
+    if keys.signing_key() is None:
+        log.warning("no checkpoint key: the daily checkpoints were not made (run manage.py init_keys)")
+        return 0
+    alliances = Alliance.objects.order_by("pk")
+    if slugs:
+        alliances = alliances.filter(slug__in=slugs)
+    return sum(len(make_checkpoints(alliance, "daily")) for alliance in alliances)

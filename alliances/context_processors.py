@@ -16,6 +16,7 @@ ALLIANCE_NAV = [
     ("ip_registry:list", _("知识产权"), None),
     ("bureau_alliance:submissions", _("报送"), access.SECRETARIAT),
     ("alliances:people", _("人员与角色"), access.SECRETARIAT),
+    ("alliances:outbox", _("未送达邮件"), access.SECRETARIAT),
 ]
 
 

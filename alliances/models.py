@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliances.tenancy import SealedTenantModel, TenantModel, global_history, tenant_history
@@ -248,3 +249,56 @@ def member_unit_model():
     """The member-unit model the core's foreign keys name by string ("membership.MemberUnit"): the
     core imports no domain app, so its unit pickers (forms, API inputs) take the model from here."""
     return RoleGrant._meta.get_field("member_unit").related_model
+class OutboxMessage(TenantModel):
+    """An e-mail, written in the transaction of the service that decided to send it and delivered by
+    the task worker after the commit (alliances/outbox.py): a rollback leaves neither row nor mail, and
+    a mail server's error no longer undoes the service's work. Not versioned: it is itself the log."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("邀请")
+        NOTIFICATION = "notification", _("通知")
+        OVERDUE_REPORT = "overdue_report", _("报告逾期提醒")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    kind = models.CharField(_("类别"), max_length=30, choices=Kind.choices)
+    recipient = models.EmailField(_("收件人"), max_length=254)
+    subject = models.CharField(_("主题"), max_length=300)
+    body = models.TextField(_("正文"))
+    # Set by jobs that may run twice (the overdue-report notice): one message per recipient and key.
+    key = models.CharField(max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), default=timezone.now)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待发邮件")
+        verbose_name_plural = _("待发邮件")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["alliance", "status"], name="outbox_alliance_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "recipient", "key"], condition=~Q(key=""), name="outbox_once_per_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} · {self.subject}"
+
+
+class ScheduledJob(models.Model):
+    """The scheduler's record of a job (settings.SCHEDULED_JOBS): when it was last enqueued. Claimed by a
+    conditional update, so two schedulers, or one restarted, enqueue a job once per interval."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name

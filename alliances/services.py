@@ -4,7 +4,6 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +14,10 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 from rest_framework.authtoken.models import Token
 
-from alliances import access, dates
+from alliances import access, dates, outbox
 from alliances.authority import cited_resolution
 from alliances.errors import Conflict, Forbidden, ValidationFailed
-from alliances.models import Alliance, Organ, Role, RoleGrant, Seat, User
+from alliances.models import Alliance, Organ, OutboxMessage, Role, RoleGrant, Seat, User
 from alliances.tenancy import platform_service, tenant_service
 
 DEFAULT_ORGANS = (
@@ -208,8 +207,27 @@ def person_invite(
         body = _("您在 %(alliance)s 获得了新角色：%(role)s。请使用现有账号登录：%(site)s") % {
             "alliance": alliance.name, "role": grant.get_role_display(), "site": settings.SITE_URL,
         }
-    send_mail(_("联盟邀请：%(alliance)s") % {"alliance": alliance.name}, body, None, [email])
+    # Sent by the worker after the commit: a rollback sends nothing, a mail server's error undoes nothing.
+    outbox.queue(alliance, OutboxMessage.Kind.INVITATION,
+                 [(email, _("联盟邀请：%(alliance)s") % {"alliance": alliance.name}, body)])
     return grant
+
+
+@tenant_service
+def outbox_retry(*, actor, alliance, message: OutboxMessage) -> OutboxMessage:
+    """The secretariat sends an undelivered message again: a fresh round of attempts from now."""
+    access.require_secretariat(actor, alliance)
+    if message.alliance_id != alliance.pk:
+        raise Forbidden()
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status == OutboxMessage.Status.SENT:
+        raise Conflict(_("该邮件已发送。"))
+    message.status = OutboxMessage.Status.QUEUED
+    message.attempts = 0
+    message.next_attempt_at = timezone.now()
+    message.save(update_fields=["status", "attempts", "next_attempt_at"])
+    outbox.enqueue_delivery([message.pk])
+    return message
 
 
 @tenant_service

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -16,7 +16,7 @@ from alliances.dashboard import tiles_for
 from alliances.errors import ServiceError
 from alliances.forms import AllianceCreateForm, InviteForm, LoginForm, SecretaryGeneralRecoverForm
 from alliances.login import password_reset_may_send
-from alliances.models import Alliance, Role, RoleGrant, User
+from alliances.models import Alliance, OutboxMessage, Role, RoleGrant, User
 from alliances.pages import AlliancePageMixin, add_service_errors
 
 
@@ -146,6 +146,35 @@ class DeactivatePersonView(AlliancePageMixin, View):
         except ServiceError as error:
             messages.error(request, error.message)
         return redirect("alliances:people", slug=slug)
+
+
+class OutboxView(AlliancePageMixin, TemplateView):
+    """The secretariat's undelivered e-mails (queued for a retry, or failed), each with a retry button."""
+
+    template_name = "alliances/outbox.html"
+    page_roles = access.SECRETARIAT
+    bureau_reads = False  # the secretariat's own mail, with its recipients
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        undelivered = OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT)
+        context["messages_undelivered"] = undelivered.filter(
+            Q(status=OutboxMessage.Status.FAILED) | Q(attempts__gt=0))[:200]
+        context["waiting"] = undelivered.filter(status=OutboxMessage.Status.QUEUED, attempts=0).count()
+        return context
+
+
+class OutboxRetryView(AlliancePageMixin, View):
+    page_roles = access.SECRETARIAT
+
+    def post(self, request, slug, pk):
+        message = get_object_or_404(OutboxMessage, pk=pk)
+        try:
+            services.outbox_retry(actor=request.user, alliance=self.alliance, message=message)
+            messages.success(request, _("邮件已重新排队发送。"))
+        except ServiceError as error:
+            messages.error(request, error.message)
+        return redirect("alliances:outbox", slug=slug)
 
 
 class PlatformAllianceCreateView(LoginRequiredMixin, UserPassesTestMixin, FormView):

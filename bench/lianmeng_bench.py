@@ -18,8 +18,9 @@ Steps (each timed, results in one JSON file):
 4. read latency: selectors.balance (account + fund at a date), selectors.member_statement of the
    unit named on 10% of the entries, selectors.trial_balance;
 5. governance: 1,000 council seats and councillors (bulk), a motion opened through
-   governance.services.motion_open, 1,000 ballots (bulk), and governance.services.motion_close timed
-   (its seal and its announcement to the 1,000 holders apart).
+   governance.services.motion_open (timed: the request's part, i.e. 1,000 notifications, 1,000 outbox
+   rows and, after the commit, one delivery task per batch), 1,000 ballots (bulk), and
+   governance.services.motion_close timed (its seal and its announcement to the 1,000 holders apart).
 """
 
 import argparse
@@ -51,7 +52,8 @@ from djmoney.money import Money  # noqa: E402
 import dataset  # noqa: E402
 from alliances import services as alliance_services  # noqa: E402
 from membership.demo import demo_uscc  # noqa: E402
-from alliances.models import Alliance, Organ, Role, RoleGrant, Seat, User  # noqa: E402
+from alliances.models import Alliance, Organ, OutboxMessage, Role, RoleGrant, Seat, User  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
 from finance import selectors, services as finance_services  # noqa: E402
 from finance.models import Account, Commitment, Fund, JournalEntry, Ledger, LedgerBalance, MemberBalance  # noqa: E402
 from governance import services as governance_services  # noqa: E402
@@ -241,7 +243,7 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float =
             t_lines = time.perf_counter()
             with raw.copy(f"COPY finance_journalentry ({entry_cols}) FROM STDIN") as copy_entries:
                 for row in entries_rows:
-                    copy_entries.write_row(row)
+                    copy_entries.write_row((*row, JournalEntry.Kind.REGULAR))
             del entries_rows
             for table in ("finance_journalentry", "finance_journalline"):
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
@@ -537,17 +539,26 @@ def council_of(ctx: dict, seats: int, admin: User) -> None:
             RoleGrant(alliance=alliance, user=user, role=Role.COUNCILLOR, seat=seat, granted_by=admin)
             for user, seat in zip(users, made)
         ])
+    with connection.cursor() as cursor:  # what autovacuum does after a bulk insert (the planner needs the counts)
+        cursor.execute("ANALYZE alliances_seat, alliances_rolegrant, alliances_user")
 
 
 def close_motion_times(ctx: dict, repeat: int) -> dict:
     alliance, staff = ctx["alliance"], ctx["staff"]
-    times, announce_times, ballots, queries = [], [], None, None
+    times, announce_times, open_times, ballots, queries = [], [], [], None, None
     for r in range(repeat):
         motion = governance_services.motion_create(
             actor=staff, alliance=alliance, kind="budget", title=f"基准议案{r}", body="年度预算",
             closes_at=timezone.now() + datetime.timedelta(days=7),
         )
-        motion = governance_services.motion_open(actor=staff, alliance=alliance, motion=motion)
+        tasks_before = DBTaskResult.objects.count()
+        t0 = time.perf_counter()
+        with QueryCounter() as opened:  # the commit's hooks (enqueueing the delivery tasks) included
+            motion = governance_services.motion_open(actor=staff, alliance=alliance, motion=motion)
+        open_times.append((time.perf_counter() - t0) * 1000)
+        open_queries, open_tasks = opened.count, DBTaskResult.objects.count() - tasks_before
+        with scope(alliance=alliance):
+            outbox_rows = OutboxMessage.objects.filter(kind="notification", subject__contains=motion.title).count()
         with scope(alliance=alliance):
             entries = list(EligibleSeat.objects.filter(motion=motion, recused=False))
             now = timezone.now()
@@ -570,7 +581,9 @@ def close_motion_times(ctx: dict, repeat: int) -> dict:
         announce_times.append((t2 - t1) * 1000)
         queries, announce_queries = counted.count, announced.count
         assert closed.status == Motion.Status.CLOSED and notified == ballots, (closed.status, notified)
-    return {"ballots": ballots, "close_ms": dataset.summary(times), "queries": queries, "result": closed.result,
+    return {"ballots": ballots, "open_ms": dataset.summary(open_times), "open_queries": open_queries,
+            "open_outbox_rows": outbox_rows, "open_tasks": open_tasks,
+            "close_ms": dataset.summary(times), "queries": queries, "result": closed.result,
             "announce_ms": dataset.summary(announce_times), "announce_queries": announce_queries,
             "total_ms": dataset.summary([a + b for a, b in zip(times, announce_times)])}
 
@@ -639,6 +652,8 @@ def main():
             log(f"governance: {args.seats} seats")
             council_of(ctx, args.seats, admin)
             item["motion"] = close_motion_times(ctx, args.motion_repeats)
+            log(f"  motion_open median {item['motion']['open_ms']['median']:.1f} ms ({item['motion']['open_queries']} queries, "
+                f"{item['motion']['open_outbox_rows']} outbox rows, {item['motion']['open_tasks']} delivery tasks)")
             log(f"  motion_seal median {item['motion']['close_ms']['median']:.1f} ms ({item['motion']['queries']} queries); "
                 f"announcement {item['motion']['announce_ms']['median']:.1f} ms")
         result["alliances"].append(item)

@@ -15,6 +15,7 @@ TARGETS = {
     "statement": ("<", 200.0, "ms"),
     "trial_balance": ("<", 1000.0, "ms"),
     "motion_close": ("<", 100.0, "ms"),
+    "motion_open": ("<", 300.0, "ms"),
 }
 
 
@@ -120,6 +121,10 @@ def build(ours: dict, hordak: dict | None, hordak_error: str | None, mode: str) 
                    f"{fmt(srv['balance_server_ms'])} | {verdict('balance', srv['balance_server_ms']['median'])} | — | — |")
         out.append(f"| `SELECT 1` round trip on a reused cursor (machine floor) | {fmt(srv['select1_ms'])} | — | — | — |")
     mo = a["motion"]
+    if "open_ms" in mo:
+        out.append(f"| open a motion for {mo['ballots']:,} seats (`governance.services.motion_open`: {mo['open_queries']} queries, "
+                   f"{mo['open_outbox_rows']:,} outbox e-mails in one bulk insert, {mo['open_tasks']} delivery tasks enqueued after the commit) | "
+                   f"{fmt(mo['open_ms'])} | {verdict('motion_open', mo['open_ms']['median'])} | — | — |")
     out.append(f"| close a motion with {mo['ballots']:,} ballots: the seal (`governance.services.motion_seal`, one transaction, {mo['queries']} queries{mo.get('note', '')}) | "
                f"{fmt(mo['close_ms'])} | {verdict('motion_close', mo['close_ms']['median'])} | — | — |")
     if "announce_ms" in mo:

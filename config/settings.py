@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "ip_registry",
     "bureau",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +140,31 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@lianmeng.local")
+
+# Background work (docs/operations.md): Django's task framework through the django-tasks backport. The
+# default backend keeps tasks in our own database (SQLite or PostgreSQL), run by `manage.py db_worker`;
+# a larger deployment points TASKS at django-tasks-rq (Redis) without touching the code.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# The e-mail outbox (alliances/outbox.py): messages per delivery task, attempts before a message is
+# marked failed, and the first retry delay in seconds (doubled at each further attempt).
+OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "200"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
+OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+# Scheduled jobs (`manage.py run_scheduler`, alliances/scheduler.py): name, task path, interval in seconds.
+# Each job is idempotent; the scheduler records its last run so two schedulers or a restart do not double it.
+SCHEDULED_JOBS = [
+    ("close_motions", "governance.tasks.close_due_motions", 5 * 60),
+    ("send_motion_reminders", "governance.tasks.send_motion_reminders", 60 * 60),
+    ("ip_expire_licences", "ip_registry.tasks.expire_licences", 24 * 60 * 60),
+    ("flag_overdue_reports", "bureau.tasks.flag_overdue_annual_reports", 24 * 60 * 60),
+    ("outbox_sweep", "alliances.outbox.sweep", 5 * 60),
+    ("checkpoint_all", "alliances.checkpoints.checkpoint_all", 24 * 60 * 60),
+]
 
 # Money: CNY by default, a few others allowed (every journal entry balances per currency).
 CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY")

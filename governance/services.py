@@ -12,17 +12,17 @@ from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from django_scopes import scope
 
-from alliances import access, checkpoints, dates, raw_history, uploads
+from alliances import access, checkpoints, dates, outbox, raw_history, uploads
 from alliances.errors import Conflict, Forbidden, ValidationFailed
-from alliances.models import Alliance, Organ, Role, RoleGrant
+from alliances.models import Alliance, Organ, OutboxMessage, Role, RoleGrant
 from alliances.tenancy import history_user, tenant_service
 from governance import chains, outcomes
 from governance.models import (
@@ -325,30 +325,42 @@ def motion_open(*, actor, alliance, motion: Motion) -> Motion:
     if pending:
         raise Conflict(_("相关专家咨询尚未结束，意见汇总须在表决开始前附上：%(t)s") % {"t": "、".join(pending)})
     Consultation.objects.filter(pk__in=[c.pk for c in consultations], motion__isnull=True).update(motion=locked)
-    seats = council_seats_with_holders()
-    if not seats:
+    if not _snapshot_council(alliance, locked):
         raise Conflict(_("理事会没有在任理事，无法表决。"))
-    EligibleSeat.objects.bulk_create([
-        EligibleSeat(
-            alliance=alliance, motion=locked, seat=seat, unit_id=seat.unit_id, holder=holder,
-            recused=locked.subject_unit_id is not None and seat.unit_id == locked.subject_unit_id,
-        )
-        for seat, holder in seats
-    ])
     locked.status = Motion.Status.OPEN
     locked.opened_at = now
     locked.opened_by = actor
     if locked.secret:
         locked.ballot_salt = secrets.token_hex(32)
     locked.save()
-    for entry in EligibleSeat.objects.filter(motion=locked, recused=False).select_related("holder"):
-        _notify(
-            alliance, entry.holder, Notification.Kind.MOTION_OPENED, f"motion:{locked.pk}:opened",
-            _("议案开始表决：%(t)s") % {"t": locked.title},
-            _("请在 %(d)s 前完成表决。") % {"d": timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M")},
-            _motion_url(alliance, locked),
-        )
+    # Bulk, whatever the council's size: the notifications in two statements, the e-mails as outbox
+    # rows sent by the worker after the commit (1,000 seats: docs/governance.md, bench/results.md).
+    _notify_motion_seats(
+        alliance, locked, Notification.Kind.MOTION_OPENED, f"motion:{locked.pk}:opened",
+        _("议案开始表决：%(t)s") % {"t": locked.title},
+        _("请在 %(d)s 前完成表决。") % {"d": timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M")},
+        _motion_url(alliance, locked), now, voters_only=True, email=True,
+    )
     return locked
+
+
+def _snapshot_council(alliance, motion: Motion) -> int:
+    """The motion's eligible seats: every filled council seat with its holder, the subject unit's seat
+    recused, in one INSERT ... SELECT (a council of 1,000 seats builds no objects in Python).
+    Returns the number of seats."""
+    grants = RoleGrant.objects.filter(
+        role=Role.COUNCILLOR, revoked_at__isnull=True, seat__organ__kind=Organ.Kind.COUNCIL, seat__vacated_at__isnull=True,
+    ).annotate(s_id=F("seat_id"), u_id=F("seat__unit_id"), h_id=F("user_id")).values_list("s_id", "u_id", "h_id")
+    select, params = grants.query.sql_with_params()
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("alliance_id", "motion_id", "seat_id", "unit_id", "holder_id", "recused"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(EligibleSeat._meta.db_table)} ({columns}) "
+            f"SELECT %s, %s, g.s_id, g.u_id, g.h_id, COALESCE(g.u_id = %s, false) "
+            f"FROM ({select}) g",
+            [alliance.pk, motion.pk, motion.subject_unit_id, *params],
+        )
+        return cursor.rowcount
 
 
 def _secret_token(motion: Motion, seat_id: int) -> str:
@@ -618,32 +630,38 @@ def _motion_url(alliance, motion) -> str:
 
 
 def _notify(alliance, user, kind, key, title, body, url, email=True) -> Notification | None:
-    """One notification per user and key (idempotent); emailed through Django's mail backend."""
+    """One notification per user and key (idempotent); its e-mail goes through the outbox (sent by the
+    worker after the commit), and `emailed_at` records when it was queued."""
+    email = email and bool(user.email)
     notification, created = Notification.objects.get_or_create(
-        alliance=alliance, user=user, key=key, defaults={"kind": kind, "title": str(title), "body": str(body), "url": url},
+        alliance=alliance, user=user, key=key,
+        defaults={"kind": kind, "title": str(title), "body": str(body), "url": url,
+                  "emailed_at": timezone.now() if email else None},
     )
     if not created:
         return None
-    if email and user.email:
-        link = settings.SITE_URL.rstrip("/") + url
-        send_mail(f"[{alliance.name}] {title}", f"{body}\n\n{link}", None, [user.email])
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
+    if email:
+        outbox.queue(alliance, OutboxMessage.Kind.NOTIFICATION, [_email_of(alliance, user.email, title, body, url)])
     return notification
 
 
-def _notify_motion_seats(alliance, motion, kind, key, title, body, url, now) -> int:
-    """`_notify(email=False)` for every holder of the motion's eligible seats, in two statements
+def _email_of(alliance, recipient, title, body, url) -> tuple[str, str, str]:
+    return recipient, f"[{alliance.name}] {title}", f"{body}\n\n{settings.SITE_URL.rstrip('/')}{url}"
+
+
+def _notify_motion_seats(alliance, motion, kind, key, title, body, url, now, *, voters_only=False, email=False) -> int:
+    """`_notify` for every holder of the motion's eligible seats (`voters_only`: not recused), in two statements
     whatever the council's size: one INSERT ... SELECT of the notifications the holders do not
     have yet (one per user and key), and one INSERT ... SELECT of the new rows' simple-history rows
     ("+", attributed to the service's actor), the same rows `bulk_create_with_history` writes.
     Building 1,000 notification and 1,000 history instances in Python was ~90% of closing a
-    motion of 1,000 seats (see docs/governance.md). Returns the number of notifications written."""
+    motion of 1,000 seats (see docs/governance.md). With `email`, the new notifications' e-mails are
+    written to the outbox in one bulk insert. Returns the number of notifications written."""
     history = Notification.history.model
     fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
     values = {
         "alliance_id": alliance.pk, "kind": str(kind), "title": str(title)[:300], "body": str(body), "url": url,
-        "key": key, "created_at": now, "emailed_at": None, "read_at": None,
+        "key": key, "created_at": now, "emailed_at": now if email else None, "read_at": None,
     }
     columns, selected, params = [], [], []
     for field in fields:
@@ -665,20 +683,22 @@ def _notify_motion_seats(alliance, motion, kind, key, title, body, url, now) -> 
         # lets SQLite read ON CONFLICT as the upsert clause, not a join constraint.
         cursor.execute(
             f"INSERT INTO {notification_table} ({', '.join(columns)}) SELECT {', '.join(selected)} "
-            f"FROM (SELECT DISTINCT holder_id FROM {seat_table} WHERE motion_id = %s) holders WHERE true "
-            f"ON CONFLICT (alliance_id, user_id, {quoted_key}) DO NOTHING RETURNING id",
+            f"FROM (SELECT DISTINCT holder_id FROM {seat_table} WHERE motion_id = %s{' AND NOT recused' if voters_only else ''}) "
+            f"holders WHERE true ON CONFLICT (alliance_id, user_id, {quoted_key}) DO NOTHING RETURNING id, user_id",
             params + [motion.pk],
         )
-        ids = [row[0] for row in cursor.fetchall()]
+        written = cursor.fetchall()
+        ids = [row[0] for row in written]
         if not ids:
             return 0
         # The history columns come from the history model (alliances.raw_history): copies of the
         # notification's columns, read from the new rows, and the bookkeeping, given as parameters.
         bookkeeping = {"history_date": connection.ops.adapt_datetimefield_value(now), "history_change_reason": None,
                        "history_type": "+", "history_user_id": user.pk if user else None}
-        written = raw_history.insert_fields(Notification)
-        history_columns = ", ".join(connection.ops.quote_name(f.column) for f in written)
-        sources = ", ".join("%s" if f.attname in bookkeeping else "n." + connection.ops.quote_name(f.column) for f in written)
+        history_fields = raw_history.insert_fields(Notification)
+        history_columns = ", ".join(connection.ops.quote_name(f.column) for f in history_fields)
+        sources = ", ".join("%s" if f.attname in bookkeeping else "n." + connection.ops.quote_name(f.column)
+                            for f in history_fields)
         if connection.vendor == "postgresql":
             written_rows, id_params = "n.id = ANY(%s)", [ids]
         else:
@@ -686,8 +706,11 @@ def _notify_motion_seats(alliance, motion, kind, key, title, body, url, now) -> 
         cursor.execute(
             f"INSERT INTO {history_table} ({history_columns}) SELECT {sources} "
             f"FROM {notification_table} n WHERE {written_rows}",
-            [bookkeeping[f.attname] for f in written if f.attname in bookkeeping] + id_params,
+            [bookkeeping[f.attname] for f in history_fields if f.attname in bookkeeping] + id_params,
         )
+    if email:
+        _recipient, subject, text = _email_of(alliance, "", title, body, url)
+        outbox.queue_to_users(alliance, OutboxMessage.Kind.NOTIFICATION, [row[1] for row in written], subject, text)
     return len(ids)
 
 

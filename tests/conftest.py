@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -34,6 +34,41 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
         admin = demo.platform_admin()
         for slug in demo.ALLIANCES:
             demo.load_alliance(slug, admin)
+        run_worker()  # the demo's invitations: delivered, so no test starts with tasks waiting
+
+
+def run_worker():
+    """The task worker (`manage.py db_worker`) in this process: its own claim and `run_task` for every
+    ready task until none is left. Not its loop, which closes the database connection between tasks
+    (and with it a test's transaction on PostgreSQL)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
+    while True:
+        with transaction.atomic():
+            result = DBTaskResult.objects.ready().get_locked()
+            if result is None:
+                return
+            result.claim(worker.worker_id)
+        worker.run_task(result)
+
+
+@pytest.fixture
+def deliver(django_capture_on_commit_callbacks):
+    """`with deliver(): service(...)`: the service's commit hooks run (a test's transaction never
+    commits), enqueueing its tasks in the database, then the worker runs them (e-mail lands in
+    `mail.outbox`)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def delivered():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_worker()
+
+    return delivered
 
 
 @pytest.fixture(scope="session")

@@ -12,11 +12,12 @@ from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Organ, Role, RoleGrant, Seat, User
 
 
-def test_secretariat_invites_a_new_person_who_sets_a_password_once(oe):
-    grant = services.person_invite(
-        actor=oe.user("sec"), alliance=oe.alliance, email="new.expert@example.com",
-        display_name="新专家", role=Role.STAFF,
-    )
+def test_secretariat_invites_a_new_person_who_sets_a_password_once(oe, deliver):
+    with deliver():
+        grant = services.person_invite(
+            actor=oe.user("sec"), alliance=oe.alliance, email="new.expert@example.com",
+            display_name="新专家", role=Role.STAFF,
+        )
     assert grant.granted_by == oe.user("sec") and grant.revoked_at is None
     link = re.search(r"http://\S+/accounts/set-password/\S+/", mail.outbox[-1].body).group(0)
     path = link.split("8000", 1)[1]
@@ -33,12 +34,13 @@ def test_secretariat_invites_a_new_person_who_sets_a_password_once(oe):
     assert not again.context["validlink"]
 
 
-def test_person_invited_to_a_second_alliance_keeps_one_account(oe, bm):
+def test_person_invited_to_a_second_alliance_keeps_one_account(oe, bm, deliver):
     services.person_invite(actor=oe.user("sg"), alliance=oe.alliance, email="both@example.com", role=Role.STAFF)
     person = User.objects.get(email="both@example.com")
     person.set_password("Sea-Wind-2026!")
     person.save()
-    services.person_invite(actor=bm.user("sg"), alliance=bm.alliance, email="BOTH@example.com", role=Role.STAFF)
+    with deliver():
+        services.person_invite(actor=bm.user("sg"), alliance=bm.alliance, email="BOTH@example.com", role=Role.STAFF)
     assert User.objects.filter(email__iexact="both@example.com").count() == 1
     assert "使用现有账号登录" in mail.outbox[-1].body
 
@@ -97,9 +99,10 @@ def test_deactivating_revokes_roles_here_and_closes_the_account_only_when_none_r
         assert not RoleGrant.objects.filter(user=both, revoked_at__isnull=True).exists()
 
 
-def test_platform_admin_onboards_an_alliance_whose_secretary_general_runs_it_alone(platform_admin):
-    call_command("create_alliance", name="新材料产业技术创新战略联盟", slug="new-materials", code="NM",
-                 sg_email="sg@newmat.example.com", sg_name="周秘书长")
+def test_platform_admin_onboards_an_alliance_whose_secretary_general_runs_it_alone(platform_admin, deliver):
+    with deliver():
+        call_command("create_alliance", name="新材料产业技术创新战略联盟", slug="new-materials", code="NM",
+                     sg_email="sg@newmat.example.com", sg_name="周秘书长")
     alliance = Alliance.objects.get(slug="new-materials")
     with scope(alliance=alliance):
         assert set(Organ.objects.values_list("kind", flat=True)) == set(Organ.Kind.values)

@@ -164,9 +164,10 @@ def test_consultation_linked_to_open_motion_cannot_close(oe):
     services.motion_open(actor=oe.user("sec"), alliance=oe.alliance, motion=motion)
 
 
-def test_motion_opening_notifies_and_emails_councillors_except_recused(oe):
+def test_motion_opening_notifies_and_emails_councillors_except_recused(oe, deliver):
     mail.outbox.clear()
-    open_motion(oe, subject=oe.units[1])
+    with deliver():
+        open_motion(oe, subject=oe.units[1])
     recipients = sorted(m.to[0] for m in mail.outbox)
     expected = sorted(u.email for u in councillors(oe) if u != oe.user("council-1"))
     assert recipients == expected
@@ -174,22 +175,25 @@ def test_motion_opening_notifies_and_emails_councillors_except_recused(oe):
         assert Notification.objects.filter(kind="motion_opened").count() == 4
 
 
-def test_reminders_go_24_hours_before_close_once(oe):
+def test_reminders_go_24_hours_before_close_once(oe, deliver):
     soon = open_motion(oe, hours=20)
     open_motion(oe, hours=30)
     services.vote_cast(actor=oe.user("chair"), alliance=oe.alliance, motion=soon, choice="for")
     mail.outbox.clear()
-    call_command("send_motion_reminders")
+    with deliver():
+        call_command("send_motion_reminders")
     assert len(mail.outbox) == 4  # the four who have not voted on the motion closing within 24 h
-    call_command("send_motion_reminders")
+    with deliver():
+        call_command("send_motion_reminders")
     assert len(mail.outbox) == 4
     with scope(alliance=oe.alliance):
         assert Notification.objects.filter(kind="motion_reminder").count() == 4
 
 
-def test_consultation_emails_the_asked_experts(oe):
+def test_consultation_emails_the_asked_experts(oe, deliver):
     mail.outbox.clear()
-    _consult(oe, concerned_units=[oe.units[1]])
+    with deliver():
+        _consult(oe, concerned_units=[oe.units[1]])
     assert sorted(m.to[0] for m in mail.outbox) == sorted([oe.user("expert-2").email, oe.user("expert-3").email])
 
 

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django_scopes import scope
 
-from alliances.models import RoleGrant, Seat
+from alliances.models import OutboxMessage, RoleGrant, Seat
 from bureau.models import Decision, Submission
 from djmoney.money import Money
 
@@ -155,6 +155,7 @@ RESOURCES = {
     "results": lambda ctx: _child(Result, ctx),
     "resolutions": lambda ctx: Resolution.objects.order_by("pk").first(),
     "grants": lambda ctx: RoleGrant.objects.get(user=ctx.user("expert-3"), revoked_at__isnull=True),
+    "outbox": lambda ctx: OutboxMessage.objects.order_by("pk").first(),  # a demo invitation
     "roles": lambda ctx: RoleGrant.objects.get(user=ctx.user("expert-3"), revoked_at__isnull=True),
     "sealed-results": lambda ctx: SealedResult.objects.order_by("pk").first(),
     "seats": lambda ctx: Seat.objects.order_by("pk").first(),

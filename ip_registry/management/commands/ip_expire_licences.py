@@ -1,14 +1,10 @@
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from alliances.models import Alliance
-from ip_registry import services
+from ip_registry.tasks import expire_licences
 
 
 class Command(BaseCommand):
-    help = "Bring granted licences into force on their start date and expire ended ones, in every alliance (daily)."
+    help = "Bring granted licences into force on their start date and expire ended ones, in every alliance (the scheduler runs it daily)."
 
     def handle(self, *args, **options):
-        today = timezone.localdate()
-        total = sum(services.licences_expire(actor=None, alliance=alliance, today=today) for alliance in Alliance.objects.exclude(status=Alliance.Status.DISSOLVED))
-        self.stdout.write(f"{total} licence(s) changed status")
+        self.stdout.write(f"{expire_licences.call()} licence(s) changed status")
