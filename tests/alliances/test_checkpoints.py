@@ -14,7 +14,7 @@ from django_scopes import scope
 from alliances import checkpoints, keys
 from alliances.models import ChainHead, Checkpoint, VerificationRun
 from bureau.models import Kind, WitnessedCheckpoint
-from finance import services as finance
+from finance import chart, services as finance
 from finance.models import JournalEntry, JournalLine, Ledger
 from governance.models import Motion, Resolution, ResolutionSeal, SealedResult
 from tests.bureau.conftest import draft
@@ -40,8 +40,8 @@ def post_entries(ctx, n=3, day=10):
     for i in range(n):
         entry = finance.entry_record(actor=ctx.user("sec"), alliance=ctx.alliance, date=D(2026, 11, day + i),
                                      description=f"收入{i}", lines=[
-                                         {"account": "1002", "fund": fund, "debit": cny(100 + i)},
-                                         {"account": "4901", "fund": fund, "credit": cny(100 + i)}])
+                                         {"account": chart.BANK, "fund": fund, "debit": cny(100 + i)},
+                                         {"account": chart.INCOME_OTHER, "fund": fund, "credit": cny(100 + i)}])
         entries.append(post(ctx, entry))
     return entries
 

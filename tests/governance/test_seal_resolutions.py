@@ -151,9 +151,12 @@ def test_the_seal_is_written_in_the_closing_transaction(oe, monkeypatch):
         raise RuntimeError("outcome handler failed")
 
     # An outcome handler runs after the seal is written, in the same transaction.
-    monkeypatch.setitem(outcomes._handlers, "other", [fails])
-    with pytest.raises(RuntimeError):
-        close_after_window(oe, motion)
+    outcomes.on_decided("other")(fails)
+    try:
+        with pytest.raises(RuntimeError):
+            close_after_window(oe, motion)
+    finally:
+        outcomes.motion_decided.unregister(fails, "other")
     assert chains.head(oe.alliance) == before
     with scope(alliance=oe.alliance):
         assert not ResolutionSeal.objects.filter(sealed_result__motion=motion).exists()

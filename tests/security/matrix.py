@@ -232,6 +232,7 @@ a/<slug:slug>/people/grants/<id:pk>/revoke/                             ok      
 a/<slug:slug>/people/<id:user_id>/deactivate/                           ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/outbox/                                                    ok       ok       403      403      403      403      403      403      login    404  # undelivered e-mail: the secretariat's
 a/<slug:slug>/outbox/<id:pk>/retry/                                     ok       ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/integrity/                                                 ok       ok       ok       ok       403      403      ok       ok       login    404  # chains, checkpoints, verification: who reads the ledger, and the bureau
 a/<slug:slug>/members/                                                   ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/members/new/                                               ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/members/export.xlsx                                        ok       ok       ok       ok       ok       403      ok       ok       login    404  # the whole directory: not for a representative

@@ -17,7 +17,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django_scopes import scope
 
+from alliances import demo as foundation_demo
 from alliances.models import OutboxMessage, RoleGrant, Seat
+from bureau import services as bureau_services
 from bureau.models import Decision, Submission
 from djmoney.money import Money
 
@@ -83,6 +85,11 @@ def complete(ctx) -> None:
                 ip_services.transfer_create(actor=sec, alliance=alliance, asset=asset, price=Decimal("1000.00"),
                                             agreed_on=date(2026, 1, 5),
                                             transferees=[(ctx.units[1], "", Decimal("100"))])
+        if not Decision.objects.exists():  # biomed's submissions await review: the bureau returns one
+            waiting = Submission.objects.filter(status=Submission.Status.SUBMITTED).order_by("pk").first()
+            if waiting is not None:
+                bureau_services.submission_decide(actor=foundation_demo.bureau_officer(), submission=waiting,
+                                                  decision="returned", comments="矩阵测试退回")
 
 
 

@@ -102,7 +102,7 @@ def _texts_of(response) -> set[str]:
         if name.endswith(".csv"):
             texts |= _csv_texts(archive.read(name).decode("utf-8"))
         else:
-            assert name.endswith(".json"), name
+            assert name.endswith((".json", ".jsonl", ".pem")), name  # data and keys, not spreadsheets
     return texts
 
 
