@@ -16,6 +16,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scope
 
@@ -83,6 +84,32 @@ ACTIVITY_LAYOUT = [
     (45, _("限定性净资产转为非限定性净资产"), "net_assets", None),
     (46, _("净资产变动额（若为净资产减少额，以“-”号填列）"), "net_assets", (11, -40, 45)),
 ]
+
+
+FIRST_DATE, LAST_DATE = datetime.date(1900, 1, 1), datetime.date(9998, 12, 31)
+
+
+def dates_errors(as_of=None, date_from=None, date_to=None) -> dict:
+    """{field: [message]} for statement dates a report cannot have: outside 1900–9998, a range
+    backwards, or a period not yet begun (starting after today). The API and the pages share it."""
+    errors = {}
+    for field, value in (("as_of", as_of), ("date_from", date_from), ("date_to", date_to)):
+        if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+            errors[field] = [_("日期须在%(first)s至%(last)s之间。") % {"first": FIRST_DATE, "last": LAST_DATE}]
+    if errors or date_from is None:
+        return errors
+    today = timezone.localdate()
+    if date_from > today:
+        errors["date_from"] = [_("该期间尚未开始：开始日期不能晚于今天（%(today)s）。") % {"today": today.isoformat()}]
+    if date_to is not None and date_to < date_from:
+        errors["date_to"] = [_("结束日期不能早于开始日期。")]
+    return errors
+
+
+def period_of(date_from=None, date_to=None) -> tuple[datetime.date, datetime.date]:
+    """The period asked for: by default from the first day of the year of its end, to today."""
+    date_to = date_to or max(timezone.localdate(), date_from or FIRST_DATE)
+    return date_from or date_to.replace(month=1, day=1), date_to
 
 
 def code_of(account) -> str:
