@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from alliances.api.fields import AmountField
@@ -145,15 +146,18 @@ class StatementView(LedgerViewSet):
         data.is_valid(raise_exception=True)
         return self.statement(self.alliance, **data.validated_data)
 
+    @action(detail=False, methods=["get"])
     def document(self, request, slug):
         return Response(self.serializer_class(self.build(request)).data)
 
+    @action(detail=False, methods=["get"])
     def xlsx(self, request, slug):
         statement = self.build(request)
         response = HttpResponse(statement_files.statement_xlsx(statement), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{statement_files.filename(statement, self.alliance, "xlsx")}"'
         return response
 
+    @action(detail=False, methods=["get"])
     def pdf(self, request, slug):
         statement = self.build(request)
         response = HttpResponse(statement_files.statement_pdf(statement), content_type="application/pdf")
@@ -169,7 +173,7 @@ def _schema(parameters, output, summary):
     )
 
 
-@_schema(AS_OF, BalanceSheetOutput, "资产负债表 (会民非01表)")
+@_schema(AS_OF, BalanceSheetOutput, "Balance sheet (资产负债表, 会民非01表)")
 class BalanceSheetView(StatementView):
     input_class = AsOfInput
     serializer_class = BalanceSheetOutput
@@ -179,14 +183,14 @@ class BalanceSheetView(StatementView):
         return statements.balance_sheet(alliance, as_of or timezone.localdate())
 
 
-@_schema(PERIOD, ActivitiesOutput, "业务活动表 (会民非02表)")
+@_schema(PERIOD, ActivitiesOutput, "Statement of activities (业务活动表, 会民非02表)")
 class ActivitiesView(StatementView):
     input_class = PeriodInput
     serializer_class = ActivitiesOutput
     statement = staticmethod(statements.activities)
 
 
-@_schema(PERIOD, CashFlowOutput, "现金流量表 (会民非03表)")
+@_schema(PERIOD, CashFlowOutput, "Cash flow statement (现金流量表, 会民非03表)")
 class CashFlowView(StatementView):
     input_class = PeriodInput
     serializer_class = CashFlowOutput
