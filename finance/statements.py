@@ -23,6 +23,7 @@ from django_scopes import scope
 from finance.models import Account, Fund, JournalEntry, JournalLine, LedgerBalance
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 CURRENCY = "CNY"
 DAY = datetime.timedelta(days=1)
 # More keys active in a month than this read the month's lines without naming each key.
@@ -135,7 +136,8 @@ def activity_row(account) -> int | None:
 
 def _add(out, rows):
     for account_id, fund_id, debit, credit in rows:
-        out[(account_id, fund_id)] += (debit or ZERO) - (credit or ZERO)
+        # To the cent: SQLite sums decimals as floats.
+        out[(account_id, fund_id)] += ((debit or ZERO) - (credit or ZERO)).quantize(CENT)
 
 
 def net_at(as_of: datetime.date) -> dict:

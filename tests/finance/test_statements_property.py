@@ -30,7 +30,7 @@ PAIRS = [(chart.BANK, chart.INCOME_OTHER), (chart.BANK, chart.INCOME_MEMBER), (c
          (chart.EXPENSE_OFFICE, chart.BANK), (chart.EXPENSE_OTHER, chart.CASH), (chart.EXPENSE_FINANCING, chart.BANK),
          (chart.BANK, chart.SHORT_LOAN), (chart.LONG_LOAN, chart.BANK), (chart.FIXED_ASSETS, chart.PAYABLE),
          (chart.PAYABLE, chart.BANK), (chart.RECEIVABLE, chart.INCOME_OTHER), (chart.BANK, chart.RECEIVABLE),
-         (chart.CASH, chart.BANK), (chart.BANK, chart.NET_UNRESTRICTED), (chart.EXPENSE_REVENUE_SHARE, chart.OTHER_PAYABLE)]
+         (chart.CASH, chart.BANK), (chart.EXPENSE_REVENUE_SHARE, chart.OTHER_PAYABLE)]
 dates = st.dates(min_value=D(2025, 11, 20), max_value=D(2026, 2, 10))
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000"), places=2)
 op = st.one_of(
@@ -40,6 +40,7 @@ op = st.one_of(
     st.tuples(st.just("advance"), amounts, dates),
     st.tuples(st.just("release"), amounts, dates),
     st.tuples(st.just("reverse"), st.integers(0, 50), dates),
+    st.tuples(st.just("net"), st.booleans(), amounts, dates),
 )
 
 
@@ -66,6 +67,12 @@ def apply(ctx, project, funds, item):
         entry = services.restriction_release(actor=sec, alliance=alliance, fund=funds["government"],
                                              amount=Money(args[0], "CNY"), date=args[1], description="解除限制",
                                              condition="purpose_spent")
+    elif kind == "net":  # straight to net assets (an opening balance), unrestricted or restricted
+        restricted, amount, date = args
+        fund, code = (funds["government"], chart.NET_RESTRICTED) if restricted else (funds["other"], chart.NET_UNRESTRICTED)
+        entry = services.entry_record(actor=sec, alliance=alliance, date=date, description="期初", lines=[
+            {"account": chart.BANK, "fund": fund, "debit": Money(amount, "CNY")},
+            {"account": code, "fund": fund, "credit": Money(amount, "CNY")}])
     else:
         with scope(alliance=alliance):
             posted = list(JournalEntry.objects.filter(status="posted", reverses__isnull=True).order_by("sequence"))
@@ -81,7 +88,7 @@ def recomputed(alliance, as_of):
                 .values_list("account_id", "fund_id").annotate(d=Sum("debit"), c=Sum("credit")).order_by())
         out = defaultdict(Decimal)
         for account_id, fund_id, debit, credit in rows:
-            out[(account_id, fund_id)] += debit - credit
+            out[(account_id, fund_id)] += (debit - credit).quantize(Decimal("0.01"))  # SQLite sums as floats
     return {key: value for key, value in out.items() if value}
 
 
