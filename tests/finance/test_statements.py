@@ -171,3 +171,15 @@ def test_income_in_another_currency_is_left_out(oe, funds):
     post(oe, entry)
     assert statements.balance_sheet(oe.alliance, D(2026, 6, 30))["totals"]["assets"] == 0
     assert statements.activities(oe.alliance, D(2026, 6, 1), D(2026, 6, 30))["totals"]["income"]["total"] == 0
+
+
+def test_a_posting_straight_to_net_assets_is_its_own_line_and_counts_in_the_change(oe, funds):
+    fund = funds["other"]
+    book(oe, D(2026, 7, 1), (chart.BANK, fund, "900", None), (chart.NET_UNRESTRICTED, fund, None, "900"))
+    report = statements.activities(oe.alliance, D(2026, 7, 1), D(2026, 7, 31))
+    adjustment = next(line for line in report["lines"] if line["label"] == "直接计入净资产的调整")
+    assert adjustment["row"] is None and adjustment["unrestricted"] == Decimal("900")
+    assert report["totals"]["income"]["total"] == 0 and row(report, 45, "total") == 0
+    assert report["totals"]["net_asset_change"]["unrestricted"] == Decimal("900")
+    assert "直接计入净资产的调整" not in [line["label"] for line in
+                                   statements.activities(oe.alliance, D(2026, 8, 1), D(2026, 8, 31))["lines"]]
