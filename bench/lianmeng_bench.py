@@ -16,7 +16,8 @@ Steps (each timed, results in one JSON file):
    in batches (finance.services.entries_record_batch + entries_approve_batch, two people) and one
    entry at a time (entry_record + entry_approve); then the chain and the balance table re-checked;
 4. read latency: selectors.balance (account + fund at a date), selectors.member_statement of the
-   unit named on 10% of the entries, selectors.trial_balance;
+   unit named on 10% of the entries, selectors.trial_balance, the statutory statements
+   (finance.statements: balance sheet, activities for the year to date, cash flow for a month);
 5. governance: 1,000 council seats and councillors (bulk), a motion opened through
    governance.services.motion_open (timed: the request's part, i.e. 1,000 notifications, 1,000 outbox
    rows and, after the commit, one delivery task per batch), 1,000 ballots (bulk), and
@@ -54,7 +55,7 @@ from alliances import services as alliance_services  # noqa: E402
 from membership.demo import demo_uscc  # noqa: E402
 from alliances.models import Alliance, Organ, OutboxMessage, Role, RoleGrant, Seat, User  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
-from finance import selectors, services as finance_services  # noqa: E402
+from finance import selectors, statements, services as finance_services  # noqa: E402
 from finance.models import Account, Commitment, Fund, JournalEntry, Ledger, LedgerBalance, MemberBalance  # noqa: E402
 from governance import services as governance_services  # noqa: E402
 from governance.models import Ballot, EligibleSeat, Motion  # noqa: E402
@@ -479,6 +480,22 @@ def read_latencies(ctx: dict, n_balance: int, n_reports: int) -> dict:
         out["statement_ms"] = timed(lambda: selectors.member_statement(alliance, big, as_of=datetime.date(2026, 12, 31)), n_reports)
         dates = iter([q[2] for q in dataset.sample_queries(n_reports + 10, seed=11)])
         out["trial_balance_ms"] = timed(lambda: selectors.trial_balance(alliance, as_of=next(dates)), n_reports)
+        # The statutory statements at random dates (mostly inside a month: the partial month is read
+        # from the lines of the keys active in it), activities for the year to that date, cash flow for its month.
+        dates = iter([q[2] for q in dataset.sample_queries(3 * (n_reports + 10), seed=13)])
+        out["balance_sheet_ms"] = timed(lambda: statements.balance_sheet(alliance, next(dates)), n_reports)
+
+        def year_to_date():
+            day = next(dates)
+            return statements.activities(alliance, day.replace(month=1, day=1), day)
+
+        out["activities_ms"] = timed(year_to_date, n_reports)
+
+        def month_to_date():
+            day = next(dates)
+            return statements.cash_flow(alliance, day.replace(day=1), day)
+
+        out["cash_flow_ms"] = timed(month_to_date, n_reports)
     return out
 
 
@@ -648,7 +665,9 @@ def main():
             item["server"] = server_side(ctx, min(args.balance_queries, 200))
             log(f"  balance median {item['reads']['balance_ms']['median']:.2f} ms; statement "
                 f"{item['reads']['statement_ms']['median']:.1f} ms over {item['reads']['statement_unit_entries']} entries; "
-                f"trial balance {item['reads']['trial_balance_ms']['median']:.1f} ms")
+                f"trial balance {item['reads']['trial_balance_ms']['median']:.1f} ms; balance sheet "
+                f"{item['reads']['balance_sheet_ms']['median']:.1f} ms; activities {item['reads']['activities_ms']['median']:.1f} ms; "
+                f"cash flow (a month) {item['reads']['cash_flow_ms']['median']:.1f} ms")
             log(f"governance: {args.seats} seats")
             council_of(ctx, args.seats, admin)
             item["motion"] = close_motion_times(ctx, args.motion_repeats)

@@ -14,6 +14,8 @@ TARGETS = {
     "balance": ("<", 5.0, "ms"),
     "statement": ("<", 200.0, "ms"),
     "trial_balance": ("<", 1000.0, "ms"),
+    "balance_sheet": ("<", 500.0, "ms"),
+    "activities": ("<", 500.0, "ms"),
     "motion_close": ("<", 100.0, "ms"),
     "motion_open": ("<", 300.0, "ms"),
 }
@@ -115,6 +117,13 @@ def build(ours: dict, hordak: dict | None, hordak_error: str | None, mode: str) 
                f"{fmt(r['statement_ms'])} | {verdict('statement', r['statement_ms']['median'])} | n/a (no member dimension) | — |")
     out.append(f"| trial balance at a date (`selectors.trial_balance`) | {fmt(r['trial_balance_ms'])} | "
                f"{verdict('trial_balance', r['trial_balance_ms']['median'])} | — | — |")
+    if "balance_sheet_ms" in r:
+        out.append(f"| 资产负债表 at a date, 年初数 and 期末数 (`statements.balance_sheet`) | {fmt(r['balance_sheet_ms'])} | "
+                   f"{verdict('balance_sheet', r['balance_sheet_ms']['median'])} | — | — |")
+        out.append(f"| 业务活动表 for the year to a date (`statements.activities`) | {fmt(r['activities_ms'])} | "
+                   f"{verdict('activities', r['activities_ms']['median'])} | — | — |")
+        out.append(f"| 现金流量表 for the month to a date (`statements.cash_flow`, reads the period's cash entries) | "
+                   f"{fmt(r['cash_flow_ms'])} | — (no target) | — | — |")
     srv = a.get("server")
     if srv:
         out.append(f"| balance, server side only (`EXPLAIN ANALYZE` planning + execution of its one statement) | "

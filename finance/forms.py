@@ -87,3 +87,11 @@ class ReceiptForm(forms.Form):
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(label=_("截至日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class StatementDatesForm(forms.Form):
+    """The dates of a statement page: `as_of` (资产负债表) or `date_from`/`date_to` (the others)."""
+
+    as_of = forms.DateField(label=_("截至日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -213,7 +213,11 @@ class JournalEntry(TenantModel):
             models.UniqueConstraint(fields=["alliance", "sequence"], name="finance_entry_sequence_unique"),
             models.UniqueConstraint(fields=["reverses"], condition=~Q(status="rejected"), name="finance_entry_one_reversal"),
         ]
-        indexes = [models.Index(fields=["alliance", "status", "date"])]
+        indexes = [
+            models.Index(fields=["alliance", "status", "date"]),
+            # The statements subtract the few closing entries of a period: found without the journal.
+            models.Index(fields=["alliance", "date"], condition=Q(kind="closing"), name="finance_entry_closing_idx"),
+        ]
 
     def __str__(self):
         return f"#{self.sequence or '—'} {self.date} {self.description}"

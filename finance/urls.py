@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finance import views
+from finance import report_views, views
 
 app_name = "finance"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("finance/statements/<id:unit_id>/", views.StatementView.as_view(), name="statement"),
     path("finance/projects/<id:project_id>/budget/", views.ProjectBudgetView.as_view(), name="project_budget"),
     path("finance/auditor-export/", views.AuditorExportView.as_view(), name="auditor_export"),
+    *[path(f"finance/reports/{kind}/", report_views.ReportView.as_view(kind=kind), name=f"report_{kind.replace('-', '_')}")
+      for kind in report_views.BUILDERS],
 ]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from alliances.api.routers import Router
-from finance.api import views
+from finance.api import statements, views
 
 app_name = "finance_api"
 
@@ -23,3 +23,11 @@ urlpatterns = [
     path("ledger/verify/", reports.as_view({"get": "verify"}), name="verify"),
     path("ledger/auditor-export/", reports.as_view({"get": "auditor_export"}), name="auditor-export"),
 ]
+
+# The statutory statements (会民非01–03表): the document, and the same as files.
+for name, view in statements.VIEWS.items():
+    urlpatterns += [
+        path(f"ledger/reports/{name}/", view.as_view({"get": "document"}), name=name),
+        path(f"ledger/reports/{name}/xlsx/", view.as_view({"get": "xlsx"}), name=f"{name}-xlsx"),
+        path(f"ledger/reports/{name}/pdf/", view.as_view({"get": "pdf"}), name=f"{name}-pdf"),
+    ]

@@ -95,6 +95,15 @@ v1_alliances_ledger_periods_list                       ok       ok       ok     
 v1_alliances_ledger_periods_retrieve                   ok       ok       ok       ok       403      403      ok       ok       anon     404
 v1_alliances_ledger_periods_close_create               ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_ledger_periods_reopen_create              ok       ok       403      403      403      403      403      403      anon     404
+v1_alliances_ledger_reports_activities_retrieve        ok       ok       ok       ok       403      403      ok       ok       anon     404
+v1_alliances_ledger_reports_activities_pdf_retrieve    ok       ok       ok       ok       403      403      ok       ok       anon     404
+v1_alliances_ledger_reports_activities_xlsx_retrieve   ok       ok       ok       ok       403      403      ok       ok       anon     404
+v1_alliances_ledger_reports_balance_sheet_retrieve     ok       ok       ok       ok       403      403      ok       ok       anon     404
+v1_alliances_ledger_reports_balance_sheet_pdf_retrieve ok       ok       ok       ok       403      403      ok       ok       anon     404
+v1_alliances_ledger_reports_balance_sheet_xlsx_retrieve ok       ok       ok       ok       403      403      ok       ok       anon     404
+v1_alliances_ledger_reports_cash_flow_retrieve         ok       ok       ok       ok       403      403      ok       ok       anon     404
+v1_alliances_ledger_reports_cash_flow_pdf_retrieve     ok       ok       ok       ok       403      403      ok       ok       anon     404
+v1_alliances_ledger_reports_cash_flow_xlsx_retrieve    ok       ok       ok       ok       403      403      ok       ok       anon     404
 v1_alliances_ledger_statements_retrieve                ok       ok       ok       ok       404      404      ok       ok       anon     404
 v1_alliances_ledger_statements_pdf_retrieve            ok       ok       ok       ok       404      404      ok       ok       anon     404
 v1_alliances_ledger_statements_xlsx_retrieve           ok       ok       ok       ok       404      404      ok       ok       anon     404
@@ -275,6 +284,9 @@ a/<slug:slug>/finance/contributions/                                     ok     
 a/<slug:slug>/finance/statements/<id:unit_id>/                          ok       ok       ok       ok       403      404      ok       ok       login    404
 a/<slug:slug>/finance/projects/<id:project_id>/budget/                  ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/auditor-export/                                    ok       ok       ok       ok       403      403      ok       ok       login    404
+a/<slug:slug>/finance/reports/balance-sheet/                                 ok       ok       ok       ok       403      403      ok       ok       login    404
+a/<slug:slug>/finance/reports/activities/                                    ok       ok       ok       ok       403      403      ok       ok       login    404
+a/<slug:slug>/finance/reports/cash-flow/                                     ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/projects/                                                  ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/projects/new/                                              ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/projects/<id:pk>/                                         ok       ok       ok       ok       ok       404      ok       ok       login    404
