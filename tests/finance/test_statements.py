@@ -141,25 +141,31 @@ def test_cash_flows_are_classified_by_the_contra_accounts(oe, funds):
 
 
 def test_closing_entries_change_neither_statement(oe, funds):
-    """Until period_close posts the closing entry (another branch), the test builds one: an entry
-    recorded through the service, marked `closing` before it is approved."""
+    """period_close posts the closing entry (结转) and period_reopen reverses it: the statements read
+    the same before closing, after it and after reopening, restricted money included."""
     fund = funds["other"]
+    project = make_project(oe)
+    grant = services.fund_for(alliance=oe.alliance, source="government", project=project)
     book(oe, D(2026, 5, 3), (chart.BANK, fund, "700", None), (chart.INCOME_OTHER, fund, None, "700"))
     book(oe, D(2026, 5, 4), (chart.EXPENSE_OFFICE, fund, "200", None), (chart.BANK, fund, None, "200"))
-    before = (statements.activities(oe.alliance, D(2026, 5, 1), D(2026, 5, 31)),
-              statements.balance_sheet(oe.alliance, D(2026, 5, 31)))
-    closing = services.entry_record(actor=oe.user("sec"), alliance=oe.alliance, date=D(2026, 5, 31), description="结转", lines=[
-        {"account": chart.INCOME_OTHER, "fund": fund, "debit": cny("700")},
-        {"account": chart.EXPENSE_OFFICE, "fund": fund, "credit": cny("200")},
-        {"account": chart.NET_UNRESTRICTED, "fund": fund, "credit": cny("500")},
-    ])
+    book(oe, D(2026, 5, 5), (chart.BANK, grant, "900", None), (chart.INCOME_GOVERNMENT, grant, None, "900"))
+    book(oe, D(2026, 5, 6), (chart.EXPENSE_PROJECT, grant, "300", None), (chart.BANK, grant, None, "300"))
+
+    def both():
+        return (statements.activities(oe.alliance, D(2026, 5, 1), D(2026, 5, 31)),
+                statements.balance_sheet(oe.alliance, D(2026, 5, 31)))
+
+    before = both()
+    services.period_close(actor=oe.user("sec"), alliance=oe.alliance, year=2026, month=5)
     with scope(alliance=oe.alliance):
-        JournalEntry.objects.filter(pk=closing.pk).update(kind=JournalEntry.Kind.CLOSING)
-    post(oe, closing)
-    after = (statements.activities(oe.alliance, D(2026, 5, 1), D(2026, 5, 31)),
-             statements.balance_sheet(oe.alliance, D(2026, 5, 31)))
-    assert after == before
-    assert before[0]["totals"]["net_asset_change"]["total"] == Decimal("500")
+        assert JournalEntry.objects.filter(kind=JournalEntry.Kind.CLOSING, status=JournalEntry.Status.POSTED).count() == 1
+    assert both() == before
+    services.period_reopen(actor=oe.user("sg"), alliance=oe.alliance, year=2026, month=5, reason="补录凭证")
+    assert both() == before
+    change = before[0]["totals"]["net_asset_change"]
+    assert (change["unrestricted"], change["restricted"], change["total"]) == (Decimal("500"), Decimal("600"), Decimal("1100"))
+    totals = before[1]["totals"]
+    assert (totals["unrestricted_net_assets"], totals["restricted_net_assets"]) == (Decimal("500"), Decimal("600"))
 
 
 def test_income_in_another_currency_is_left_out(oe, funds):
