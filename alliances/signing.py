@@ -2,7 +2,7 @@
 approved minutes, bureau submissions (signed by the alliance) and bureau decisions (signed by the bureau).
 
 Each signer has a certificate: a real one named in `LIANMENG_SIGNING_CERTS` (PKCS#12 or PEM key + cert,
-per alliance slug, "*" for any alliance, and "bureau"), or, while `LIANMENG_SIGNING_DEV_CA` is on, an
+per alliance slug, "*" for any alliance, and "@bureau"), or, while `LIANMENG_SIGNING_DEV_CA` is on, an
 end-entity certificate issued by a development CA generated for this deployment on first need and kept
 under `LIANMENG_KEY_DIR/pdf/` (never in the database). Production turns the development CA off and a
 system check refuses to start without real certificates (docs/operations.md).
@@ -21,7 +21,8 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
-BUREAU = "bureau"
+# "@" cannot start an alliance slug: no alliance can be configured with, or sign as, the bureau.
+BUREAU = "@bureau"
 BUREAU_NAME = "市科技局"
 FIELD_NAME = "LianmengSignature"  # the one signature field of every document we sign
 ANY_ALLIANCE = "*"
@@ -38,7 +39,7 @@ _signers: dict[tuple, object] = {}  # (key dir, signer key, common name) -> pyha
 def signer_identity(signer) -> tuple[str, str, str]:
     """(configuration key, common name, file stem) of an alliance or of BUREAU."""
     if signer == BUREAU:
-        return BUREAU, BUREAU_NAME, BUREAU
+        return BUREAU, BUREAU_NAME, "bureau"
     return signer.slug, signer.name, f"alliance-{signer.pk}"
 
 
@@ -256,7 +257,7 @@ def check_signing_certificates(app_configs=None, **kwargs):
     if not settings.LIANMENG_SIGNING_DEV_CA:
         if BUREAU not in certs:
             errors.append(checks.Error(
-                "No signing certificate for the bureau (LIANMENG_SIGNING_CERTS['bureau']).",
+                "No signing certificate for the bureau (LIANMENG_SIGNING_CERTS['@bureau']).",
                 hint="See docs/operations.md, 'Signed PDFs'.", id="lianmeng.E101"))
         if not set(certs) - {BUREAU}:
             errors.append(checks.Error(

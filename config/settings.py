@@ -310,7 +310,7 @@ LIANMENG_REQUIRE_CHECKPOINT_KEY = False  # config.production: True (a system che
 
 # Signed PDFs (alliances/signing.py): key files live outside the database, under LIANMENG_KEY_DIR
 # (PDF certificates in its pdf/ folder). LIANMENG_SIGNING_CERTS (JSON) names real certificates per
-# signer: {"bureau": {...}, "<alliance slug>" or "*": {"pkcs12": path, "passphrase": ...} or
+# signer: {"@bureau": {...}, "<alliance slug>" or "*": {"pkcs12": path, "passphrase": ...} or
 # {"key": path, "cert": path, "chain": [paths]}}. Without one, a development CA issues them.
 LIANMENG_SIGNING_CERTS = json.loads(os.environ.get("LIANMENG_SIGNING_CERTS", "{}"))
 LIANMENG_SIGNING_DEV_CA = os.environ.get("LIANMENG_SIGNING_DEV_CA", "true").lower() in ("1", "true", "yes")

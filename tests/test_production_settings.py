@@ -48,7 +48,7 @@ def real_certificates(tmp_path_factory) -> str:
         directory = signing.pdf_key_dir()
     entry = {"key": str(directory / "bureau.key.pem"), "cert": str(directory / "bureau.cert.pem"),
              "chain": [str(directory / "ca.cert.pem")]}
-    return json.dumps({"bureau": entry, "*": entry})
+    return json.dumps({"@bureau": entry, "*": entry})
 
 
 def test_check_deploy_passes_at_warning_level(real_certificates):
@@ -60,7 +60,7 @@ def test_check_deploy_passes_at_warning_level(real_certificates):
 def test_production_refuses_to_start_without_signing_certificates(tmp_path):
     result = run_manage("check", env=production_env())
     assert result.returncode != 0 and "lianmeng.E101" in result.stderr and "lianmeng.E102" in result.stderr
-    missing = json.dumps({"bureau": {"pkcs12": str(tmp_path / "none.p12")}, "*": {"pkcs12": str(tmp_path / "none.p12")}})
+    missing = json.dumps({"@bureau": {"pkcs12": str(tmp_path / "none.p12")}, "*": {"pkcs12": str(tmp_path / "none.p12")}})
     result = run_manage("check", env=production_env(LIANMENG_SIGNING_CERTS=missing))
     assert result.returncode != 0 and "lianmeng.E103" in result.stderr
 

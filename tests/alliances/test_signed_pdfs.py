@@ -197,3 +197,9 @@ def test_signer_certificates_are_made_once_and_kept_outside_the_database(oe):
     directory = signing.pdf_key_dir()
     assert (directory / "ca.cert.pem").exists() and (directory / f"alliance-{oe.alliance.pk}.key.pem").exists()
     assert (directory / f"alliance-{oe.alliance.pk}.key.pem").stat().st_mode & 0o077 == 0
+
+
+def test_an_alliance_whose_slug_is_bureau_never_gets_the_bureau_certificate(settings):
+    settings.LIANMENG_SIGNING_CERTS = {"@bureau": {"pkcs12": "bureau.p12"}, "*": {"pkcs12": "alliances.p12"}}
+    assert signing.configured_entry("bureau") == {"pkcs12": "alliances.p12"}
+    assert signing.configured_entry(signing.BUREAU) == {"pkcs12": "bureau.p12"}
