@@ -102,6 +102,9 @@ class FinanceMachine(RuleBasedStateMachine):
                 for pair in self.pairs
             }
         self.delta = defaultdict(Decimal)  # (code, fund key, currency) -> posted debit - credit made here
+        self.fund_keys = {fund.pk: key for key, fund in self.funds.items()}
+        with scope(alliance=self.alliance):
+            self.closings_seen = set(JournalEntry.objects.filter(kind=JournalEntry.Kind.CLOSING).values_list("pk", flat=True))
         self.entries = {}  # pk -> {"status", "lines", "date", "recorder", "reverses", "reversal"}
         self.touched = set()
         self.stats = defaultdict(int)
@@ -316,6 +319,7 @@ class FinanceMachine(RuleBasedStateMachine):
         else:
             call()
             self.closed.add((year, month))
+            self._track_closings()
             self.stats["closed"] += 1
 
     @precondition(lambda self: self.closed)
@@ -337,7 +341,25 @@ class FinanceMachine(RuleBasedStateMachine):
         year, month = sorted(self.closed)[pick % len(self.closed)]
         services.period_reopen(actor=self.people["sg"], alliance=self.alliance, year=year, month=month, reason="调整")
         self.closed.discard((year, month))
+        self._track_closings()
         self.stats["reopened"] += 1
+
+    def _track_closings(self):
+        """Closing a month posts its closing entry (结转), reopening posts the reversal: the model adds
+        what they posted, and each moves exactly the month's income and expenses into net assets."""
+        with scope(alliance=self.alliance):
+            new = JournalEntry.objects.filter(kind=JournalEntry.Kind.CLOSING).exclude(pk__in=self.closings_seen)
+            for entry in new:
+                assert entry.status == JournalEntry.Status.POSTED
+                self.closings_seen.add(entry.pk)
+                if entry.date > self.today:  # the current month's closing is dated at its end: not yet in the balances checked
+                    continue
+                for line in entry.lines.select_related("account"):
+                    pair = (line.account.code, self.fund_keys.get(line.fund_id), str(line.debit.currency))
+                    if pair in self.baseline:  # the pairs the model follows
+                        self.delta[pair] += line.debit.amount - line.credit.amount
+                        self.touched.add(pair)
+                        self.stats["closing_lines"] += 1
 
     # ------------------------------------------------------------ invariants
 
