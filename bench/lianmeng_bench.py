@@ -11,7 +11,9 @@ Steps (each timed, results in one JSON file):
    finance.services.entry_hash in sequence order, rows written with COPY, the monthly balance
    table filled from the same lines; then the invariants are checked: `manage.py verify_ledger`
    (subprocess), the balance table against a GROUP BY of the lines, selectors.balance against
-   selectors.balance_recomputed, the trial balance balanced;
+   selectors.balance_recomputed, the trial balance balanced; then a checkpoint key in a temporary
+   key directory, checkpoints of the alliance's chains, and `checkpoints.verify_alliance` timed
+   (every chain and every checkpoint: the issue #16 target is the time of verify_ledger);
 3. posting throughput through the services, single stream, restricted-fund spends included:
    in batches (finance.services.entries_record_batch + entries_approve_batch, two people) and one
    entry at a time (entry_record + entry_approve); then the chain and the balance table re-checked;
@@ -30,6 +32,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from decimal import Decimal
@@ -46,12 +49,13 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
+from django.test import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_scopes import scope  # noqa: E402
 from djmoney.money import Money  # noqa: E402
 
 import dataset  # noqa: E402
-from alliances import services as alliance_services  # noqa: E402
+from alliances import checkpoints, keys, services as alliance_services  # noqa: E402
 from membership.demo import demo_uscc  # noqa: E402
 from alliances.models import Alliance, Organ, OutboxMessage, Role, RoleGrant, Seat, User  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
@@ -223,7 +227,7 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float =
                     digest = finance_services.entry_hash(e, lines, previous)
                     when = datetime.datetime.combine(item.date, datetime.time(10, 0), SHANGHAI)
                     entries_rows.append((entry_id, alliance.pk, item.date, e.description, "posted", staff_id, when, sg_id,
-                                         when, sequence, previous, digest, None, "", "regular"))
+                                         when, sequence, previous, digest, None, "", JournalEntry.Kind.REGULAR))
                     month = item.date.replace(day=1)
                     for line in lines:
                         line_id += 1
@@ -244,7 +248,7 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float =
             t_lines = time.perf_counter()
             with raw.copy(f"COPY finance_journalentry ({entry_cols}) FROM STDIN") as copy_entries:
                 for row in entries_rows:
-                    copy_entries.write_row((*row, JournalEntry.Kind.REGULAR))
+                    copy_entries.write_row(row)
             del entries_rows
             for table in ("finance_journalentry", "finance_journalline"):
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
@@ -352,6 +356,28 @@ def check_invariants(ctx: dict, full: bool) -> dict:
     out["ok"] = (out["verify_ledger"]["exit"] == 0 and out["balance_table_mismatches"] == 0
                  and out["fast_vs_recomputed"]["mismatches"] == 0 and out["trial_balance_balanced"])
     return out
+
+
+def verify_alliance_time(ctx: dict) -> dict:
+    """Checkpoints signed with a throwaway key (its own key directory, not the deployment's), then
+    `checkpoints.verify_alliance` timed: every chain's own verification plus every checkpoint. The
+    checkpoint part alone (`check(verify_chains=False)`) is timed too, so that the cost over
+    verify_chain shows."""
+    alliance = ctx["alliance"]
+    with tempfile.TemporaryDirectory(prefix="bench-keys-") as key_dir, \
+            override_settings(LIANMENG_KEY_DIR=Path(key_dir), LIANMENG_CHECKPOINT_KEY=""):
+        keys.init_keys()
+        made = checkpoints.make_checkpoints(alliance, "bench")
+        t0 = time.perf_counter()
+        result = checkpoints.verify_alliance(alliance, source="bench")
+        seconds = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        only = checkpoints.check(alliance, verify_chains=False)
+        checkpoint_seconds = time.perf_counter() - t0
+    assert result["ok"] and only["ok"], (result["problems"], only["problems"])
+    return {"ok": result["ok"], "seconds": seconds, "checkpoint_seconds": checkpoint_seconds,
+            "checkpoints": [(c.chain, c.sequence) for c in made],
+            "chains": {name: chain["count"] for name, chain in result["chains"].items()}}
 
 
 # ---------------------------------------------------------------- posting through the services
@@ -647,6 +673,11 @@ def main():
         item["invariants"] = check_invariants(ctx, full=args.entries >= 100_000)
         ok &= item["invariants"]["ok"]
         log(f"  ok={item['invariants']['ok']} {json.dumps({k: v for k, v in item['invariants'].items() if k != 'verify_ledger'})}")
+        log("checkpoints, then verify_alliance (every chain and checkpoint)")
+        item["verify_alliance"] = verify_alliance_time(ctx)
+        log(f"  verify_alliance ok={item['verify_alliance']['ok']} in {item['verify_alliance']['seconds']:.1f}s "
+            f"(checkpoints alone {item['verify_alliance']['checkpoint_seconds']:.2f}s; "
+            f"verify_ledger {item['invariants']['verify_ledger']['seconds']:.1f}s)")
         if index == 0:
             log(f"posting {args.posting_batch} entries through entries_record_batch + entries_approve_batch "
                 f"(batches of {args.batch_size})")
