@@ -57,7 +57,7 @@ from djmoney.money import Money  # noqa: E402
 import dataset  # noqa: E402
 from alliances import checkpoints, keys, services as alliance_services  # noqa: E402
 from membership.demo import demo_uscc  # noqa: E402
-from alliances.models import Alliance, Organ, OutboxMessage, Role, RoleGrant, Seat, User  # noqa: E402
+from alliances.models import Alliance, Checkpoint, Organ, OutboxMessage, Role, RoleGrant, Seat, User  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 from finance import selectors, statements, services as finance_services  # noqa: E402
 from finance.models import Account, Commitment, Fund, JournalEntry, Ledger, LedgerBalance, MemberBalance  # noqa: E402
@@ -358,15 +358,40 @@ def check_invariants(ctx: dict, full: bool) -> dict:
     return out
 
 
-def verify_alliance_time(ctx: dict) -> dict:
-    """Checkpoints signed with a throwaway key (its own key directory, not the deployment's), then
-    `checkpoints.verify_alliance` timed: every chain's own verification plus every checkpoint. The
-    checkpoint part alone (`check(verify_chains=False)`) is timed too, so that the cost over
-    verify_chain shows."""
+def checkpoint_history(alliance, count: int) -> int:
+    """`count` past ledger checkpoints, as the daily job would have left them over the ten years
+    of the load (one a day, heads spread evenly over the chain), signed with the current key and
+    numbered from 1; make_checkpoints then signs today's heads after them. Returns how many."""
+    key = keys.signing_key()
+    public = key.public_key()
+    key_id, public_pem = keys.fingerprint(public), keys.public_pem(public)
+    today = timezone.now().replace(microsecond=0)
+    with scope(alliance=alliance):
+        head = selectors.ledger_head(alliance)[0]
+        sequences = [max(1, head * i // count) for i in range(1, count + 1)]
+        hashes = dict(JournalEntry.objects.filter(sequence__in=set(sequences)).values_list("sequence", "hash"))
+        rows = []
+        for number, sequence in enumerate(sequences, start=1):
+            made_at = today - datetime.timedelta(days=count - number + 1)
+            data = {"alliance": alliance.slug, "number": number, "chain": "ledger", "sequence": sequence,
+                    "head_hash": hashes[sequence], "made_at": checkpoints.utc_iso(made_at), "key_id": key_id}
+            rows.append(Checkpoint(alliance=alliance, number=number, chain="ledger", sequence=sequence,
+                                   head_hash=hashes[sequence], made_at=made_at, reason="daily", key_id=key_id,
+                                   public_key=public_pem, signature=key.sign(checkpoints.message(data)).hex()))
+        Checkpoint.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def verify_alliance_time(ctx: dict, history: int) -> dict:
+    """Checkpoints signed with a throwaway key (its own key directory, not the deployment's):
+    `history` past daily ones and today's, then `checkpoints.verify_alliance` timed: every chain's
+    own verification plus every checkpoint. The checkpoint part alone
+    (`check(verify_chains=False)`) is timed too, so that the cost over verify_chain shows."""
     alliance = ctx["alliance"]
     with tempfile.TemporaryDirectory(prefix="bench-keys-") as key_dir, \
             override_settings(LIANMENG_KEY_DIR=Path(key_dir), LIANMENG_CHECKPOINT_KEY=""):
         keys.init_keys()
+        past = checkpoint_history(alliance, history) if history else 0
         made = checkpoints.make_checkpoints(alliance, "bench")
         t0 = time.perf_counter()
         result = checkpoints.verify_alliance(alliance, source="bench")
@@ -376,8 +401,7 @@ def verify_alliance_time(ctx: dict) -> dict:
         checkpoint_seconds = time.perf_counter() - t0
     assert result["ok"] and only["ok"], (result["problems"], only["problems"])
     return {"ok": result["ok"], "seconds": seconds, "checkpoint_seconds": checkpoint_seconds,
-            "checkpoints": [(c.chain, c.sequence) for c in made],
-            "chains": {name: chain["count"] for name, chain in result["chains"].items()}}
+            "checkpoints": past + len(made), "chains": {name: chain["count"] for name, chain in result["chains"].items()}}
 
 
 # ---------------------------------------------------------------- posting through the services
@@ -647,6 +671,8 @@ def main():
     parser.add_argument("--seats", type=int, default=1000)
     parser.add_argument("--motion-repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=20101)
+    parser.add_argument("--checkpoint-history", type=int, default=3650,
+                        help="past daily ledger checkpoints verify_alliance checks (ten years of the daily job)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--reads-only", metavar="SLUG", help="only the read and server-side measures, on loaded data")
     args = parser.parse_args()
@@ -674,7 +700,7 @@ def main():
         ok &= item["invariants"]["ok"]
         log(f"  ok={item['invariants']['ok']} {json.dumps({k: v for k, v in item['invariants'].items() if k != 'verify_ledger'})}")
         log("checkpoints, then verify_alliance (every chain and checkpoint)")
-        item["verify_alliance"] = verify_alliance_time(ctx)
+        item["verify_alliance"] = verify_alliance_time(ctx, args.checkpoint_history)
         log(f"  verify_alliance ok={item['verify_alliance']['ok']} in {item['verify_alliance']['seconds']:.1f}s "
             f"(checkpoints alone {item['verify_alliance']['checkpoint_seconds']:.2f}s; "
             f"verify_ledger {item['invariants']['verify_ledger']['seconds']:.1f}s)")

@@ -82,7 +82,8 @@ def build(ours: dict, hordak: dict | None, hordak_error: str | None, mode: str) 
         target = max(ledger_s * 1.1, 74.0)
         out.append(
             f"`checkpoints.verify_alliance` (every chain: {', '.join(f'{k} {v:,}' for k, v in va['chains'].items())} "
-            f"record(s); {len(va['checkpoints'])} checkpoint(s) signed just before): ok={va['ok']} in "
+            f"record(s); {va['checkpoints'] if isinstance(va['checkpoints'], int) else len(va['checkpoints']):,} "
+            f"checkpoint(s) signed just before): ok={va['ok']} in "
             f"**{va['seconds']:.1f} s**, of which the checkpoints alone {va['checkpoint_seconds']:.2f} s; "
             f"verify_ledger above {ledger_s:.1f} s (a subprocess: Django's start included); target "
             f"≤ {target:.1f} s (verify_ledger × 1.1, or 74 s): "
