@@ -4,7 +4,9 @@ someone with database access no longer verifies (docs/operations.md, issue #16).
 The tenant core knows no domain: each app registers its chains (`register_chain`) in its
 AppConfig.ready(), and the bureau registers where it keeps the copies it witnessed
 (`register_witness`). A chain is three callables of the alliance: `head` -> (sequence, hash),
-`hash_at(sequence)` -> hash or None, `verify` -> {"ok", "count", "broken"}.
+`hash_at(sequence)` -> hash or None, `verify` -> {"ok", "count", "broken"}; optionally a fourth,
+`hashes_at(sequences)` -> {sequence: hash}, one query for every checkpoint of the chain (years of
+daily checkpoints would otherwise be thousands of round trips in `check`).
 """
 
 import datetime
@@ -32,14 +34,21 @@ class Chain:
     head: Callable
     hash_at: Callable
     verify: Callable
+    hashes_at: Callable | None = None
+
+    def hashes(self, alliance, sequences) -> dict:
+        if self.hashes_at is not None:
+            return self.hashes_at(alliance, sequences)
+        return {sequence: self.hash_at(alliance, sequence) for sequence in sequences}
 
 
 _chains: dict[str, Chain] = {}
 _witnesses: list[Callable] = []
 
 
-def register_chain(name: str, label, head: Callable, hash_at: Callable, verify: Callable) -> None:
-    _chains[name] = Chain(name, label, head, hash_at, verify)
+def register_chain(name: str, label, head: Callable, hash_at: Callable, verify: Callable,
+                   hashes_at: Callable | None = None) -> None:
+    _chains[name] = Chain(name, label, head, hash_at, verify, hashes_at)
 
 
 def chains() -> list[Chain]:
@@ -151,10 +160,11 @@ def _day(iso: str) -> str:
     return iso[:10]
 
 
-def _claim_problem(chain: Chain, alliance, head: tuple, data: dict, source: str) -> str | None:
-    """A chain against one signed or witnessed head: shorter is truncation, another hash a rewrite."""
+def _claim_problem(chain: Chain, hashes: dict, head: tuple, data: dict, source: str) -> str | None:
+    """A chain against one signed or witnessed head: shorter is truncation, another hash a rewrite.
+    `hashes`: the chain's stored hash at each sequence a checkpoint names (None where missing)."""
     sequence, _head_hash = head
-    stored = chain.hash_at(alliance, data["sequence"]) if sequence >= data["sequence"] else None
+    stored = hashes.get(data["sequence"]) if sequence >= data["sequence"] else None
     if sequence < data["sequence"] or stored is None:
         return f"{chain.name}: truncated after #{sequence}, {source} states #{data['sequence']}"
     if stored != data["head_hash"]:
@@ -186,8 +196,16 @@ def check(alliance, names=None, verify_chains: bool = True) -> dict:
             }
             if not result["ok"]:
                 problems.append(f"{chain.name}: chain broken at {report[chain.name]['broken']}")
+        rows = list(Checkpoint.objects.order_by("number"))
+        witnessed = [(data, by) for witness in _witnesses for data, by in witness(alliance)]
+        # The stored hash at every sequence a checkpoint names: one lookup per chain, not per checkpoint.
+        wanted = {}
+        for name, sequence in [(c.chain, c.sequence) for c in rows] + [(d["chain"], d["sequence"]) for d, _by in witnessed]:
+            if name in report and sequence <= report[name]["head"][0]:
+                wanted.setdefault(name, set()).add(sequence)
+        hashes = {chain.name: chain.hashes(alliance, wanted.get(chain.name, ())) for chain in selected}
         stored = {}
-        for checkpoint in Checkpoint.objects.order_by("number"):
+        for checkpoint in rows:
             data = as_dict(checkpoint, alliance.slug)
             stored[checkpoint.number] = data
             why = refusal(data, alliance.slug, trusted)
@@ -196,25 +214,24 @@ def check(alliance, names=None, verify_chains: bool = True) -> dict:
                 continue
             chain = _chains.get(checkpoint.chain)
             if chain in selected:
-                problem = _claim_problem(chain, alliance, report[chain.name]["head"], data,
+                problem = _claim_problem(chain, hashes[chain.name], report[chain.name]["head"], data,
                                          f"checkpoint #{checkpoint.number} of {_day(data['made_at'])}")
                 if problem:
                     problems.append(problem)
                     report[chain.name]["problems"].append(problem)
         highest = max(stored, default=0)
-        for witness in _witnesses:
-            for data, by in witness(alliance):
-                highest = max(highest, data["number"])
-                source = f"witnessed on {_day(data['made_at'])} by {by}"
-                mine = stored.get(data["number"])
-                if mine is None or mine["signature"] != data["signature"]:
-                    problems.append(f"checkpoint #{data['number']} {source} is missing or altered here")
-                chain = _chains.get(data["chain"])
-                if chain in selected:
-                    problem = _claim_problem(chain, alliance, report[chain.name]["head"], data, source)
-                    if problem:
-                        problems.append(problem)
-                        report[chain.name]["problems"].append(problem)
+        for data, by in witnessed:
+            highest = max(highest, data["number"])
+            source = f"witnessed on {_day(data['made_at'])} by {by}"
+            mine = stored.get(data["number"])
+            if mine is None or mine["signature"] != data["signature"]:
+                problems.append(f"checkpoint #{data['number']} {source} is missing or altered here")
+            chain = _chains.get(data["chain"])
+            if chain in selected:
+                problem = _claim_problem(chain, hashes[chain.name], report[chain.name]["head"], data, source)
+                if problem:
+                    problems.append(problem)
+                    report[chain.name]["problems"].append(problem)
         # Checkpoints are numbered without gaps: a hole below the highest known number is a deletion.
         missing = [n for n in range(1, highest + 1) if n not in stored]
         if missing:

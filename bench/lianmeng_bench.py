@@ -11,7 +11,9 @@ Steps (each timed, results in one JSON file):
    finance.services.entry_hash in sequence order, rows written with COPY, the monthly balance
    table filled from the same lines; then the invariants are checked: `manage.py verify_ledger`
    (subprocess), the balance table against a GROUP BY of the lines, selectors.balance against
-   selectors.balance_recomputed, the trial balance balanced;
+   selectors.balance_recomputed, the trial balance balanced; then a checkpoint key in a temporary
+   key directory, checkpoints of the alliance's chains, and `checkpoints.verify_alliance` timed
+   (every chain and every checkpoint: the issue #16 target is the time of verify_ledger);
 3. posting throughput through the services, single stream, restricted-fund spends included:
    in batches (finance.services.entries_record_batch + entries_approve_batch, two people) and one
    entry at a time (entry_record + entry_approve); then the chain and the balance table re-checked;
@@ -30,6 +32,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from decimal import Decimal
@@ -46,14 +49,15 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
+from django.test import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_scopes import scope  # noqa: E402
 from djmoney.money import Money  # noqa: E402
 
 import dataset  # noqa: E402
-from alliances import services as alliance_services  # noqa: E402
+from alliances import checkpoints, keys, services as alliance_services  # noqa: E402
 from membership.demo import demo_uscc  # noqa: E402
-from alliances.models import Alliance, Organ, OutboxMessage, Role, RoleGrant, Seat, User  # noqa: E402
+from alliances.models import Alliance, Checkpoint, Organ, OutboxMessage, Role, RoleGrant, Seat, User  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 from finance import selectors, statements, services as finance_services  # noqa: E402
 from finance.models import Account, Commitment, Fund, JournalEntry, Ledger, LedgerBalance, MemberBalance  # noqa: E402
@@ -223,7 +227,7 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float =
                     digest = finance_services.entry_hash(e, lines, previous)
                     when = datetime.datetime.combine(item.date, datetime.time(10, 0), SHANGHAI)
                     entries_rows.append((entry_id, alliance.pk, item.date, e.description, "posted", staff_id, when, sg_id,
-                                         when, sequence, previous, digest, None, "", "regular"))
+                                         when, sequence, previous, digest, None, "", JournalEntry.Kind.REGULAR))
                     month = item.date.replace(day=1)
                     for line in lines:
                         line_id += 1
@@ -244,7 +248,7 @@ def bulk_load(ctx: dict, count: int, members: int, seed: int, big_share: float =
             t_lines = time.perf_counter()
             with raw.copy(f"COPY finance_journalentry ({entry_cols}) FROM STDIN") as copy_entries:
                 for row in entries_rows:
-                    copy_entries.write_row((*row, JournalEntry.Kind.REGULAR))
+                    copy_entries.write_row(row)
             del entries_rows
             for table in ("finance_journalentry", "finance_journalline"):
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
@@ -352,6 +356,52 @@ def check_invariants(ctx: dict, full: bool) -> dict:
     out["ok"] = (out["verify_ledger"]["exit"] == 0 and out["balance_table_mismatches"] == 0
                  and out["fast_vs_recomputed"]["mismatches"] == 0 and out["trial_balance_balanced"])
     return out
+
+
+def checkpoint_history(alliance, count: int) -> int:
+    """`count` past ledger checkpoints, as the daily job would have left them over the ten years
+    of the load (one a day, heads spread evenly over the chain), signed with the current key and
+    numbered from 1; make_checkpoints then signs today's heads after them. Returns how many."""
+    key = keys.signing_key()
+    public = key.public_key()
+    key_id, public_pem = keys.fingerprint(public), keys.public_pem(public)
+    today = timezone.now().replace(microsecond=0)
+    with scope(alliance=alliance):
+        head = selectors.ledger_head(alliance)[0]
+        sequences = [max(1, head * i // count) for i in range(1, count + 1)]
+        hashes = dict(JournalEntry.objects.filter(sequence__in=set(sequences)).values_list("sequence", "hash"))
+        rows = []
+        for number, sequence in enumerate(sequences, start=1):
+            made_at = today - datetime.timedelta(days=count - number + 1)
+            data = {"alliance": alliance.slug, "number": number, "chain": "ledger", "sequence": sequence,
+                    "head_hash": hashes[sequence], "made_at": checkpoints.utc_iso(made_at), "key_id": key_id}
+            rows.append(Checkpoint(alliance=alliance, number=number, chain="ledger", sequence=sequence,
+                                   head_hash=hashes[sequence], made_at=made_at, reason="daily", key_id=key_id,
+                                   public_key=public_pem, signature=key.sign(checkpoints.message(data)).hex()))
+        Checkpoint.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def verify_alliance_time(ctx: dict, history: int) -> dict:
+    """Checkpoints signed with a throwaway key (its own key directory, not the deployment's):
+    `history` past daily ones and today's, then `checkpoints.verify_alliance` timed: every chain's
+    own verification plus every checkpoint. The checkpoint part alone
+    (`check(verify_chains=False)`) is timed too, so that the cost over verify_chain shows."""
+    alliance = ctx["alliance"]
+    with tempfile.TemporaryDirectory(prefix="bench-keys-") as key_dir, \
+            override_settings(LIANMENG_KEY_DIR=Path(key_dir), LIANMENG_CHECKPOINT_KEY=""):
+        keys.init_keys()
+        past = checkpoint_history(alliance, history) if history else 0
+        made = checkpoints.make_checkpoints(alliance, "bench")
+        t0 = time.perf_counter()
+        result = checkpoints.verify_alliance(alliance, source="bench")
+        seconds = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        only = checkpoints.check(alliance, verify_chains=False)
+        checkpoint_seconds = time.perf_counter() - t0
+    assert result["ok"] and only["ok"], (result["problems"], only["problems"])
+    return {"ok": result["ok"], "seconds": seconds, "checkpoint_seconds": checkpoint_seconds,
+            "checkpoints": past + len(made), "chains": {name: chain["count"] for name, chain in result["chains"].items()}}
 
 
 # ---------------------------------------------------------------- posting through the services
@@ -621,6 +671,8 @@ def main():
     parser.add_argument("--seats", type=int, default=1000)
     parser.add_argument("--motion-repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=20101)
+    parser.add_argument("--checkpoint-history", type=int, default=3650,
+                        help="past daily ledger checkpoints verify_alliance checks (ten years of the daily job)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--reads-only", metavar="SLUG", help="only the read and server-side measures, on loaded data")
     args = parser.parse_args()
@@ -647,6 +699,11 @@ def main():
         item["invariants"] = check_invariants(ctx, full=args.entries >= 100_000)
         ok &= item["invariants"]["ok"]
         log(f"  ok={item['invariants']['ok']} {json.dumps({k: v for k, v in item['invariants'].items() if k != 'verify_ledger'})}")
+        log("checkpoints, then verify_alliance (every chain and checkpoint)")
+        item["verify_alliance"] = verify_alliance_time(ctx, args.checkpoint_history)
+        log(f"  verify_alliance ok={item['verify_alliance']['ok']} in {item['verify_alliance']['seconds']:.1f}s "
+            f"(checkpoints alone {item['verify_alliance']['checkpoint_seconds']:.2f}s; "
+            f"verify_ledger {item['invariants']['verify_ledger']['seconds']:.1f}s)")
         if index == 0:
             log(f"posting {args.posting_batch} entries through entries_record_batch + entries_approve_batch "
                 f"(batches of {args.batch_size})")

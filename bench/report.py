@@ -75,6 +75,19 @@ def build(ours: dict, hordak: dict | None, hordak_error: str | None, mode: str) 
         f"the lines: {inv['balance_table_mismatches']} mismatches; fast vs. recomputed balance: "
         f"{inv['fast_vs_recomputed']['mismatches']}/{inv['fast_vs_recomputed']['checked']} mismatches; trial balance "
         f"balanced: {inv['trial_balance_balanced']}.\n")
+    va = a.get("verify_alliance")
+    if va:
+        # Issue #16: every chain and checkpoint within the time verify_ledger takes (x 1.1), or 74 s.
+        ledger_s = inv["verify_ledger"]["seconds"]
+        target = max(ledger_s * 1.1, 74.0)
+        out.append(
+            f"`checkpoints.verify_alliance` (every chain: {', '.join(f'{k} {v:,}' for k, v in va['chains'].items())} "
+            f"record(s); {va['checkpoints'] if isinstance(va['checkpoints'], int) else len(va['checkpoints']):,} "
+            f"checkpoint(s) signed just before): ok={va['ok']} in "
+            f"**{va['seconds']:.1f} s**, of which the checkpoints alone {va['checkpoint_seconds']:.2f} s; "
+            f"verify_ledger above {ledger_s:.1f} s (a subprocess: Django's start included); target "
+            f"≤ {target:.1f} s (verify_ledger × 1.1, or 74 s): "
+            f"{'met' if va['ok'] and va['seconds'] <= target else 'MISSED'}.\n")
     after = a.get("invariants_after_posting")
     if after:
         out.append(f"Invariants after posting through the services: hash chain {'intact' if after['chain_ok'] else 'BROKEN'} over the "

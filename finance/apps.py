@@ -18,6 +18,6 @@ class FinanceConfig(AppConfig):
         register_tile(statement_tile)
 
         from alliances.checkpoints import register_chain
-        from finance.selectors import ledger_hash_at, ledger_head, verify_chain
+        from finance.selectors import ledger_hash_at, ledger_hashes_at, ledger_head, verify_chain
 
-        register_chain("ledger", _("账簿"), ledger_head, ledger_hash_at, verify_chain)
+        register_chain("ledger", _("账簿"), ledger_head, ledger_hash_at, verify_chain, ledger_hashes_at)

@@ -521,6 +521,15 @@ def ledger_hash_at(alliance, sequence: int) -> str | None:
     return JournalEntry.objects.filter(alliance=alliance, sequence=sequence).values_list("hash", flat=True).first()
 
 
+def ledger_hashes_at(alliance, sequences) -> dict[int, str]:
+    """{sequence: hash} of the posted entries at `sequences` (every checkpoint's, in a few queries)."""
+    sequences, out = sorted(sequences), {}
+    for start in range(0, len(sequences), 1000):  # SQLite's limit on query parameters
+        out.update(JournalEntry.objects.filter(alliance=alliance, sequence__in=sequences[start:start + 1000])
+                   .values_list("sequence", "hash"))
+    return out
+
+
 def has_government_fund(project) -> bool:
     """Whether a government fund is restricted to `project` (in the tenant scope)."""
     return Fund.objects.filter(project=project, source=Source.GOVERNMENT).exists()
