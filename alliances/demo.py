@@ -107,7 +107,7 @@ def load_alliance(slug: str, admin: User) -> DemoContext:
             alliance.responsible_entity = ctx.units[0]
             alliance.responsible_entity_scope = "经联盟成员书面授权，代表联盟对外签订协议、承担项目和接受政府资助。"
             alliance.address = spec["address"]
-            alliance.contact_name = "秘书处"
+            alliance.contact_name = "刘洋"  # 附件1 asks for a person
             alliance.contact_phone = "0532-80000000"
             alliance.save()
 
@@ -132,6 +132,8 @@ def load_alliance(slug: str, admin: User) -> DemoContext:
             "rep-1": (demo_user(f"{slug}-rep-1", "成员联系人 赵"), Role.REPRESENTATIVE, {"member_unit": ctx.units[5]}),
             "auditor": (demo_user(f"{slug}-auditor", "会计师事务所 孙"), Role.AUDITOR, {}),
         }
+        # Forms print the chair's person name (姓名), not the account's display name.
+        User.objects.filter(pk=people["chair"][0].pk, last_name="").update(last_name="陈", first_name="海明")
         for n in range(1, 5):
             people[f"council-{n}"] = (demo_user(f"{slug}-council-{n}", f"理事 {n}"), Role.COUNCILLOR, {"seat": council_seats[n]})
         for n in range(1, 4):

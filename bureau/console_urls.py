@@ -12,4 +12,5 @@ urlpatterns = [
     path("submissions/<id:pk>/document/", views.BureauDocumentView.as_view(), name="document"),
     path("submissions/<id:pk>/decisions/<id:decision_id>/pdf/", views.BureauDecisionPdfView.as_view(),
          name="decision_pdf"),
+    path("submissions/<id:pk>/decisions/<id:decision_id>/form/", views.BureauReviewFormView.as_view(), name="review_form"),
 ]

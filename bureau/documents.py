@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from alliances import signing
 from alliances.models import Organ, Role, RoleGrant, Seat
-from bureau.models import FORM_FIELDS, NARRATIVE_FIELDS, Kind, Submission
+from bureau.models import FORM_FIELDS, NARRATIVE_FIELDS, Kind, Outcome, Submission
 from membership import selectors as membership_selectors
 
 SNAPSHOT_SCHEMA = 1
@@ -36,13 +36,19 @@ def alliance_profile(alliance) -> dict:
     }
 
 
+def person_name(user) -> str:
+    """A person's name as a form asks for it: 姓名 (last then first name) when recorded, else the
+    account's display name."""
+    return f"{user.last_name}{user.first_name}".strip() or str(user)
+
+
 def chair_of(alliance) -> dict:
-    """The chair (理事长): the councillor holding the chair seat, and that seat's unit."""
+    """The chair (理事长): the person name of the councillor holding the chair seat, and that seat's unit."""
     seat = Seat.objects.filter(organ__kind=Organ.Kind.COUNCIL, is_chair=True, vacated_at__isnull=True).select_related("unit").first()
     if seat is None:
         return {"name": "", "unit": ""}
     grant = RoleGrant.objects.filter(seat=seat, role=Role.COUNCILLOR, revoked_at__isnull=True).select_related("user").first()
-    return {"name": str(grant.user) if grant else "", "unit": seat.unit.name if seat.unit_id else ""}
+    return {"name": person_name(grant.user) if grant else "", "unit": seat.unit.name if seat.unit_id else ""}
 
 
 def member_counts(alliance) -> dict:
@@ -103,7 +109,10 @@ def build_snapshot(submission: Submission, *, version: int, submitted_by=None, s
         elif submission.kind == Kind.AGREEMENT_TEXT:
             snapshot["agreement"] = {"version": alliance.agreement_version, "text": alliance.agreement_text}
         elif submission.kind == Kind.ANNUAL_REPORT:
-            snapshot["annual_report"] = reports.annual_report(alliance, int(submission.payload["year"]))
+            report = reports.annual_report(alliance, int(submission.payload["year"]))
+            # Late: sent after its deadline (31 March of the next year); the document says so.
+            report["late"] = snapshot["submitted_on"] > report["deadline"]
+            snapshot["annual_report"] = report
     return snapshot
 
 
@@ -135,10 +144,30 @@ def preview_pdf(submission: Submission) -> bytes:
 # ---------------------------------------------------------------- signed copies (alliances.signing)
 
 
+def review_of(version) -> dict | None:
+    """The bureau's approving opinions on a version (附件1 九 and 十), JSON-safe; None until approved."""
+    decision = version.decisions.filter(outcome=Outcome.APPROVED).order_by("-decided_at").first()
+    if decision is None:
+        return None
+    return {"necessity_opinion": decision.necessity_opinion, "necessity_office": decision.necessity_office,
+            "necessity_date": _date(decision.necessity_date), "organisation_opinion": decision.organisation_opinion,
+            "organisation_office": decision.organisation_office, "organisation_date": _date(decision.organisation_date)}
+
+
+def version_pdf(submission: Submission, version) -> bytes:
+    """The frozen document; an approved recognition application's copy has sections 九 and 十 filled
+    with the bureau's opinions, rendered from the frozen snapshot and the sealed decision."""
+    if submission.kind == Kind.RECOGNITION_APPLICATION:
+        review = review_of(version)
+        if review is not None:
+            return render_pdf({**version.snapshot, "review": review})
+    return bytes(version.document)
+
+
 def signed_document(submission: Submission, version) -> bytes:
     """The frozen document as served: signed with the alliance's certificate. The stored bytes (and
     their SHA-256) stay the unsigned original; the signature is added on the way out."""
-    return signing.sign_pdf(version.document, submission.alliance,
+    return signing.sign_pdf(version_pdf(submission, version), submission.alliance,
                             reason=f"报送市科技局 {submission.title} v{version.number}"[:200])
 
 
@@ -152,6 +181,17 @@ def decision_pdf(decision) -> bytes:
     context = {"d": decision, "submission": decision.submission, "alliance": decision.submission.alliance}
     return signing.render_signed("bureau/documents/decision.html", context, signing.BUREAU,
                                  reason=f"市科技局审核意见 {decision.submission.title}"[:200])
+
+
+def review_form_pdf(decision) -> bytes:
+    """附件4 审核意见表 as the regulation prints it, filled with the decision's opinions, signed by the bureau."""
+    context = {"d": decision, "alliance": decision.submission.alliance, "font_families": FONT_FAMILIES}
+    return signing.render_signed("bureau/documents/review_form.html", context, signing.BUREAU,
+                                 reason=f"市科技局审核意见表 {decision.submission.title}"[:200])
+
+
+def review_form_filename(decision) -> str:
+    return f"审核意见表-{decision.submission.pk}-{decision.pk}.pdf"
 
 
 def decision_filename(decision) -> str:

@@ -10,9 +10,12 @@ day an alliance without a submitted report for Y is overdue on the bureau's cons
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alliances.money import to_cents
 from finance import selectors as finance_selectors
+from finance import statements as finance_statements
 from governance import selectors as governance_selectors
 from ip_registry import selectors as ip_selectors
 from membership import selectors as membership_selectors
@@ -122,12 +125,43 @@ def section_funds(alliance, year: int) -> dict:
     return result
 
 
+def statement_jsonable(value):
+    """A statement as frozen in the snapshot: every amount a two-decimal string, dates ISO."""
+    if isinstance(value, dict):
+        return {str(k): statement_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [statement_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(to_cents(value))
+    return jsonable(value)
+
+
+def statements_period(year: int, today=None) -> tuple[datetime.date, datetime.date] | None:
+    """1 January to 31 December of the year, or to today while the year runs; None before it begins."""
+    start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today or timezone.localdate())
+    return (start, end) if end >= start else None
+
+
+def section_statements(alliance, year: int) -> dict:
+    """The year's three statutory statements (finance.statements): 资产负债表 at the end of the period,
+    业务活动表 and 现金流量表 for it."""
+    period = statements_period(year)
+    if period is None:
+        return {"available": False, "note": _("该年度尚未开始，无会计报表。")}
+    start, end = period
+    return {"available": True, "note": "", "date_from": start.isoformat(), "date_to": end.isoformat(),
+            "balance_sheet": statement_jsonable(finance_statements.balance_sheet(alliance, end)),
+            "activities": statement_jsonable(finance_statements.activities(alliance, start, end)),
+            "cash_flow": statement_jsonable(finance_statements.cash_flow(alliance, start, end))}
+
+
 SECTIONS = (
     ("membership", section_membership),
     ("meetings", section_meetings),
     ("projects", section_projects),
     ("ip", section_ip),
     ("funds", section_funds),
+    ("statements", section_statements),
 )
 
 

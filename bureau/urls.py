@@ -12,4 +12,5 @@ urlpatterns = [
     path("submissions/<id:pk>/document/", views.SubmissionDocumentView.as_view(), name="document"),
     path("submissions/<id:pk>/decisions/<id:decision_id>/pdf/", views.SubmissionDecisionPdfView.as_view(),
          name="decision_pdf"),
+    path("submissions/<id:pk>/decisions/<id:decision_id>/form/", views.SubmissionReviewFormView.as_view(), name="review_form"),
 ]

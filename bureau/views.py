@@ -182,6 +182,16 @@ class SubmissionDecisionPdfView(AlliancePageMixin, View):
         return signing.pdf_response(documents.decision_pdf(decision), documents.decision_filename(decision))
 
 
+class SubmissionReviewFormView(AlliancePageMixin, View):
+    """附件4 审核意见表 of a decision, as the regulation prints it, signed by the bureau."""
+
+    page_roles = ALLIANCE_READERS
+
+    def get(self, request, slug, pk, decision_id):
+        decision = decision_or_404(submission_or_404(Submission.objects.filter(pk=pk).first()), decision_id)
+        return signing.pdf_response(documents.review_form_pdf(decision), documents.review_form_filename(decision))
+
+
 # ---------------------------------------------------------------- bureau side
 
 
@@ -254,3 +264,9 @@ class BureauDecisionPdfView(BureauOfficerRequired, View):
     def get(self, request, pk, decision_id):
         decision = decision_or_404(submission_or_404(selectors.bureau_submission(pk)), decision_id)
         return signing.pdf_response(documents.decision_pdf(decision), documents.decision_filename(decision))
+
+
+class BureauReviewFormView(BureauOfficerRequired, View):
+    def get(self, request, pk, decision_id):
+        decision = decision_or_404(submission_or_404(selectors.bureau_submission(pk)), decision_id)
+        return signing.pdf_response(documents.review_form_pdf(decision), documents.review_form_filename(decision))

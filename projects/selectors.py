@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Min, OuterRef, Subquery, Sum
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
@@ -173,22 +173,29 @@ def executing_by_alliance() -> dict[int, int]:
 def annual_summary(alliance, year: int) -> dict:
     """For the annual report (年度报告), read from the project history: the projects that first entered
     execution (实施中) in the year and those accepted (验收通过) in it, with local dates, oldest first,
-    and the number in execution at the year's end."""
+    the number in execution at the year's end, and `projects`: a row per project of the year (started,
+    accepted, or executing at its end) with its status at the year's end."""
     with scope(alliance=alliance):
         history = Project.history.model.objects.filter(alliance_id=alliance.pk)
         started = _first_entered(history, Project.Status.IN_PROGRESS, year)
         accepted = _first_entered(history, Project.Status.ACCEPTED, year)
-        projects = {p.pk: p for p in Project.objects.filter(pk__in=set(started) | set(accepted)).select_related("lead_unit")}
         # A project's status at the year's end is that of its last history row dated in or before the year.
         last = (history.filter(id=OuterRef("pk"), history_date__date__lte=datetime.date(year, 12, 31))
                 .order_by("-history_date", "-history_id").values("status")[:1])
-        executing = Project.objects.annotate(status_then=Subquery(last)).filter(status_then__in=EXECUTING).count()
+        of_year = (Project.objects.annotate(status_then=Subquery(last))
+                   .filter(Q(status_then__in=EXECUTING) | Q(pk__in=set(started) | set(accepted)))
+                   .select_related("lead_unit").order_by("code"))
+        projects = {p.pk: p for p in of_year}
+        executing = sum(1 for p in projects.values() if p.status_then in EXECUTING)
 
     def rows(firsts):
         return [{"code": projects[pk].code, "title": projects[pk].title, "lead_unit": str(projects[pk].lead_unit), "date": day}
                 for pk, day in sorted(firsts.items(), key=lambda kv: (kv[1], projects[kv[0]].code))]
 
-    return {"started": rows(started), "accepted": rows(accepted), "in_progress_at_year_end": executing}
+    every = [{"code": p.code, "title": p.title, "lead_unit": str(p.lead_unit), "status": p.status_then,
+              "status_label": str(Project.Status(p.status_then).label) if p.status_then else "",
+              "started": started.get(p.pk), "accepted": accepted.get(p.pk)} for p in projects.values()]
+    return {"started": rows(started), "accepted": rows(accepted), "in_progress_at_year_end": executing, "projects": every}
 
 
 def _first_entered(history, status: str, year: int) -> dict[int, datetime.date]:

@@ -125,7 +125,9 @@ def test_snapshot_carries_profile_chair_host_and_contact(oe):
         snapshot = documents.build_snapshot(submission, version=1)
     assert snapshot["alliance"]["host_unit"] == oe.units[0].name
     assert snapshot["alliance"]["address"] == "青岛市崂山区海尔路1号"
-    assert snapshot["application"]["chair"] == {"name": str(oe.user("chair")), "unit": oe.units[0].name}
+    # The chair's person name (姓名), not the account's display name "理事长 陈"; the contact is a person.
+    assert snapshot["application"]["chair"] == {"name": "陈海明", "unit": oe.units[0].name}
+    assert snapshot["alliance"]["contact_name"] == "刘洋"
     assert snapshot["narrative"]["innovation_goals"] == NARRATIVE["innovation_goals"]
 
 

@@ -304,9 +304,11 @@ a/<slug:slug>/submissions/<id:pk>/                                      ok      
 a/<slug:slug>/submissions/<id:pk>/submit/                               403      ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/submissions/<id:pk>/document/                             ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 a/<slug:slug>/submissions/<id:pk>/decisions/<id:decision_id>/pdf/      ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau's signed decision: whoever reads the submission
+a/<slug:slug>/submissions/<id:pk>/decisions/<id:decision_id>/form/     ok       ok       ok       ok       403      403      ok       ok       login    404  # 附件4 审核意见表: as the decision
 bureau/                                                                  403      403      403      403      403      403      403      ok       login    403
 bureau/submissions/                                                      403      403      403      403      403      403      403      ok       login    403
 bureau/submissions/<id:pk>/                                             403      403      403      403      403      403      403      ok       login    403
 bureau/submissions/<id:pk>/document/                                    403      403      403      403      403      403      403      ok       login    403
 bureau/submissions/<id:pk>/decisions/<id:decision_id>/pdf/              403      403      403      403      403      403      403      ok       login    403
+bureau/submissions/<id:pk>/decisions/<id:decision_id>/form/             403      403      403      403      403      403      403      ok       login    403
 """)
