@@ -449,3 +449,10 @@ class RestrictionRelease(SealedTenantModel):
 
     def __str__(self):
         return f"{self.fund} · {self.get_condition_display()} · {self.amount}"
+
+    @property
+    def project_status_label(self) -> str:
+        from django.apps import apps
+
+        status = apps.get_model("projects", "Project").Status
+        return status(self.project_status).label if self.project_status in status.values else self.project_status

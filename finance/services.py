@@ -962,13 +962,14 @@ def _release_evidence(*, alliance, fund, money, date, condition, submission) -> 
                 code="release_condition_unmet", fields={"amount": [_("超过尚未解除的合规支出。")]})
         return {"qualifying_expenses": qualifying,
                 "evidence": "%s %s ≤ %s: %s %s" % (
-                    chart.EXPENSE_PROJECT, fund.project.code, date.isoformat(), qualifying, currency)}
+                    chart.EXPENSE_PROJECT, fund.project.code, date.isoformat(), format_money(qualifying), currency)}
     if condition == ReleaseCondition.PROJECT_ACCEPTED:
         status = project_selectors.finished_status(fund.project)
         if status is None:
             raise Conflict(_("项目“%(project)s”尚未验收或结题，不能以此解除限制。") % {"project": fund.project.code},
                            code="release_condition_unmet", fields={"condition": [_("项目尚未验收或结题。")]})
-        return {"project_status": status, "evidence": "%s: %s" % (fund.project.code, status)}
+        label = type(fund.project).Status(status).label  # labels, never codes: the evidence is sealed text
+        return {"project_status": status, "evidence": "%s：%s" % (fund.project.code, label)}
     # bureau decision: government money only, on the bureau's approved decision about this project
     if fund.source != Source.GOVERNMENT:
         raise Conflict(_("市科技局批准解除限制只适用于政府资助资金。"), code="release_condition_unmet",
@@ -989,7 +990,7 @@ def _release_evidence(*, alliance, fund, money, date, condition, submission) -> 
             raise Conflict(_("解除金额超过市科技局批准的尚未解除金额 %(available)s %(currency)s。") % {
                 "available": format_money(max(available, ZERO)), "currency": currency},
                 code="release_condition_unmet", fields={"amount": [_("超过批准金额。")]})
-    return {"submission": decision, "evidence": "submission %s: %s" % (decision.pk, decision.title)[:300]}
+    return {"submission": decision, "evidence": ("%s：%s" % (_("市科技局批复"), decision.title))[:300]}
 
 
 @tenant_service

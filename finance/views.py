@@ -150,7 +150,7 @@ class EntryDetailView(FinancePage):
         entry = self.entry()
         context.update(entry=entry, lines=entry.lines.select_related("account", "fund__project", "member_unit", "project"),
                        reversal=JournalEntry.objects.filter(reverses=entry).first(),
-                       release=RestrictionRelease.objects.filter(entry=entry).select_related("fund").first(),
+                       release=RestrictionRelease.objects.filter(entry=entry).select_related("fund", "submission").first(),
                        can_approve=entry.status == "recorded" and entry.recorded_by_id != self.request.user.pk)
         return context
 
@@ -315,12 +315,17 @@ class ProjectBudgetView(FinancePage):
     template_name = "finance/budget.html"
 
     def get_context_data(self, **kwargs):
-        from projects.models import Project
+        from finance.models import Source
+        from projects.models import BudgetLine, Project
 
         context = super().get_context_data(**kwargs)
         project = get_object_or_404(Project, pk=self.kwargs["project_id"])
         as_of = self.as_of()
-        context.update(project=project, as_of=as_of, rows=selectors.budget_vs_actual(self.alliance, project, as_of=as_of),
+        # labels, never codes: a budget line's category and source as the project names them
+        categories, sources = dict(BudgetLine.Category.choices), dict(Source.choices) | dict(BudgetLine.Source.choices)
+        rows = [r | {"category": categories.get(r["category"], r["category"]), "source": sources.get(r["source"], r["source"])}
+                for r in selectors.budget_vs_actual(self.alliance, project, as_of=as_of)]
+        context.update(project=project, as_of=as_of, rows=rows,
                        funds=[r for r in selectors.fund_balances(self.alliance, as_of) if r["fund"].project_id == project.pk])
         return context
 

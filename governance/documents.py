@@ -4,7 +4,7 @@ with the alliance's certificate (alliances.signing)."""
 from django.http import Http404
 
 from alliances import signing
-from governance.models import Meeting, Motion, Resolution, Threshold
+from governance.models import Meeting, Motion, Resolution, threshold_words
 
 APPROVED_MINUTES = (Meeting.MinutesStatus.APPROVED, Meeting.MinutesStatus.LOCKED)
 
@@ -14,7 +14,7 @@ def resolution_pdf(resolution: Resolution) -> bytes:
     sealed = motion.sealed_result
     context = {
         "alliance": resolution.alliance, "resolution": resolution, "motion": motion, "sealed": sealed,
-        "tally": sealed.tally, "threshold_label": Threshold(sealed.threshold).label if sealed.threshold in Threshold.values else sealed.threshold,
+        "tally": sealed.tally, "threshold_label": threshold_words(sealed.threshold),
         "result_label": Motion.Result(sealed.result).label, "recused": len(sealed.recused or []),
     }
     return signing.render_signed("governance/pdf/resolution.html", context, resolution.alliance,

@@ -27,7 +27,8 @@ class MotionForm(forms.Form):
 
 
 class VoteForm(forms.Form):
-    choice = forms.ChoiceField(label=_("表决意见"), choices=Choice.choices, widget=forms.RadioSelect)
+    choice = forms.ChoiceField(label=_("表决意见"), choices=Choice.choices,
+                               widget=forms.RadioSelect(attrs={"class": "vote-choice"}))
 
 
 class MeetingForm(forms.Form):

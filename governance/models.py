@@ -39,6 +39,19 @@ class Threshold(models.TextChoices):
     UNANIMITY_SEATS = "unanimity_seats", _("全体席位一致同意")
 
 
+THRESHOLD_WORDS = {
+    Threshold.SIMPLE_MAJORITY_CAST: _("出席投票理事过半数同意"),
+    Threshold.ABSOLUTE_MAJORITY_SEATS: _("全体理事过半数同意"),
+    Threshold.TWO_THIRDS_SEATS: _("全体理事三分之二以上同意"),
+    Threshold.UNANIMITY_SEATS: _("全体理事一致同意"),
+}
+
+
+def threshold_words(rule: str) -> str:
+    """The one wording of a threshold, for every page, PDF, notice and resolution text."""
+    return str(THRESHOLD_WORDS.get(rule, rule))
+
+
 DEFAULT_THRESHOLDS = {
     MotionKind.ADMISSION: Threshold.ABSOLUTE_MAJORITY_SEATS,
     MotionKind.EXPULSION: Threshold.TWO_THIRDS_SEATS,

@@ -107,13 +107,15 @@ class MotionDetailView(MotionPapersMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         motion = self.get_motion()
         entry = EligibleSeat.objects.filter(motion=motion, holder=self.request.user).first()
+        my_choice = services.my_choice(motion, self.request.user) if motion.status == Motion.Status.OPEN else None
         context.update(
             motion=motion,
             threshold=motion.rule,
             entry=entry,
             can_vote=motion.status == Motion.Status.OPEN and entry is not None and not entry.recused,
-            my_choice=services.my_choice(motion, self.request.user) if motion.status == Motion.Status.OPEN else None,
-            vote_form=kwargs.get("vote_form") or forms.VoteForm(),
+            my_choice=my_choice,
+            # a councillor who comes back to change their vote finds their current choice selected
+            vote_form=kwargs.get("vote_form") or forms.VoteForm(initial={"choice": my_choice}),
             consultations=motion.consultations.filter(status=Consultation.Status.CLOSED),
             seats=EligibleSeat.objects.filter(motion=motion).select_related("seat", "unit", "holder"),
             sealed=getattr(motion, "sealed_result", None),

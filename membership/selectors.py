@@ -138,6 +138,22 @@ def unit_transitions(unit):
     return MemberTransition.objects.filter(alliance_id=unit.alliance_id, unit=unit).select_related("actor").order_by("recorded_at", "id")
 
 
+def _shown(name: str, value):
+    """A history value as people read it: a choice by its label, the pending motion by its title."""
+    from governance.models import Motion, MotionKind
+
+    field = MemberUnit._meta.get_field(name)
+    if value in (None, ""):
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if name == "pending_motion_kind":
+        return MotionKind(value).label if value in MotionKind.values else value
+    if name == "pending_motion":
+        return Motion.objects.filter(pk=value).values_list("title", flat=True).first() or value
+    return value
+
+
 def unit_changes(unit):
     """Field-level history (simple-history): who changed what and when, newest first."""
     records = list(unit.history.filter(alliance_id=unit.alliance_id).select_related("history_user").order_by("-history_date", "-history_id"))
@@ -148,7 +164,8 @@ def unit_changes(unit):
             continue
         delta = newer.diff_against(older)
         fields = [
-            {"field": str(MemberUnit._meta.get_field(c.field).verbose_name), "old": c.old, "new": c.new}
+            {"field": str(MemberUnit._meta.get_field(c.field).verbose_name),
+             "old": _shown(c.field, c.old), "new": _shown(c.field, c.new)}
             for c in delta.changes
         ]
         if fields:

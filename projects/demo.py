@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects import services
-from projects.models import Project
+from projects.models import BudgetLine, Project
 
 
 def _later(days):
@@ -114,7 +114,7 @@ class Builder:
         for source, amount in receipts:
             entry = fin.grant_receive(actor=self.sec, alliance=self.alliance, project=project, amount=Decimal(amount),
                                       date=self.today - datetime.timedelta(days=280), source=source,
-                                      description=f"{project.code} 项目经费到账（{source}）")
+                                      description=f"{project.code} 项目经费到账（{BudgetLine.Source(source).label}）")
             fin.entry_approve(actor=self.ctx.user("sg"), alliance=self.alliance, entry=entry)
         rows = list(project.participants.all())
         for category, source, amount, row, text in spends:

@@ -15,13 +15,13 @@ CHROMIUM_ARGS = [
 
 
 @contextmanager
-def browser_page(chromium_path, locale="zh-CN"):
+def browser_page(chromium_path, locale="zh-CN", viewport=None):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(locale=locale)
+            context = browser.new_context(locale=locale, **({"viewport": viewport} if viewport else {}))
             yield context.new_page()
         finally:
             browser.close()

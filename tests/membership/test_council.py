@@ -1,8 +1,10 @@
 """Admission and expulsion driven by real council resolutions (governance's vote_cast and motion_close)."""
 
 import datetime
+import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from django_scopes import scope
 
@@ -290,3 +292,17 @@ def test_a_process_motion_about_a_unit_in_another_state_does_not_block_the_counc
     vote(oe, motion, COUNCIL, "for")
     assert close(oe, motion).result == "passed"
     assert reload(oe, unit).status == Status.ACTIVE
+
+
+def test_member_page_names_the_pending_motion_and_its_kind_not_their_codes(oe, under_review):
+    unit = submit(oe, under_review(oe))
+    client = Client()
+    client.force_login(oe.user("sec"))
+    for language, kind in (("zh-hans", "接纳成员"), ("en", None)):
+        client.cookies["django_language"] = language
+        html = client.get(f"/a/{oe.alliance.slug}/members/{unit.pk}/").content.decode()
+        text = re.sub(r"<[^>]+>", " ", html)
+        assert unit.pending_motion.title in text and f"#{unit.pending_motion_id}" not in text
+        assert not re.search(r"\b(admission|under_review)\b", text), language
+        if kind:
+            assert kind in text
