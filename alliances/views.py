@@ -244,7 +244,6 @@ class IntegrityView(AlliancePageMixin, TemplateView):
         return redirect("alliances:integrity", slug=slug)
 
 
-ACTIVITY_READERS = access.SECRETARIAT | {Role.AUDITOR}
 ACTIVITY_PAGE_SIZE = 50
 
 
@@ -253,7 +252,7 @@ class ActivityView(AlliancePageMixin, TemplateView):
     `?format=xlsx` downloads what the filters select."""
 
     template_name = "alliances/activity.html"
-    page_roles = ACTIVITY_READERS
+    page_roles = access.ACTIVITY_READERS
     bureau_reads = False
 
     def get(self, request, *args, **kwargs):

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from alliances.activity import Filters, activity_page, tracked_models
 from alliances.raw_history import history_model
+from tests.conftest import api_as
 from membership import services as membership
 from membership.models import MemberUnit
 
@@ -125,3 +126,21 @@ def test_bad_filters_are_refused(oe):
     assert page(oe.user("sec"), oe.alliance.slug, object=3).status_code == 400
     assert page(oe.user("sec"), oe.alliance.slug, kind="nope.nothing").status_code == 400
     assert page(oe.user("sec"), oe.alliance.slug, date_from="2026-02-01", date_to="2026-01-01").status_code == 400
+
+
+def test_api_has_the_same_filters_and_pages(oe, bm, changed, bureau_user):
+    unit, old_name = changed
+    url = f"/api/v1/alliances/{oe.alliance.slug}/activity/"
+    body = api_as(oe.user("auditor")).get(url, {"kind": "membership.memberunit", "object": unit.pk}).json()
+    newest = body["results"][0]
+    assert body["count"] >= 2 and newest["user"] == str(oe.user("sec")) and newest["kind_label"] == "成员单位"
+    assert {"field": "单位名称", "before": old_name, "after": "海洋装备改名单位"} in newest["changes"]
+    first = api_as(oe.user("sec")).get(url, {"page_size": 5}).json()
+    second = api_as(oe.user("sec")).get(first["next"]).json()
+    assert len(first["results"]) == 5 and first["previous"] is None and second["previous"]
+    assert not {r["key"] for r in first["results"]} & {r["key"] for r in second["results"]}
+    assert api_as(oe.user("sec")).get(url, {"object": 1}).status_code == 400
+    assert api_as(oe.user("sec")).get(url, {"page": "0"}).status_code == 400
+    assert api_as(oe.user("council-1")).get(url).status_code == 403
+    assert api_as(bureau_user).get(url).status_code == 403
+    assert api_as(bm.user("sg")).get(url).status_code == 404
