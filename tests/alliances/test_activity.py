@@ -144,3 +144,4 @@ def test_api_has_the_same_filters_and_pages(oe, bm, changed, bureau_user):
     assert api_as(oe.user("council-1")).get(url).status_code == 403
     assert api_as(bureau_user).get(url).status_code == 403
     assert api_as(bm.user("sg")).get(url).status_code == 404
+
