@@ -145,3 +145,19 @@ def test_api_has_the_same_filters_and_pages(oe, bm, changed, bureau_user):
     assert api_as(bureau_user).get(url).status_code == 403
     assert api_as(bm.user("sg")).get(url).status_code == 404
 
+
+
+def test_english_labels(oe, changed):
+    from django.utils import translation
+
+    unit, _ = changed
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(oe.user("sec"))
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/a/{oe.alliance.slug}/activity/", {"kind": "membership.memberunit", "object": unit.pk}).content.decode()
+    with translation.override("en"):
+        kind = str(MemberUnit._meta.verbose_name)
+        field = str(MemberUnit._meta.get_field("kind").verbose_name)
+        other = str(MemberUnit.Kind.OTHER.label)
+    assert other != "其他组织" and kind != "成员单位"
+    assert "Activity log" in html and "Changed" in html and kind in html and f"{field}: " in html and f"→ {other}" in html
