@@ -161,3 +161,15 @@ def test_english_labels(oe, changed):
         other = str(MemberUnit.Kind.OTHER.label)
     assert other != "其他组织" and kind != "成员单位"
     assert "Activity log" in html and "Changed" in html and kind in html and f"{field}: " in html and f"→ {other}" in html
+
+
+def test_amounts_and_flags_read_as_people_read_them():
+    from djmoney.money import Money
+
+    from alliances.activity import _display
+    from projects.models import BudgetLine, Project
+
+    assert _display(BudgetLine, "amount", Money("3100000", "CNY"), {}) == "3,100,000.00"
+    assert _display(Project, "government_programme", True, {}) == "是"
+    assert _display(Project, "status", Project.Status.IN_PROGRESS, {}) == Project.Status.IN_PROGRESS.label
+    assert _display(Project, "lead_unit", 999999, {}) == "#999999"
