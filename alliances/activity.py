@@ -130,7 +130,7 @@ def _load(model, label: str, alliance, pks: list[int]) -> list[Activity]:
     diffs = {r.pk: r.diff_against(older[r.previous_id]).changes
              for r in records if r.history_type == "~" and r.previous_id in older}
     names = _related_names(model, [c for changes in diffs.values() for c in changes])
-    current = model._default_manager.in_bulk({r.id for r in records})
+    current = model._default_manager.select_related().in_bulk({r.id for r in records})  # names read their relations
     out = []
     for record in records:
         obj = current.get(record.id) or record.instance
