@@ -8,6 +8,8 @@ from alliances.models import CHAIR, Role, RoleGrant
 BUREAU_GROUP = "bureau"
 SECRETARIAT = frozenset({Role.STAFF, Role.SECRETARY_GENERAL})
 ALL_ROLES = frozenset(Role.values) | {CHAIR}
+# Who reads the activity log (alliances.activity): the secretariat and the auditor.
+ACTIVITY_READERS = SECRETARIAT | {Role.AUDITOR}
 
 
 def is_bureau_officer(user) -> bool:

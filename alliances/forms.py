@@ -57,3 +57,35 @@ class LoginForm(AuthenticationForm):
             if login.is_locked_out(self.request):
                 raise forms.ValidationError(login.locked_out_message(), code="locked_out")
             raise
+
+
+class ActivityFilterForm(forms.Form):
+    """The activity log's filters, the same on the page and in the API (`alliances.activity`)."""
+
+    person = forms.TypedChoiceField(label=_("操作人"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("对象类型"), required=False)
+    object = forms.IntegerField(label=_("对象编号"), required=False, min_value=1)
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data, *, alliance):
+        from alliances.activity import kind_choices
+        from alliances.models import RoleGrant, User
+
+        super().__init__(data)
+        people = User.objects.filter(pk__in=RoleGrant.objects.filter(alliance=alliance).values("user_id"))
+        self.fields["person"].choices = [("", _("全部")), *((u.pk, str(u)) for u in people.order_by("username"))]
+        self.fields["kind"].choices = [("", _("全部")), *kind_choices()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("object") and not data.get("kind"):
+            self.add_error("object", _("按对象筛选时须同时选择对象类型。"))
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("截止日期不得早于起始日期。"))
+        return data
+
+    def filters(self):
+        from alliances.activity import Filters
+
+        return Filters(**{name: self.cleaned_data.get(name) or None for name in self.fields})

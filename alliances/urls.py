@@ -11,6 +11,7 @@ urlpatterns = [
     path("integrity/", views.IntegrityView.as_view(), name="integrity"),
     path("people/grants/<id:pk>/revoke/", views.RevokeGrantView.as_view(), name="revoke_grant"),
     path("people/<id:user_id>/deactivate/", views.DeactivatePersonView.as_view(), name="deactivate_person"),
+    path("activity/", views.ActivityView.as_view(), name="activity"),
     path("outbox/", views.OutboxView.as_view(), name="outbox"),
     path("outbox/<id:pk>/retry/", views.OutboxRetryView.as_view(), name="outbox_retry"),
 ]

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from alliances import access, checkpoints, services
+from alliances import access, activity, checkpoints, services
 from alliances.dashboard import tiles_for
 from alliances.errors import ServiceError
-from alliances.forms import AllianceCreateForm, InviteForm, LoginForm, SecretaryGeneralRecoverForm
+from alliances.forms import ActivityFilterForm, AllianceCreateForm, InviteForm, LoginForm, SecretaryGeneralRecoverForm
 from alliances.login import password_reset_may_send
 from alliances.models import Alliance, OutboxMessage, Role, RoleGrant, User
 from alliances.pages import AlliancePageMixin, add_service_errors
@@ -242,3 +242,32 @@ class IntegrityView(AlliancePageMixin, TemplateView):
         else:
             messages.error(request, _("验证发现问题：%(problems)s") % {"problems": "；".join(result["problems"])})
         return redirect("alliances:integrity", slug=slug)
+
+
+ACTIVITY_PAGE_SIZE = 50
+
+
+class ActivityView(AlliancePageMixin, TemplateView):
+    """The alliance's activity log (alliances.activity): the secretariat and the auditor read it;
+    `?format=xlsx` downloads what the filters select."""
+
+    template_name = "alliances/activity.html"
+    page_roles = access.ACTIVITY_READERS
+    bureau_reads = False
+
+    def get(self, request, *args, **kwargs):
+        form = ActivityFilterForm(request.GET, alliance=self.alliance)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, rows=[], total=0), status=400)
+        if request.GET.get("format") == "xlsx":
+            return activity.export(self.alliance, form.filters()).response(f"activity-{self.alliance.slug}.xlsx")
+        page = request.GET.get("page", "1")
+        page = int(page) if page.isascii() and page.isdigit() and int(page) >= 1 else 1
+        rows, total = activity.activity_page(self.alliance, form.filters(), page, ACTIVITY_PAGE_SIZE)
+        pages = max(1, -(-total // ACTIVITY_PAGE_SIZE))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render_to_response(self.get_context_data(
+            form=form, rows=rows, total=total, page=page, pages=pages, query=query.urlencode(),
+            previous_page=page - 1 if page > 1 else None, next_page=page + 1 if page < pages else None,
+        ))

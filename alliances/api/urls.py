@@ -10,4 +10,5 @@ router.register("seats", views.SeatViewSet, basename="seat")
 router.register("roles", views.RoleGrantViewSet, basename="role")
 
 # Mounted under /api/v1/alliances/<slug>/.
-urlpatterns = [path("", views.AllianceDetailView.as_view(), name="detail"), *router.urls]
+urlpatterns = [path("", views.AllianceDetailView.as_view(), name="detail"),
+               path("activity/", views.ActivityView.as_view(), name="activity"), *router.urls]

@@ -1,15 +1,22 @@
+from dataclasses import asdict
+
 from django.contrib.auth.signals import user_logged_in
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
 
-from alliances import access, login, services
+from alliances import access, activity, login, services
 from alliances.api.base import AllianceViewMixin, AllianceViewSet
+from alliances.api.pagination import Pagination
 from alliances.api.serializers import (
     AllianceOutput,
     AllianceProfileInput,
@@ -19,6 +26,7 @@ from alliances.api.serializers import (
     SeatOutput,
 )
 from alliances.errors import TooManyAttempts
+from alliances.forms import ActivityFilterForm
 from alliances.login import LoginFailureThrottle
 from alliances.models import Alliance, RoleGrant, Seat, User
 
@@ -143,3 +151,49 @@ class RoleGrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Allianc
         person = get_object_or_404(User, pk=user_id)
         services.person_deactivate(actor=request.user, alliance=self.alliance, user=person)
         return Response(RoleGrantOutput(grants, many=True).data)
+
+
+def _activity_output(**kwargs):
+    change = {"field": serializers.CharField(), "before": serializers.CharField(), "after": serializers.CharField()}
+    return inline_serializer("Activity", {
+        "key": serializers.CharField(), "date": serializers.DateTimeField(), "user_id": serializers.IntegerField(allow_null=True),
+        "user": serializers.CharField(), "kind": serializers.CharField(), "kind_label": serializers.CharField(),
+        "object_id": serializers.IntegerField(), "object": serializers.CharField(), "action": serializers.CharField(),
+        "action_label": serializers.CharField(), "changes": inline_serializer("ActivityChange", change, many=True),
+    }, **kwargs)
+
+
+class ActivityView(AllianceViewMixin, APIView):
+    """The alliance's activity log, newest first, with the page's filters: `person` (user id), `kind`
+    (`app_label.model_name`), `object` (with `kind`), `date_from`, `date_to`; `page`, `page_size`."""
+
+    read_roles = access.ACTIVITY_READERS
+    bureau_reads = False
+
+    @extend_schema(
+        operation_id="v1_alliances_activity_list",
+        parameters=[OpenApiParameter(name, type=t) for name, t in (
+            ("person", int), ("kind", str), ("object", int), ("date_from", OpenApiTypes.DATE),
+            ("date_to", OpenApiTypes.DATE), ("page", int), ("page_size", int))],
+        responses=inline_serializer("ActivityPage", {
+            "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True), "results": _activity_output(many=True)}),
+    )
+    def get(self, request, slug):
+        form = ActivityFilterForm(request.query_params, alliance=self.alliance)
+        if not form.is_valid():
+            raise exceptions.ValidationError({name: [str(e) for e in errors] for name, errors in form.errors.items()})
+        size = Pagination().get_page_size(request)
+        raw = request.query_params.get("page", "1")
+        if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise exceptions.ValidationError({"page": [_("页码须为正整数。")]})
+        page = int(raw)
+        rows, total = activity.activity_page(self.alliance, form.filters(), page, size)
+        url = request.build_absolute_uri()
+        return Response({
+            "count": total,
+            "next": replace_query_param(url, "page", page + 1) if page * size < total else None,
+            "previous": (replace_query_param(url, "page", page - 1) if page > 2 else remove_query_param(url, "page"))
+            if page > 1 else None,
+            "results": [asdict(row) for row in rows],
+        })

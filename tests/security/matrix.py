@@ -49,6 +49,7 @@ operation                                              sec      sg       council
 v1_alliances_list                                      ok       ok       ok       ok       ok       ok       ok       ok       anon     ok
 v1_alliances_retrieve                                  ok       ok       ok       ok       ok       ok       ok       ok       anon     404
 v1_alliances_partial_update                            403      ok       403      403      403      403      403      403      anon     404
+v1_alliances_activity_list                             ok       ok       403      403      403      403      ok       403      anon     404  # the activity log: the secretariat and the auditor
 v1_alliances_charter_list                              ok       ok       ok       ok       ok       ok       ok       ok       anon     404
 v1_alliances_charter_create                            ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_charter_retrieve                          ok       ok       ok       ok       ok       ok       ok       ok       anon     404
@@ -239,6 +240,7 @@ a/<slug:slug>/                                                           ok     
 a/<slug:slug>/people/                                                    ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/people/grants/<id:pk>/revoke/                             ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/people/<id:user_id>/deactivate/                           ok       ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/activity/                                                  ok       ok       403      403      403      403      ok       403      login    404  # the activity log: the secretariat and the auditor
 a/<slug:slug>/outbox/                                                    ok       ok       403      403      403      403      403      403      login    404  # undelivered e-mail: the secretariat's
 a/<slug:slug>/outbox/<id:pk>/retry/                                     ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/integrity/                                                 ok       ok       ok       ok       403      403      ok       ok       login    404  # chains, checkpoints, verification: who reads the ledger, and the bureau
