@@ -138,7 +138,8 @@ class Motion(TenantModel):
     opened_at = models.DateTimeField(_("开始表决时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("开始表决人"))
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     # Secret ballots: a random salt for the per-seat tokens; wiped at close so no link survives.
@@ -430,11 +431,13 @@ class Consultation(TenantModel):
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
     concerned_units = models.ManyToManyField("membership.MemberUnit", blank=True, related_name="+", verbose_name=_("相关单位"))
-    motion = models.ForeignKey(Motion, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations")
+    motion = models.ForeignKey(Motion, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations",
+                               verbose_name=_("议案"))
     summary = models.TextField(_("意见汇总"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                                   verbose_name=_("创建人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     history = tenant_history()
 
@@ -448,12 +451,16 @@ class Consultation(TenantModel):
 
 
 class ConsultationDocument(TenantModel):
-    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="documents")
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="documents", verbose_name=_("专家咨询"))
     name = models.CharField(_("名称"), max_length=200)
     file = models.FileField(_("文件"), upload_to="governance/consultations/%Y/", validators=[validate_upload])
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     history = tenant_history()
+
+    class Meta:
+        verbose_name = _("咨询材料")
+        verbose_name_plural = _("咨询材料")
 
     def get_absolute_url(self) -> str:
         """The access-checked download (files are never served from /media/)."""

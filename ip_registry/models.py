@@ -226,7 +226,7 @@ class Licence(TenantModel):
     terminated_on = models.DateField(_("终止日期"), null=True, blank=True)
     # The bureau submission that gates this licence (第十六条(四)).
     bureau_submission = models.ForeignKey(
-        "bureau.Submission", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "bureau.Submission", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("市科技局报送"),
     )
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
@@ -287,12 +287,13 @@ class Transfer(TenantModel):
     agreed_on = models.DateField(_("签约日期"))
     effective_on = models.DateField(_("生效日期"), null=True, blank=True)
     # The sellers: the ownership version valid when the transfer was agreed; the price is shared by it.
-    from_version = models.ForeignKey(OwnershipVersion, on_delete=models.PROTECT, related_name="+")
-    to_version = models.ForeignKey(OwnershipVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    from_version = models.ForeignKey(OwnershipVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("转让前权属"))
+    to_version = models.ForeignKey(OwnershipVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("转让后权属"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices)
     status_reason = models.CharField(_("状态说明"), max_length=300, blank=True)
     bureau_submission = models.ForeignKey(
-        "bureau.Submission", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "bureau.Submission", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("市科技局报送"),
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
