@@ -19,10 +19,6 @@ from django.apps import apps
 
 GENESIS_HASH = "0" * 64
 
-# name -> Chain, filled as the owning apps import their chains module (at ready()).
-CHAINS: dict = {}
-
-
 def iso(value) -> str | None:
     """Dates as ISO text; datetimes in UTC, so the hash does not depend on the time zone."""
     if value is None:
@@ -61,7 +57,6 @@ class Chain:
         (id, reason) for records that should be in the chain and are not."""
         self.name, self.link_model = name, link_model
         self._links, self._unchained = links, unchained
-        CHAINS[name] = self
 
     def _heads(self, head_model=None):
         # A data migration passes its historical ChainHead.
