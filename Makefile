@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate keys demo fonts-check
+.PHONY: run test install migrate keys demo fonts-check guide-shots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ run: demo fonts-check
 test: install
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+# Retake the user guide's screenshots (docs/guide/img/) from the running product.
+guide-shots: install
+	LIANMENG_GUIDE_SHOTS=1 $(PY) -m pytest tests/guide/test_screenshots.py
