@@ -104,6 +104,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     })
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # A streaming replica of the same database (docs/scaling.md); its tests mirror the primary.
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                 conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["alliances.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "alliances.User"
 
