@@ -1,6 +1,6 @@
 """Governance: charter, motions and ballots, sealed results and resolutions, meetings, consultations.
 
-Services (governance/services.py) are the only writers. Sealed results and resolutions are
+Services (governance/services/) are the only writers. Sealed results and resolutions are
 append-only: saving an existing row or deleting one raises (see `alliances.tenancy.SealedTenantModel`).
 """
 
