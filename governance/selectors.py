@@ -1,5 +1,8 @@
 """Reads shared by governance's API and pages."""
 
+import hashlib
+from datetime import timedelta
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -8,8 +11,19 @@ from django_scopes import scope
 
 from alliances import access
 from alliances.errors import ValidationFailed
-from alliances.models import Role
-from governance.models import Consultation, Meeting, Motion, Resolution
+from alliances.models import Alliance, Organ, Role, RoleGrant
+from governance.models import (
+    Attendance,
+    Ballot,
+    Choice,
+    Consultation,
+    EligibleSeat,
+    Meeting,
+    Motion,
+    Opinion,
+    Resolution,
+)
+from governance.tally import Tally, decided
 from membership.models import MemberUnit
 
 
@@ -77,3 +91,91 @@ def annual_summary(alliance, year: int) -> dict:
             "resolutions": [{"number": r.number, "title": r.title, "date": timezone.localdate(r.issued_at)}
                             for r in resolutions],
         }
+
+
+def council_seats_with_holders():
+    """Council seats that are filled: (seat, holder) for each active councillor grant."""
+    grants = (
+        RoleGrant.objects.filter(
+            role=Role.COUNCILLOR, revoked_at__isnull=True, seat__organ__kind=Organ.Kind.COUNCIL,
+            seat__vacated_at__isnull=True,
+        )
+        .select_related("seat", "user")
+        .order_by("seat__position", "seat_id")
+    )
+    return [(g.seat, g.user) for g in grants]
+
+
+def _secret_token(motion: Motion, seat_id: int) -> str:
+    return hashlib.sha256(f"{motion.ballot_salt}:{motion.pk}:{seat_id}".encode()).hexdigest()
+
+
+def my_choice(motion: Motion, user) -> str | None:
+    """The user's current choice on an open motion (their own seat only), else None."""
+    entry = EligibleSeat.objects.filter(motion=motion, holder=user, recused=False).first()
+    if entry is None or entry.voted_at is None:
+        return None
+    if motion.secret:
+        if not motion.ballot_salt:
+            return None
+        ballot = Ballot.objects.filter(motion=motion, token=_secret_token(motion, entry.seat_id)).first()
+    else:
+        ballot = Ballot.objects.filter(motion=motion, seat=entry.seat_id).first()
+    return ballot.choice if ballot else None
+
+
+def current_tally(motion: Motion) -> Tally:
+    counts = {c: 0 for c in Choice.values}
+    for choice in Ballot.objects.filter(motion=motion).values_list("choice", flat=True):
+        counts[choice] += 1
+    eligible = EligibleSeat.objects.filter(motion=motion, recused=False).count()
+    return Tally(eligible=eligible, for_=counts["for"], against=counts["against"], abstain=counts["abstain"])
+
+
+def can_close_early(motion: Motion) -> bool:
+    return decided(current_tally(motion), motion.rule, motion.charter.quorum_for(motion.kind))
+
+
+def motions_due(now=None):
+    """Open motions of every alliance whose window has ended (the scheduled close)."""
+    now = now or timezone.now()
+    # A dissolved alliance is an archive: a motion left open there is never closed (nothing is written).
+    return Motion.objects.with_scopes_disabled().filter(status=Motion.Status.OPEN, closes_at__lte=now).exclude(
+        alliance__status=Alliance.Status.DISSOLVED)
+
+
+def motions_due_soon(now=None):
+    now = now or timezone.now()
+    return Motion.objects.with_scopes_disabled().filter(
+        status=Motion.Status.OPEN, closes_at__gt=now, closes_at__lte=now + timedelta(hours=24)
+    ).exclude(alliance__status=Alliance.Status.DISSOLVED)
+
+
+def meeting_quorum(meeting: Meeting) -> dict:
+    """Present council seats against the charter's quorum of all council seats."""
+    total = len(council_seats_with_holders())
+    present = Attendance.objects.filter(meeting=meeting, present=True).count()
+    charter = meeting.charter
+    num, den = charter.meeting_quorum_numerator, charter.meeting_quorum_denominator
+    required = -(-total * num // den)  # ceiling
+    return {"seats": total, "present": present, "required": required, "quorate": total > 0 and present * den >= total * num}
+
+
+def consultation_summary_text(consultation: Consultation) -> str:
+    opinions = list(consultation.opinions.select_related("expert").order_by("submitted_at"))
+    asked = consultation.invitations.filter(excluded=False).count()
+    counts = {s: sum(1 for o in opinions if o.stance == s) for s in Opinion.Stance.values}
+    scores = [o.score for o in opinions if o.score is not None]
+    lines = [
+        _("受邀专家 %(a)d 人，提交意见 %(n)d 份：支持 %(s)d，修改后支持 %(c)d，反对 %(o)d。") % {
+            "a": asked, "n": len(opinions), "s": counts["support"], "c": counts["support_with_changes"], "o": counts["oppose"],
+        }
+    ]
+    if scores:
+        lines.append(_("平均评分 %(avg).1f（%(n)d 份评分）。") % {"avg": sum(scores) / len(scores), "n": len(scores)})
+    excluded = consultation.invitations.filter(excluded=True).count()
+    if excluded:
+        lines.append(_("%(n)d 位专家因所在单位为相关单位而回避。") % {"n": excluded})
+    for opinion in opinions:
+        lines.append(f"— {opinion.expert}（{opinion.get_stance_display()}）：{opinion.text}")
+    return "\n".join(lines)

@@ -32,7 +32,7 @@ from governance.models import Ballot, EligibleSeat, Motion, Resolution, SealedRe
 
 from .support import Savepoint, assert_refused, machine_settings
 
-# The charter defaults, written out independently of governance/services.py.
+# The charter defaults, written out independently of governance/services/.
 RULES = {
     "other": ("simple_majority_cast", Fraction(2, 3)),  # of the votes cast, two thirds of the seats taking part
     "admission": ("absolute_majority_seats", Fraction(0)),
