@@ -4,6 +4,8 @@ Representatives (and nobody else) are limited to their own unit's IP: assets the
 owned (any ownership version), licences it grants or receives, and the revenue of assets it owns.
 """
 
+from datetime import date
+
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django_scopes import scope
@@ -11,7 +13,43 @@ from django_scopes import scope
 from alliances import access
 from alliances.models import Role, RoleGrant
 from ip_registry.models import IPAsset, Licence, Licensor, OwnershipShare, OwnershipVersion, RevenueReceipt, Transfer
-from ip_registry.services import government_fund_project_ids, project_flagged_government, projects_is_government_funded
+
+
+def projects_is_government_funded(project) -> bool:
+    """Whether a project has government funding: the project's own `government_funded` flag
+    (when the projects app sets one), or a government fund restricted to it in the ledger."""
+    if project is None:
+        return False
+    return project_flagged_government(project) or project.pk in government_fund_project_ids([project.pk])
+
+
+def project_flagged_government(project) -> bool:
+    """The project's own flags: `government_funded` if it has one, or a government programme (第十七条)."""
+    return bool(getattr(project, "government_funded", False) or getattr(project, "government_programme", False))
+
+
+def government_fund_project_ids(project_ids=None) -> set[int]:
+    """Projects (of the current scope) that have a government fund in the finance ledger (a read)."""
+    from finance.models import Fund, Source
+
+    funds = Fund.objects.filter(source=Source.GOVERNMENT, project__isnull=False)
+    if project_ids is not None:
+        funds = funds.filter(project_id__in=list(project_ids))
+    return set(funds.values_list("project_id", flat=True))
+
+
+def asset_is_government_funded(asset: IPAsset) -> bool:
+    """Foreground IP of a government-funded project (background IP never is)."""
+    return asset.origin == IPAsset.Origin.FOREGROUND and projects_is_government_funded(asset.project)
+
+
+def ownership_on(asset: IPAsset, on: date) -> OwnershipVersion | None:
+    """The ownership version valid on `on` (None before the first one)."""
+    return asset.ownership_versions.filter(valid_from__lte=on).order_by("-valid_from").first()
+
+
+def current_ownership(asset: IPAsset) -> OwnershipVersion | None:
+    return asset.ownership_versions.order_by("-number").first()
 
 
 def representative_units(user, alliance) -> list[int] | None:

@@ -13,6 +13,7 @@ from djmoney.money import Money
 
 from alliances.access import roles_of
 from alliances.models import Role, RoleGrant
+from projects import links
 from projects.models import EXECUTING, FINISHED, BudgetLine, IPAgreement, Participant, Project
 
 CURRENCY = "CNY"
@@ -207,3 +208,10 @@ def _first_entered(history, status: str, year: int) -> dict[int, datetime.date]:
 def project_choices():
     """The alliance's projects by code (the choices of another app's project picker; in the tenant scope)."""
     return Project.objects.order_by("code")
+
+
+def withdrawal_needs_bureau(project: Project) -> bool:
+    """第十九条 asks the bureau's approval when a participant leaves a government programme project; a
+    project with government money restricted to it is treated alike. Otherwise the council's written
+    opinion (its resolution) suffices."""
+    return project.government_programme or links.has_government_money(project)
