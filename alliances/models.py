@@ -172,7 +172,7 @@ class RoleGrant(TenantModel):
         ordering = ["-granted_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["seat"], condition=Q(revoked_at__isnull=True, seat__isnull=False),
+                fields=["alliance", "seat"], condition=Q(revoked_at__isnull=True, seat__isnull=False),
                 name="rolegrant_one_holder_per_seat",
             ),
             models.UniqueConstraint(

@@ -158,9 +158,9 @@ class SubmissionVersion(SealedTenantModel):
     class Meta:
         verbose_name = _("报送版本")
         verbose_name_plural = _("报送版本")
-        ordering = ["submission", "number"]
+        ordering = ["alliance", "submission", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["submission", "number"], name="submissionversion_unique_number"),
+            models.UniqueConstraint(fields=["alliance", "submission", "number"], name="submissionversion_unique_number"),
             models.UniqueConstraint(fields=["alliance", "sequence"], name="submissionversion_unique_sequence"),
         ]
 

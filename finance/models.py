@@ -211,7 +211,7 @@ class JournalEntry(TenantModel):
         ordering = ["-date", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["alliance", "sequence"], name="finance_entry_sequence_unique"),
-            models.UniqueConstraint(fields=["reverses"], condition=~Q(status="rejected"), name="finance_entry_one_reversal"),
+            models.UniqueConstraint(fields=["alliance", "reverses"], condition=~Q(status="rejected"), name="finance_entry_one_reversal"),
         ]
         indexes = [
             models.Index(fields=["alliance", "status", "date"]),
@@ -326,7 +326,7 @@ class LedgerBalance(TenantModel):
         verbose_name = _("科目余额")
         verbose_name_plural = _("科目余额")
         constraints = [
-            models.UniqueConstraint(fields=["account", "fund", "currency", "month"], name="finance_balance_unique"),
+            models.UniqueConstraint(fields=["alliance", "account", "fund", "currency", "month"], name="finance_balance_unique"),
         ]
         indexes = [models.Index(fields=["fund", "currency"])]
 
@@ -351,7 +351,7 @@ class MemberBalance(TenantModel):
         constraints = [
             # A line without a commitment is keyed as commitment 0 (NULLs never conflict).
             models.UniqueConstraint(
-                F("member_unit"), F("account"), Coalesce(F("commitment"), Value(0)), F("currency"), F("month"),
+                F("alliance"), F("member_unit"), F("account"), Coalesce(F("commitment"), Value(0)), F("currency"), F("month"),
                 name="finance_member_balance_unique",
             ),
         ]

@@ -113,10 +113,10 @@ class OwnershipVersion(TenantModel):
     class Meta:
         verbose_name = _("权属版本")
         verbose_name_plural = _("权属版本")
-        ordering = ["asset", "number"]
+        ordering = ["alliance", "asset", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["asset", "number"], name="ownership_version_number_unique"),
-            models.UniqueConstraint(fields=["asset", "valid_from"], name="ownership_version_date_unique"),
+            models.UniqueConstraint(fields=["alliance", "asset", "number"], name="ownership_version_number_unique"),
+            models.UniqueConstraint(fields=["alliance", "asset", "valid_from"], name="ownership_version_date_unique"),
         ]
 
     def __str__(self):
@@ -168,11 +168,11 @@ class OwnershipShare(PartyMixin, TenantModel):
     class Meta:
         verbose_name = _("共有份额")
         verbose_name_plural = _("共有份额")
-        ordering = ["version", "position"]
+        ordering = ["alliance", "version", "position"]
         constraints = [
             _one_party("ownershipshare"),
             models.CheckConstraint(condition=Q(share__gt=0) & Q(share__lte=100), name="ownershipshare_share_range"),
-            models.UniqueConstraint(fields=["version", "position"], name="ownershipshare_position_unique"),
+            models.UniqueConstraint(fields=["alliance", "version", "position"], name="ownershipshare_position_unique"),
         ]
 
 
@@ -334,9 +334,9 @@ class RevenueReceipt(TenantModel):
         verbose_name_plural = _("收益")
         ordering = ["-received_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["licence", "reference"], condition=Q(licence__isnull=False),
+            models.UniqueConstraint(fields=["alliance", "licence", "reference"], condition=Q(licence__isnull=False),
                                     name="receipt_once_per_licence_reference"),
-            models.UniqueConstraint(fields=["transfer", "reference"], condition=Q(transfer__isnull=False),
+            models.UniqueConstraint(fields=["alliance", "transfer", "reference"], condition=Q(transfer__isnull=False),
                                     name="receipt_once_per_transfer_reference"),
             models.CheckConstraint(
                 condition=Q(licence__isnull=False, transfer__isnull=True) | Q(licence__isnull=True, transfer__isnull=False),

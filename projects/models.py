@@ -117,7 +117,7 @@ class Participant(TenantModel):
         verbose_name = _("项目参与单位")
         verbose_name_plural = _("项目参与单位")
         ordering = ["project", "id"]
-        constraints = [models.UniqueConstraint(fields=["project", "unit"], name="participant_once_per_project")]
+        constraints = [models.UniqueConstraint(fields=["alliance", "project", "unit"], name="participant_once_per_project")]
 
     def __str__(self):
         return f"{self.project.code} · {self.unit}"
@@ -216,7 +216,7 @@ class IPShare(TenantModel):
         verbose_name = _("成果权属份额")
         verbose_name_plural = _("成果权属份额")
         ordering = ["agreement", "id"]
-        constraints = [models.UniqueConstraint(fields=["agreement", "participant"], name="ipshare_once_per_participant")]
+        constraints = [models.UniqueConstraint(fields=["alliance", "agreement", "participant"], name="ipshare_once_per_participant")]
 
     def __str__(self):
         return f"{self.participant.unit} {self.share}%"
@@ -235,8 +235,8 @@ class ProjectVersion(TenantModel):
     class Meta:
         verbose_name = _("项目版本")
         verbose_name_plural = _("项目版本")
-        ordering = ["project", "number"]
-        constraints = [models.UniqueConstraint(fields=["project", "number"], name="projectversion_number_unique")]
+        ordering = ["alliance", "project", "number"]
+        constraints = [models.UniqueConstraint(fields=["alliance", "project", "number"], name="projectversion_number_unique")]
 
     def __str__(self):
         return f"{self.project.code} v{self.number}"

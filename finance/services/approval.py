@@ -50,7 +50,7 @@ def _apply_balances(alliance, lines) -> None:
     _add_totals(
         LedgerBalance, ["alliance_id", "account_id", "fund_id", "currency", "month"], ["debit", "credit"],
         ["bigint", "bigint", "bigint", "varchar(3)", "date", "numeric", "numeric"],
-        "account_id, fund_id, currency, month",
+        "alliance_id, account_id, fund_id, currency, month",
         [(alliance.pk, account_id, fund_id, currency, month, debit, credit)
          for (account_id, fund_id, currency, month), (debit, credit) in sorted(balance_deltas(lines).items())],
     )
@@ -65,7 +65,7 @@ def _apply_balances(alliance, lines) -> None:
         MemberBalance, ["alliance_id", "member_unit_id", "account_id", "commitment_id", "currency", "month"],
         ["debit", "credit", "lines"],
         ["bigint", "bigint", "bigint", "bigint", "varchar(3)", "date", "numeric", "numeric", "integer"],
-        "member_unit_id, account_id, COALESCE(commitment_id, 0), currency, month",
+        "alliance_id, member_unit_id, account_id, COALESCE(commitment_id, 0), currency, month",
         [(alliance.pk, *key, debit, credit, count)
          for key, (debit, credit, count) in sorted(per_unit.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or 0))],
     )

@@ -75,7 +75,7 @@ class ExpertInvitation(TenantModel):
     class Meta:
         verbose_name = _("专家邀请")
         verbose_name_plural = _("专家邀请")
-        constraints = [models.UniqueConstraint(fields=["consultation", "expert"], name="invitation_unique")]
+        constraints = [models.UniqueConstraint(fields=["alliance", "consultation", "expert"], name="invitation_unique")]
 
 
 class Opinion(TenantModel):
@@ -96,4 +96,4 @@ class Opinion(TenantModel):
     class Meta:
         verbose_name = _("专家意见")
         verbose_name_plural = _("专家意见")
-        constraints = [models.UniqueConstraint(fields=["consultation", "expert"], name="opinion_one_per_expert")]
+        constraints = [models.UniqueConstraint(fields=["alliance", "consultation", "expert"], name="opinion_one_per_expert")]

@@ -92,4 +92,4 @@ class Attendance(TenantModel):
     class Meta:
         verbose_name = _("出席")
         verbose_name_plural = _("出席")
-        constraints = [models.UniqueConstraint(fields=["meeting", "seat"], name="attendance_one_per_seat")]
+        constraints = [models.UniqueConstraint(fields=["alliance", "meeting", "seat"], name="attendance_one_per_seat")]

@@ -140,4 +140,4 @@ class EligibleSeat(TenantModel):
         verbose_name = _("表决席位")
         verbose_name_plural = _("表决席位")
         ordering = ["seat__position", "seat_id"]
-        constraints = [models.UniqueConstraint(fields=["motion", "seat"], name="eligibleseat_unique")]
+        constraints = [models.UniqueConstraint(fields=["alliance", "motion", "seat"], name="eligibleseat_unique")]

@@ -37,8 +37,8 @@ class Ballot(TenantModel):
         verbose_name = _("选票")
         verbose_name_plural = _("选票")
         constraints = [
-            models.UniqueConstraint(fields=["motion", "seat"], condition=Q(seat__isnull=False), name="ballot_one_per_seat"),
-            models.UniqueConstraint(fields=["motion", "token"], condition=~Q(token=""), name="ballot_one_per_token"),
+            models.UniqueConstraint(fields=["alliance", "motion", "seat"], condition=Q(seat__isnull=False), name="ballot_one_per_seat"),
+            models.UniqueConstraint(fields=["alliance", "motion", "token"], condition=~Q(token=""), name="ballot_one_per_token"),
             models.CheckConstraint(condition=Q(seat__isnull=False) | ~Q(token=""), name="ballot_seat_or_token"),
         ]
 
