@@ -155,6 +155,9 @@ TASKS = {
 OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "200"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
 OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+# Long jobs (alliances/jobs.py): an export of at least this many rows is built by the worker with a
+# progress page (the API answers 202); a smaller one is built in the request.
+JOBS_SYNC_LIMIT = int(os.environ.get("JOBS_SYNC_LIMIT", "2000"))
 # Scheduled jobs (`manage.py run_scheduler`, alliances/scheduler.py): name, task path, interval in seconds.
 # Each job is idempotent; the scheduler records its last run so two schedulers or a restart do not double it.
 SCHEDULED_JOBS = [
