@@ -24,7 +24,7 @@ from django_scopes import scope
 from django_tasks import task
 
 from alliances import access
-from alliances.errors import Forbidden
+from alliances.errors import Forbidden, ServiceError
 from alliances.models import Job
 from alliances.tenancy import tenant_service
 
@@ -109,12 +109,20 @@ def run(job_id: int) -> str:
             job.result.save(name, ContentFile(content), save=False)
     except Exception as error:  # any failure of the builder is the job's failure, recorded for the secretariat
         logger.exception("job %s (%s) failed", job_id, job.kind)
-        _update(job_id, status=Job.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000],
-                finished_at=timezone.now())
+        _update(job_id, status=Job.Status.FAILED, error=error_text(error)[:5000], finished_at=timezone.now())
         return "failed"
     _update(job_id, status=Job.Status.DONE, progress=100, message="", result=job.result.name, result_name=name,
             finished_at=timezone.now())
     return "done"
+
+
+def error_text(error: Exception) -> str:
+    """A service's refusal in its own words, with each field's messages (an import's row-by-row
+    report); any other error with its type, for whoever fixes it."""
+    if isinstance(error, ServiceError):
+        return "\n".join([str(error.message), *(f"{field}：{message}" for field, messages in error.fields.items()
+                                                  for message in messages)])
+    return f"{type(error).__name__}: {error}"
 
 
 def status_of(job: Job) -> dict:
