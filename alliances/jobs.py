@@ -11,6 +11,7 @@ failed on its data fails again; the requester asks anew after the cause is fixed
 import logging
 import mimetypes
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Callable
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_scopes import scope
 from django_tasks import task
 
@@ -79,7 +81,7 @@ def job_start(*, actor, alliance, kind: str, params: dict | None = None) -> Job:
     if not access.may_read(actor, alliance, found.roles, bureau_reads=found.bureau_reads):
         raise Forbidden()
     params = params or {}
-    for job in Job.objects.filter(requested_by=actor, kind=kind, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]):
+    for job in Job.objects.filter(requested_by=actor, kind=kind, status__in=UNFINISHED, created_at__gt=_lost_before()):
         if job.params == params:
             return job
     job = Job.objects.create(alliance=alliance, requested_by=actor, kind=kind, params=params,
@@ -88,8 +90,26 @@ def job_start(*, actor, alliance, kind: str, params: dict | None = None) -> Job:
     return job
 
 
+UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING)
+
+
+def _lost_before():
+    return timezone.now() - timedelta(seconds=settings.JOBS_TIMEOUT_SECONDS)
+
+
+@task()
+def sweep() -> int:
+    """Scheduled: a job unfinished JOBS_TIMEOUT_SECONDS after it was asked for was lost with its worker;
+    it is marked failed (never run again: the requester asks anew). Safe to run twice."""
+    with translation.override(settings.LANGUAGE_CODE):
+        error = str(_("任务超时未完成（后台进程可能已停止），请重新提交。"))
+    return Job.objects.with_scopes_disabled().filter(status__in=UNFINISHED, created_at__lte=_lost_before()).update(
+        status=Job.Status.FAILED, error=error, finished_at=timezone.now())
+
+
 def _update(pk: int, **fields) -> int:
-    return Job.objects.with_scopes_disabled().filter(pk=pk).update(**fields)
+    """Write to a running job only: one the sweep gave up on stays failed."""
+    return Job.objects.with_scopes_disabled().filter(pk=pk, status=Job.Status.RUNNING).update(**fields)
 
 
 @task()

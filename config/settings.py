@@ -165,6 +165,9 @@ OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
 # Long jobs (alliances/jobs.py): an export of at least this many rows is built by the worker with a
 # progress page (the API answers 202); a smaller one is built in the request.
 JOBS_SYNC_LIMIT = int(os.environ.get("JOBS_SYNC_LIMIT", "2000"))
+# A job still queued or running this long after it was asked for was lost (a worker stopped): the
+# sweep marks it failed, and asking again starts a new one.
+JOBS_TIMEOUT_SECONDS = int(os.environ.get("JOBS_TIMEOUT_SECONDS", "3600"))
 # Scheduled jobs (`manage.py run_scheduler`, alliances/scheduler.py): name, task path, interval in seconds.
 # Each job is idempotent; the scheduler records its last run so two schedulers or a restart do not double it.
 SCHEDULED_JOBS = [
@@ -174,6 +177,7 @@ SCHEDULED_JOBS = [
     ("flag_overdue_reports", "bureau.tasks.flag_overdue_annual_reports", 24 * 60 * 60),
     ("outbox_sweep", "alliances.outbox.sweep", 5 * 60),
     ("checkpoint_all", "alliances.checkpoints.checkpoint_all", 24 * 60 * 60),
+    ("jobs_sweep", "alliances.jobs.sweep", 15 * 60),
 ]
 
 # Money: CNY by default, a few others allowed (every journal entry balances per currency).

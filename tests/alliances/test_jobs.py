@@ -148,3 +148,17 @@ def test_progress_is_written_while_the_builder_runs(oe, deliver):
     done = job_of(oe, job.pk)
     assert (done.status, done.progress, done.result_name) == ("done", 100, "out.csv")
     assert done.result.read() == b"a,b\n"
+
+
+def test_a_lost_job_is_failed_by_the_sweep_and_asking_again_starts_a_new_one(oe, settings):
+    sec = oe.user("sec")
+    lost = jobs.job_start(actor=sec, alliance=oe.alliance, kind="finance.auditor_zip", params={"as_of": "2026-06-30"})
+    assert jobs.job_start(actor=sec, alliance=oe.alliance, kind="finance.auditor_zip",
+                          params={"as_of": "2026-06-30"}).pk == lost.pk  # still waiting: the same job
+    settings.JOBS_TIMEOUT_SECONDS = 0
+    assert jobs.sweep.call() == 1 and jobs.sweep.call() == 0
+    swept = job_of(oe, lost.pk)
+    assert swept.status == Job.Status.FAILED and "请重新提交" in swept.error
+    assert jobs.run.call(lost.pk) == "not queued"  # a late task does not revive it
+    again = jobs.job_start(actor=sec, alliance=oe.alliance, kind="finance.auditor_zip", params={"as_of": "2026-06-30"})
+    assert again.pk != lost.pk and again.status == Job.Status.QUEUED
