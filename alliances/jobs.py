@@ -67,7 +67,7 @@ def may_see(user, alliance, job: Job) -> bool:
 
 def visible(user, alliance, pk: int) -> Job:
     """The job `pk` of `alliance` if `user` may see it, else 404 (as if it did not exist)."""
-    job = Job.objects.filter(alliance=alliance, pk=pk).select_related("requested_by").first()
+    job = Job.objects.filter(alliance=alliance, pk=pk).select_related("alliance", "requested_by").first()
     if job is None or not may_see(user, alliance, job):
         raise Http404
     return job
