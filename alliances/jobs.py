@@ -49,6 +49,11 @@ def register(name: str, label, build: Callable, roles=None, *, bureau_reads: boo
     _kinds[name] = Kind(name, label, build, frozenset(roles) if roles is not None else None, bureau_reads)
 
 
+def unregister(name: str) -> None:
+    """For tests that register a kind of their own."""
+    _kinds.pop(name, None)
+
+
 def kind_of(name: str) -> Kind:
     return _kinds[name]
 
@@ -73,6 +78,13 @@ def visible(user, alliance, pk: int) -> Job:
     return job
 
 
+UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING)
+
+
+def _lost_before():
+    return timezone.now() - timedelta(seconds=settings.JOBS_TIMEOUT_SECONDS)
+
+
 @tenant_service(when_dissolved=True)  # a file of records already there: an archive is still read
 def job_start(*, actor, alliance, kind: str, params: dict | None = None) -> Job:
     """Ask for a job; the same job of the same person still waiting or running is returned instead
@@ -88,13 +100,6 @@ def job_start(*, actor, alliance, kind: str, params: dict | None = None) -> Job:
                              language=translation.get_language() or settings.LANGUAGE_CODE)
     transaction.on_commit(lambda: run.enqueue(job.pk))
     return job
-
-
-UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING)
-
-
-def _lost_before():
-    return timezone.now() - timedelta(seconds=settings.JOBS_TIMEOUT_SECONDS)
 
 
 @task()

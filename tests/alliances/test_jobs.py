@@ -32,7 +32,7 @@ def broken_kind():
 
     jobs.register("tests.broken", "broken export", build, roles=None)
     yield "tests.broken"
-    jobs._kinds.pop("tests.broken")
+    jobs.unregister("tests.broken")
 
 
 def page_client(user) -> Client:
@@ -143,7 +143,7 @@ def test_progress_is_written_while_the_builder_runs(oe, deliver):
         with deliver():
             job = jobs.job_start(actor=oe.user("sec"), alliance=oe.alliance, kind="tests.steps")
     finally:
-        jobs._kinds.pop("tests.steps")
+        jobs.unregister("tests.steps")
     assert seen == [("running", 10, "step 10"), ("running", 55, "step 55"), ("running", 99, "step 120")]
     done = job_of(oe, job.pk)
     assert (done.status, done.progress, done.result_name) == ("done", 100, "out.csv")

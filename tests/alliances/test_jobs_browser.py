@@ -29,7 +29,7 @@ def halting_kind():
 
     jobs.register("tests.halting", "测试导出", build)
     yield shown
-    jobs._kinds.pop("tests.halting")
+    jobs.unregister("tests.halting")
 
 
 def test_the_progress_page_follows_the_worker_and_offers_the_file(oe, live_server, chromium_path, settings,
