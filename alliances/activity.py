@@ -199,3 +199,23 @@ def export(alliance, filters: Filters):
         sheet.row([_("仅导出最新 %(shown)d 条，共 %(total)d 条；请缩小筛选范围。") % {"shown": len(rows), "total": total}])
     sheet.widths([18, 14, 16, 30, 8, 16, 30, 30])
     return sheet
+
+
+EXPORT_JOB = "alliances.activity_xlsx"
+
+
+def count(alliance, filters: Filters) -> int:
+    """How many rows the filters select (what decides between the request and the worker)."""
+    with scope(alliance=alliance):
+        return min(EXPORT_LIMIT, sum(rows.count() for rows in _querysets(alliance, filters).values()))
+
+
+def export_job(job, progress) -> tuple[str, bytes]:
+    """The worker's side of a large export (alliances/jobs.py): the page's filters, checked again."""
+    from alliances.forms import ActivityFilterForm
+
+    form = ActivityFilterForm(job.params, alliance=job.alliance)
+    if not form.is_valid():
+        raise ValueError(form.errors.as_text())
+    progress(10, _("正在读取活动日志"))
+    return f"activity-{job.alliance.slug}.xlsx", export(job.alliance, form.filters()).to_bytes()

@@ -16,3 +16,8 @@ class AlliancesConfig(AppConfig):
         strict_json.install()
         # key and certificate checks; counts failed logins per address; every generic reference resolves
         from alliances import checks, login, references, signing  # noqa: F401
+
+        from alliances import access, activity, jobs
+
+        jobs.register(activity.EXPORT_JOB, _("活动日志（XLSX）"), activity.export_job, access.ACTIVITY_READERS,
+                      bureau_reads=False)

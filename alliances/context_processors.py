@@ -17,6 +17,7 @@ ALLIANCE_NAV = [
     ("bureau_alliance:submissions", _("报送"), access.SECRETARIAT),
     ("alliances:people", _("人员与角色"), access.SECRETARIAT),
     ("alliances:outbox", _("未送达邮件"), access.SECRETARIAT),
+    ("alliances:jobs", _("后台任务"), access.SECRETARIAT),
     ("alliances:activity", _("活动日志"), access.ACTIVITY_READERS),
 ]
 

@@ -302,3 +302,38 @@ class ScheduledJob(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Job(TenantModel):
+    """A long job (a large export, an archive, an import) run by the task worker (alliances/jobs.py):
+    who asked, how far it is, and the file it made, which is stored privately and served only by the
+    job's download view. Not versioned: it is itself the record of the run."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人"))
+    kind = models.CharField(_("类别"), max_length=50)  # a name registered in alliances.jobs
+    params = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=10, blank=True)  # the requester's, for the file's labels
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    message = models.CharField(_("进度说明"), max_length=200, blank=True)
+    result = models.FileField(_("结果文件"), upload_to="jobs/%Y/%m/", blank=True)
+    result_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["alliance", "status"], name="job_alliance_status")]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"

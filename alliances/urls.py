@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alliances import views
+from alliances import job_views, views
 
 app_name = "alliances"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("activity/", views.ActivityView.as_view(), name="activity"),
     path("outbox/", views.OutboxView.as_view(), name="outbox"),
     path("outbox/<id:pk>/retry/", views.OutboxRetryView.as_view(), name="outbox_retry"),
+    path("jobs/", job_views.JobListView.as_view(), name="jobs"),
+    path("jobs/<id:pk>/", job_views.JobView.as_view(), name="job"),
+    path("jobs/<id:pk>/status/", job_views.JobStatusView.as_view(), name="job_status"),
+    path("jobs/<id:pk>/file/", job_views.JobFileView.as_view(), name="job_file"),
 ]

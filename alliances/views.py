@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from alliances import access, activity, checkpoints, services
+from alliances import access, activity, checkpoints, jobs, services
 from alliances.dashboard import tiles_for
 from alliances.errors import ServiceError
 from alliances.forms import ActivityFilterForm, AllianceCreateForm, InviteForm, LoginForm, SecretaryGeneralRecoverForm
@@ -260,7 +260,9 @@ class ActivityView(AlliancePageMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form, rows=[], total=0), status=400)
         if request.GET.get("format") == "xlsx":
-            return activity.export(self.alliance, form.filters()).response(f"activity-{self.alliance.slug}.xlsx")
+            params = {name: request.GET[name] for name in form.fields if name in request.GET}
+            return jobs.export(request, self.alliance, activity.EXPORT_JOB, params,
+                               activity.count(self.alliance, form.filters()))
         page = request.GET.get("page", "1")
         page = int(page) if page.isascii() and page.isdigit() and int(page) >= 1 else 1
         rows, total = activity.activity_page(self.alliance, form.filters(), page, ACTIVITY_PAGE_SIZE)

@@ -146,6 +146,13 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@lianmeng.local")
+# The mail server of the SMTP backend (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 # Background work (docs/operations.md): Django's task framework through the django-tasks backport. The
 # default backend keeps tasks in our own database (SQLite or PostgreSQL), run by `manage.py db_worker`;
@@ -161,6 +168,12 @@ TASKS = {
 OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "200"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
 OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+# Long jobs (alliances/jobs.py): an export of at least this many rows is built by the worker with a
+# progress page (the API answers 202); a smaller one is built in the request.
+JOBS_SYNC_LIMIT = int(os.environ.get("JOBS_SYNC_LIMIT", "2000"))
+# A job still queued or running this long after it was asked for was lost (a worker stopped): the
+# sweep marks it failed, and asking again starts a new one.
+JOBS_TIMEOUT_SECONDS = int(os.environ.get("JOBS_TIMEOUT_SECONDS", "3600"))
 # Scheduled jobs (`manage.py run_scheduler`, alliances/scheduler.py): name, task path, interval in seconds.
 # Each job is idempotent; the scheduler records its last run so two schedulers or a restart do not double it.
 SCHEDULED_JOBS = [
@@ -170,6 +183,7 @@ SCHEDULED_JOBS = [
     ("flag_overdue_reports", "bureau.tasks.flag_overdue_annual_reports", 24 * 60 * 60),
     ("outbox_sweep", "alliances.outbox.sweep", 5 * 60),
     ("checkpoint_all", "alliances.checkpoints.checkpoint_all", 24 * 60 * 60),
+    ("jobs_sweep", "alliances.jobs.sweep", 15 * 60),
 ]
 
 # Money: CNY by default, a few others allowed (every journal entry balances per currency).

@@ -21,3 +21,7 @@ class FinanceConfig(AppConfig):
         from finance.selectors import ledger_hash_at, ledger_hashes_at, ledger_head, verify_chain
 
         register_chain("ledger", _("账簿"), ledger_head, ledger_hash_at, verify_chain, ledger_hashes_at)
+
+        from finance import jobs
+
+        jobs.register()

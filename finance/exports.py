@@ -110,11 +110,13 @@ def chain_jsonl(alliance) -> str:
     return "".join(row + "\n" for row in rows)
 
 
-def auditor_zip(alliance, as_of) -> bytes:
+def auditor_zip(alliance, as_of, progress=lambda percent, message="": None) -> bytes:
     """journal.csv (with hashes), trial_balance.csv and verification.json for the accounting firm;
-    chain.jsonl, checkpoints.json and keys/<key id>.pem for checking them offline."""
+    chain.jsonl, checkpoints.json and keys/<key id>.pem for checking them offline. `progress` hears
+    each step (the worker's progress bar, finance/jobs.py)."""
     from alliances import checkpoints, keys
 
+    progress(5, _("正在验证账簿哈希链"))
     verification = selectors.verify_chain(alliance)
     verification = {**verification, "alliance": alliance.slug, "as_of": as_of.isoformat(),
                     "generated_at": timezone.now().isoformat()}
@@ -122,12 +124,16 @@ def auditor_zip(alliance, as_of) -> bytes:
     trusted = keys.trusted_keys()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        progress(30, _("正在导出序时账"))
         archive.writestr("journal.csv", "\ufeff" + journal_csv(alliance, as_of))
+        progress(60, _("正在导出试算平衡表"))
         archive.writestr("trial_balance.csv", "\ufeff" + trial_balance_csv(alliance, as_of))
         archive.writestr("verification.json", json.dumps(verification, ensure_ascii=False, indent=2))
+        progress(75, _("正在导出哈希链"))
         archive.writestr("chain.jsonl", chain_jsonl(alliance))
         archive.writestr("checkpoints.json", json.dumps(signed, ensure_ascii=False, indent=2))
         # The keys this deployment trusts (not the copies stored beside the checkpoints).
         for key_id in sorted({c["key_id"] for c in signed} & set(trusted)):
             archive.writestr(f"keys/{key_id}.pem", keys.public_pem(trusted[key_id]))
+    progress(95, _("正在打包"))
     return buffer.getvalue()

@@ -14,9 +14,11 @@ from django.views.generic import TemplateView
 from djmoney.money import Money
 
 from alliances import access, uploads
+from alliances import jobs as alliance_jobs
 from alliances.errors import ServiceError, ValidationFailed
 from alliances.pages import AlliancePageMixin
 from finance import exports, forms, selectors, services
+from finance import jobs as finance_jobs
 from finance.models import Account, Attachment, Commitment, JournalEntry, Period, RestrictionRelease
 
 READERS = selectors.LEDGER_READERS
@@ -333,6 +335,5 @@ class ProjectBudgetView(FinancePage):
 class AuditorExportView(FinancePage):
     def get(self, request, *args, **kwargs):
         as_of = self.as_of()
-        response = HttpResponse(exports.auditor_zip(self.alliance, as_of), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="ledger-{self.alliance.slug}-{as_of}.zip"'
-        return response
+        return alliance_jobs.export(request, self.alliance, finance_jobs.AUDITOR_ZIP, {"as_of": as_of.isoformat()},
+                                    finance_jobs.auditor_zip_rows(self.alliance, as_of))

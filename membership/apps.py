@@ -20,3 +20,7 @@ class MembershipConfig(AppConfig):
 
         register_chain("accessions", _("入盟协议签署"), chains.accessions.head, chains.accessions.hash_at,
                        chains.accessions.verify)
+
+        from membership import jobs
+
+        jobs.register()

@@ -8,17 +8,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from alliances import access, signing
+from alliances import jobs as alliance_jobs
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
-from alliances.exports import Spreadsheet
 from alliances.pages import AlliancePageMixin, add_service_errors
 from membership import documents, forms, selectors, services
+from membership import jobs as membership_jobs
 from membership.models import AccessionAgreement, ApplicationForm, MemberUnit
 
 PUBLIC_APPLY_LIMIT = 10  # submissions per address per alliance per hour
@@ -229,35 +229,15 @@ class PortalView(AlliancePageMixin, TemplateView):
         return context
 
 
-EXPORT_COLUMNS = [
-    ("name", "单位名称"), ("uscc", "统一社会信用代码"), ("kind", "单位类型"), ("status", "状态"),
-    ("alliance_role", "联盟职务"), ("legal_representative", "法定代表人"), ("address", "地址"),
-    ("contact_person", "联系人"), ("phone", "电话"), ("email", "电子邮箱"), ("standing", "在行业中的地位"),
-    ("applied_on", "申请日期"), ("joined_on", "加入日期"), ("left_on", "退出日期"),
-]
-
-
 class ExportView(DirectoryMixin, View):
-    """The directory (with the same filters) as an XLSX workbook."""
+    """The directory (with the same filters) as an XLSX workbook; a large one is built by the worker."""
 
     def get(self, request, slug):
         if not self.whole_directory:
             raise PermissionDenied
-        params = {k: request.GET.get(k, "") for k in ("kind", "status", "role", "q")}
-        units = selectors.member_list(self.alliance, user=request.user, **params)
-        book = Spreadsheet(_("成员单位"))
-        book.row([MemberUnit._meta.get_field(name).verbose_name for name, _label in EXPORT_COLUMNS])
-        for unit in units:
-            row = []
-            for name, _label in EXPORT_COLUMNS:
-                display = getattr(unit, f"get_{name}_display", None)
-                row.append(str(display()) if display else getattr(unit, name))
-            book.row(row)
-        book.add_sheet(_("按类型统计"))
-        counts = selectors.member_counts_by_kind(self.alliance)
-        for row in selectors.kind_rows(counts):
-            book.row([row["label"], row["count"]])
-        return book.response(f"members-{self.alliance.slug}-{timezone.localdate().isoformat()}.xlsx")
+        params = {k: request.GET.get(k, "") for k in membership_jobs.FILTERS}
+        return alliance_jobs.export(request, self.alliance, membership_jobs.DIRECTORY_XLSX, params,
+                                    membership_jobs.directory_rows(self.alliance, request.user, params))
 
 
 class ImportView(AlliancePageMixin, TemplateView):
@@ -290,6 +270,10 @@ class ImportView(AlliancePageMixin, TemplateView):
             form.add_error("file", _("表头须包含 name、uscc、kind，只能使用以下列：%(cols)s") % {"cols": ", ".join(services.IMPORT_COLUMNS)})
             return self.render_to_response(self.get_context_data(form=form), status=400)
         rows = [{(k or "").strip(): v for k, v in row.items() if k} for row in reader]
+        if alliance_jobs.is_large(len(rows)):  # checked and imported by the worker; the job shows the report
+            job = alliance_jobs.job_start(actor=request.user, alliance=self.alliance, kind=membership_jobs.IMPORT_CSV,
+                                          params={"rows": rows})
+            return redirect("alliances:job", slug=slug, pk=job.pk)
         try:
             units = services.member_import(actor=request.user, alliance=self.alliance, rows=rows)
         except ServiceError as error:

@@ -24,6 +24,18 @@ LOCMEM_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file (one per xdist worker), not Django's shared in-memory one:
+    a real worker process (`manage.py db_worker`, tests/alliances/test_worker_process.py) opens the same
+    database. PostgreSQL's test database is already visible to other processes."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3" and not db.get("TEST", {}).get("NAME"):
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """Build the two demo alliances once per test database. Every test runs in a transaction that
     is rolled back, so each starts from them; `oe` and `bm` then only look them up. (A transactional

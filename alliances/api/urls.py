@@ -11,4 +11,5 @@ router.register("roles", views.RoleGrantViewSet, basename="role")
 
 # Mounted under /api/v1/alliances/<slug>/.
 urlpatterns = [path("", views.AllianceDetailView.as_view(), name="detail"),
-               path("activity/", views.ActivityView.as_view(), name="activity"), *router.urls]
+               path("activity/", views.ActivityView.as_view(), name="activity"),
+               path("jobs/<id:pk>/", views.JobView.as_view(), name="job"), *router.urls]

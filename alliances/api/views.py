@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from alliances import access, activity, login, services
+from alliances import access, activity, jobs, login, services
 from alliances.api.base import AllianceViewMixin, AllianceViewSet
 from alliances.api.pagination import Pagination
 from alliances.api.serializers import (
@@ -197,3 +197,20 @@ class ActivityView(AllianceViewMixin, APIView):
             if page > 1 else None,
             "results": [asdict(row) for row in rows],
         })
+
+
+class JobView(AllianceViewMixin, APIView):
+    """A long job (an export answered 202): its status and progress; `file` is the download's URL
+    once it is done. Seen by whoever may ask for that kind of job in the alliance, else 404."""
+
+    @extend_schema(operation_id="v1_alliances_jobs_retrieve", responses=inline_serializer("Job", {
+        "id": serializers.IntegerField(), "kind": serializers.CharField(), "status": serializers.CharField(),
+        "status_label": serializers.CharField(), "progress": serializers.IntegerField(),
+        "message": serializers.CharField(), "error": serializers.CharField(),
+        "file": serializers.URLField(allow_null=True), "created_at": serializers.DateTimeField(),
+        "finished_at": serializers.DateTimeField(allow_null=True)}))
+    def get(self, request, slug, pk):
+        data = jobs.status_of(jobs.visible(request.user, self.alliance, pk))
+        if data["file"]:
+            data["file"] = request.build_absolute_uri(data["file"])
+        return Response(data)

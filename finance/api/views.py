@@ -7,16 +7,18 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from djmoney.money import Money
-from rest_framework import mixins, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from alliances import jobs as alliance_jobs
 from alliances.api.base import AllianceViewSet
 from finance import exports, selectors, services
+from finance import jobs as finance_jobs
 from finance.api import filters
 from finance.api import serializers as s
 from finance.models import Account, Commitment, Fund, JournalEntry, Period
@@ -330,10 +332,12 @@ class ReportViewSet(LedgerViewSet):
     def verify(self, request, slug):
         return Response(s.VerificationOutput(selectors.verify_chain(self.alliance)).data)
 
-    @extend_schema(parameters=[AS_OF], responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    @extend_schema(parameters=[AS_OF], responses={
+        (200, "application/zip"): OpenApiTypes.BINARY,
+        202: inline_serializer("JobAccepted", {"job": serializers.URLField()}),
+    }, description="A ledger of at least JOBS_SYNC_LIMIT lines is built by the worker: 202 with the job's URL to poll.")
     @action(detail=False, methods=["get"], url_path="auditor-export")
     def auditor_export(self, request, slug):
         as_of = _as_of(request)
-        response = HttpResponse(exports.auditor_zip(self.alliance, as_of), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="ledger-{self.alliance.slug}-{as_of}.zip"'
-        return response
+        return alliance_jobs.api_export(request, self.alliance, finance_jobs.AUDITOR_ZIP, {"as_of": as_of.isoformat()},
+                                        finance_jobs.auditor_zip_rows(self.alliance, as_of))

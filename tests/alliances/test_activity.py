@@ -173,3 +173,21 @@ def test_amounts_and_flags_read_as_people_read_them():
     assert _display(Project, "government_programme", True, {}) == "是"
     assert _display(Project, "status", Project.Status.IN_PROGRESS, {}) == Project.Status.IN_PROGRESS.label
     assert _display(Project, "lead_unit", 999999, {}) == "#999999"
+
+
+def test_a_large_xlsx_export_is_a_job_with_the_same_filters(oe, changed, settings, deliver):
+    """Issue #19 point 6: from JOBS_SYNC_LIMIT rows the worker builds the workbook; the page shows its progress."""
+    settings.JOBS_SYNC_LIMIT = 1
+    unit, old_name = changed
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(oe.user("auditor"))
+    with deliver():
+        response = client.get(f"/a/{oe.alliance.slug}/activity/",
+                              {"kind": "membership.memberunit", "object": unit.pk, "format": "xlsx"})
+        assert response.status_code == 302 and "/jobs/" in response["Location"]
+    status = client.get(response["Location"] + "status/").json()
+    assert status["status"] == "done" and status["kind"] == "活动日志（XLSX）"
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(status["file"]).streaming_content))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert ["单位名称", old_name, "海洋装备改名单位"] in [r[5:8] for r in rows]
+    assert {r[2] for r in rows[1:]} == {"成员单位"}  # the filter held in the worker

@@ -38,9 +38,10 @@ def test_scheduler_enqueues_due_jobs_only_and_once_per_interval(db):
     assert scheduler.enqueue_due(now) == []
     assert scheduler.enqueue_due(now + timedelta(minutes=4)) == []
     assert sorted(scheduler.enqueue_due(now + timedelta(minutes=5))) == ["close_motions", "outbox_sweep"]
-    assert sorted(scheduler.enqueue_due(now + timedelta(hours=1))) == ["close_motions", "outbox_sweep", "send_motion_reminders"]
+    assert sorted(scheduler.enqueue_due(now + timedelta(hours=1))) == [
+        "close_motions", "jobs_sweep", "outbox_sweep", "send_motion_reminders"]
     assert ScheduledJob.objects.get(name="ip_expire_licences").last_run_at == now
-    assert DBTaskResult.objects.count() == before + len(JOBS) + 2 + 3
+    assert DBTaskResult.objects.count() == before + len(JOBS) + 2 + 4
 
 
 def test_run_scheduler_once_enqueues_and_the_worker_runs_every_job(db, capsys):

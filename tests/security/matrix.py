@@ -50,6 +50,7 @@ v1_alliances_list                                      ok       ok       ok     
 v1_alliances_retrieve                                  ok       ok       ok       ok       ok       ok       ok       ok       anon     404
 v1_alliances_partial_update                            403      ok       403      403      403      403      403      403      anon     404
 v1_alliances_activity_list                             ok       ok       403      403      403      403      ok       403      anon     404  # the activity log: the secretariat and the auditor
+v1_alliances_jobs_retrieve                             ok       ok       ok       ok       404      404      ok       ok       anon     404  # an auditor export (a long job): who reads the ledger, and the bureau
 v1_alliances_charter_list                              ok       ok       ok       ok       ok       ok       ok       ok       anon     404
 v1_alliances_charter_create                            ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_charter_retrieve                          ok       ok       ok       ok       ok       ok       ok       ok       anon     404
@@ -244,6 +245,10 @@ a/<slug:slug>/activity/                                                  ok     
 a/<slug:slug>/outbox/                                                    ok       ok       403      403      403      403      403      403      login    404  # undelivered e-mail: the secretariat's
 a/<slug:slug>/outbox/<id:pk>/retry/                                     ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/integrity/                                                 ok       ok       ok       ok       403      403      ok       ok       login    404  # chains, checkpoints, verification: who reads the ledger, and the bureau
+a/<slug:slug>/jobs/                                                      ok       ok       403      403      403      403      403      403      login    404  # long jobs and their errors: the secretariat's
+a/<slug:slug>/jobs/<id:pk>/                                              ok       ok       ok       ok       404      404      ok       ok       login    404  # an auditor export: who reads the ledger, and the bureau; others do not see it
+a/<slug:slug>/jobs/<id:pk>/status/                                       ok       ok       ok       ok       404      404      ok       ok       login    404
+a/<slug:slug>/jobs/<id:pk>/file/                                         ok       ok       ok       ok       404      404      ok       ok       login    404
 a/<slug:slug>/members/                                                   ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/members/new/                                               ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/members/export.xlsx                                        ok       ok       ok       ok       ok       403      ok       ok       login    404  # the whole directory: not for a representative

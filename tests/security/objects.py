@@ -18,7 +18,8 @@ from django.db.models import Q
 from django_scopes import scope
 
 from alliances import demo as foundation_demo
-from alliances.models import OutboxMessage, RoleGrant, Seat
+from alliances import jobs
+from alliances.models import Job, OutboxMessage, RoleGrant, Seat
 from bureau import services as bureau_services
 from bureau.models import Decision, Submission
 from djmoney.money import Money
@@ -85,6 +86,9 @@ def complete(ctx) -> None:
                 ip_services.transfer_create(actor=sec, alliance=alliance, asset=asset, price=Decimal("1000.00"),
                                             agreed_on=date(2026, 1, 5),
                                             transferees=[(ctx.units[1], "", Decimal("100"))])
+        if not Job.objects.exists():  # a finished auditor export, with its file, built as the worker builds it
+            job = jobs.job_start(actor=sec, alliance=alliance, kind="finance.auditor_zip", params={"as_of": "2026-06-30"})
+            jobs.run.call(job.pk)
         if not Decision.objects.exists():  # biomed's submissions await review: the bureau returns one
             waiting = Submission.objects.filter(status=Submission.Status.SUBMITTED).order_by("pk").first()
             if waiting is not None:
@@ -163,6 +167,7 @@ RESOURCES = {
     "resolutions": lambda ctx: Resolution.objects.order_by("pk").first(),
     "grants": lambda ctx: RoleGrant.objects.get(user=ctx.user("expert-3"), revoked_at__isnull=True),
     "outbox": lambda ctx: OutboxMessage.objects.order_by("pk").first(),  # a demo invitation
+    "jobs": lambda ctx: Job.objects.order_by("pk").first(),  # the auditor export of `complete`
     "roles": lambda ctx: RoleGrant.objects.get(user=ctx.user("expert-3"), revoked_at__isnull=True),
     "sealed-results": lambda ctx: SealedResult.objects.order_by("pk").first(),
     "seats": lambda ctx: Seat.objects.order_by("pk").first(),
