@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliances', '0008_unique_per_alliance'),
+        ('alliances', '0009_unique_per_alliance'),
         ('bureau', '0003_submission_chain_and_witnesses'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

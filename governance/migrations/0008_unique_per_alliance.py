@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliances', '0008_unique_per_alliance'),
+        ('alliances', '0009_unique_per_alliance'),
         ('governance', '0007_verbose_names'),
         ('membership', '0005_motion_foreign_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliances', '0008_unique_per_alliance'),
+        ('alliances', '0009_unique_per_alliance'),
         ('finance', '0012_unique_per_alliance'),
         ('ip_registry', '0004_verbose_names'),
         ('membership', '0005_motion_foreign_keys'),

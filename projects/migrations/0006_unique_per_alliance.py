@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliances', '0008_unique_per_alliance'),
+        ('alliances', '0009_unique_per_alliance'),
         ('membership', '0005_motion_foreign_keys'),
         ('projects', '0005_cross_app_foreign_keys'),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliances', '0007_scheduled_job'),
+        ('alliances', '0008_job'),
         ('membership', '0005_motion_foreign_keys'),
     ]
 
