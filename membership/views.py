@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from alliances import access, signing
+from alliances import access, listing, signing
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
 from alliances.exports import Spreadsheet
 from alliances.pages import AlliancePageMixin, add_service_errors
 from membership import documents, forms, selectors, services
+from membership.filters import MemberFilter
 from membership.models import AccessionAgreement, ApplicationForm, MemberUnit
 
 PUBLIC_APPLY_LIMIT = 10  # submissions per address per alliance per hour
@@ -53,7 +54,7 @@ class DirectoryMixin(AlliancePageMixin):
         return selectors.reads_whole_directory(self.request.user, self.alliance)
 
 
-class MemberListView(DirectoryMixin, TemplateView):
+class MemberListView(DirectoryMixin, listing.ListPageMixin, TemplateView):
     """The directory: filters by kind, status and role; search by name or code; counts by kind."""
 
     template_name = "membership/list.html"
@@ -65,14 +66,11 @@ class MemberListView(DirectoryMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = {k: self.request.GET.get(k, "") for k in ("kind", "status", "role", "q")}
+        units = listing.listing(self.request, MemberFilter, selectors.visible_units(self.request.user, self.alliance).order_by("name", "id"))
         context.update(
-            units=selectors.member_list(self.alliance, user=self.request.user, **params),
-            params=params, counts=(counts := selectors.member_counts_by_kind(self.alliance)),
+            listing.context(units, "units"), counts=(counts := selectors.member_counts_by_kind(self.alliance)),
             kind_counts=selectors.kind_rows(counts),
-            kinds=MemberUnit.Kind.choices, statuses=MemberUnit.Status.choices, roles=MemberUnit.AllianceRole.choices,
             application_form=ApplicationForm.objects.filter(alliance=self.alliance).first(),
-            query=self.request.GET.urlencode(),
         )
         return context
 
@@ -243,8 +241,9 @@ class ExportView(DirectoryMixin, View):
     def get(self, request, slug):
         if not self.whole_directory:
             raise PermissionDenied
-        params = {k: request.GET.get(k, "") for k in ("kind", "status", "role", "q")}
-        units = selectors.member_list(self.alliance, user=request.user, **params)
+        filterset, units = listing.filtered(request, MemberFilter, selectors.visible_units(request.user, self.alliance).order_by("name", "id"))
+        if filterset.errors:
+            return listing.bad_filters(filterset)
         book = Spreadsheet(_("成员单位"))
         book.row([MemberUnit._meta.get_field(name).verbose_name for name, _label in EXPORT_COLUMNS])
         for unit in units:
