@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from alliances import access, activity, checkpoints, jobs, services
+from alliances import access, activity, checkpoints, jobs, listing, services
 from alliances.dashboard import tiles_for
 from alliances.errors import ServiceError
+from alliances.filters import OutboxFilter
 from alliances.forms import ActivityFilterForm, AllianceCreateForm, InviteForm, LoginForm, SecretaryGeneralRecoverForm
 from alliances.login import password_reset_may_send
 from alliances.models import Alliance, OutboxMessage, Role, RoleGrant, User
@@ -148,7 +149,7 @@ class DeactivatePersonView(AlliancePageMixin, View):
         return redirect("alliances:people", slug=slug)
 
 
-class OutboxView(AlliancePageMixin, TemplateView):
+class OutboxView(AlliancePageMixin, listing.ListPageMixin, TemplateView):
     """The secretariat's undelivered e-mails (queued for a retry, or failed), each with a retry button."""
 
     template_name = "alliances/outbox.html"
@@ -158,8 +159,8 @@ class OutboxView(AlliancePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         undelivered = OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT)
-        context["messages_undelivered"] = undelivered.filter(
-            Q(status=OutboxMessage.Status.FAILED) | Q(attempts__gt=0))[:200]
+        context.update(listing.context(listing.listing(self.request, OutboxFilter, undelivered.filter(
+            Q(status=OutboxMessage.Status.FAILED) | Q(attempts__gt=0)).order_by("-created_at", "-id")), "messages_undelivered"))
         context["waiting"] = undelivered.filter(status=OutboxMessage.Status.QUEUED, attempts=0).count()
         return context
 

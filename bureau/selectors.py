@@ -3,9 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import django_filters
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django_scopes import scope, scopes_disabled
 
 from alliances.models import Alliance
@@ -83,24 +81,11 @@ def _grouped(queryset, key):
     return queryset.order_by().values_list("alliance_id", key).annotate(n=Count("id"))
 
 
-class SubmissionFilter(django_filters.FilterSet):
-    alliance = django_filters.CharFilter(field_name="alliance__slug", label=_("联盟标识"))
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("类型"))
-    status = django_filters.ChoiceFilter(choices=Submission.Status.choices, label=_("状态"))
-    submitted_after = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte", label=_("报送日期起"))
-    submitted_before = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte", label=_("报送日期止"))
-
-    class Meta:
-        model = Submission
-        fields = ["alliance", "kind", "status", "submitted_after", "submitted_before"]
-
-
-def inbox(params=None):
+def inbox():
     """Submissions of every alliance the bureau has received (drafts are the alliance's own business)."""
     with scopes_disabled():
-        queryset = (Submission.objects.exclude(status=Submission.Status.DRAFT)
-                    .select_related("alliance", "submitted_by").order_by("-submitted_at", "-id"))
-        return SubmissionFilter(params or {}, queryset=queryset)
+        return (Submission.objects.exclude(status=Submission.Status.DRAFT)
+                .select_related("alliance", "submitted_by").order_by("-submitted_at", "-id"))
 
 
 def bureau_submission(pk: int) -> Submission | None:

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from alliances import access, signing
+from alliances import access, listing, signing
 from alliances.replicas import replica_reads
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
 from alliances.models import Role
 from alliances.pages import AlliancePageMixin, add_service_errors
 from bureau import documents, selectors, services, witness
+from bureau.filters import AllianceSubmissionFilter, SubmissionFilter
 from bureau.forms import DecisionForm, NarrativeForm, SubmissionCreateForm
 from bureau.models import Kind, Submission
 from projects import selectors as project_selectors
@@ -63,13 +64,15 @@ def submissions_tile(request, alliance):
 # ---------------------------------------------------------------- alliance side
 
 
-class SubmissionListView(AlliancePageMixin, TemplateView):
+class SubmissionListView(AlliancePageMixin, listing.ListPageMixin, TemplateView):
     template_name = "bureau/submissions.html"
     page_roles = ALLIANCE_READERS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["submissions"] = Submission.objects.select_related("created_by", "submitted_by")
+        context.update(listing.context(listing.listing(
+            self.request, AllianceSubmissionFilter, Submission.objects.select_related("created_by", "submitted_by")),
+            "submissions"))
         context["form"] = kwargs.get("form") or SubmissionCreateForm(projects=self._projects())
         context["can_draft"] = bool(self.roles & services.DRAFTERS)
         return context
@@ -215,12 +218,12 @@ class ConsoleView(BureauOfficerRequired, TemplateView):
         return context
 
 
-class InboxView(BureauOfficerRequired, TemplateView):
+class InboxView(BureauOfficerRequired, listing.ListPageMixin, TemplateView):
     template_name = "bureau/inbox.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = selectors.inbox(self.request.GET)
+        context.update(listing.context(listing.listing(self.request, SubmissionFilter, selectors.inbox()), "submissions"))
         return context
 
 

@@ -137,3 +137,26 @@ def auditor_zip(alliance, as_of, progress=lambda percent, message="": None) -> b
             archive.writestr(f"keys/{key_id}.pem", keys.public_pem(trusted[key_id]))
     progress(95, _("正在打包"))
     return buffer.getvalue()
+
+
+def journal_book(entries) -> Spreadsheet:
+    """The journal list's entries (its filters, every page); `entries` carry `amount` (filters.with_amount)."""
+    book = Spreadsheet(_("记账凭证"))
+    book.row([_("凭证号"), _("日期"), _("摘要"), _("凭证类型"), _("状态"), _("金额"), _("制单人"), _("审核人")], bold=True)
+    for e in entries:
+        book.row([e.sequence, e.date, e.description, e.get_kind_display(), e.get_status_display(), Decimal(e.amount),
+                  str(e.recorded_by), str(e.approved_by or "")])
+    book.widths([10, 12, 48, 12, 10, 18, 16, 16])
+    return book
+
+
+def trial_balance_book(trial) -> Spreadsheet:
+    book = Spreadsheet(_("试算平衡表"))
+    book.row([_("截至日期"), trial["as_of"]])
+    book.row([_("科目编码"), _("科目名称"), _("币种"), _("借方发生额"), _("贷方发生额"), _("借方余额"), _("贷方余额")], bold=True)
+    for r in trial["rows"]:
+        book.row([r["code"], r["name"], r["currency"], r["debit"], r["credit"], r["balance_debit"], r["balance_credit"]])
+    for currency, total in trial["totals"].items():
+        book.row([_("合计"), "", currency, None, None, total["debit"], total["credit"]], bold=True)
+    book.widths([12, 32, 8, 18, 18, 18, 18])
+    return book

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from djmoney.money import Money
 
-from alliances import access, uploads
+from alliances import access, listing, uploads
 from alliances import jobs as alliance_jobs
 from alliances.errors import ServiceError, ValidationFailed
 from alliances.pages import AlliancePageMixin
-from finance import exports, forms, selectors, services
+from finance import exports, filters, forms, selectors, services
 from finance import jobs as finance_jobs
 from finance.models import Account, Attachment, Commitment, JournalEntry, Period, RestrictionRelease
 
@@ -103,17 +103,27 @@ class EntryNewView(FinancePage):
         return self.render_to_response(self.get_context_data(form=form, lines=lines))
 
 
-class EntryListView(FinancePage):
+class EntryListView(listing.ListPageMixin, FinancePage):
     template_name = "finance/entries.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        entries = JournalEntry.objects.select_related("recorded_by", "approved_by").order_by("-date", "-id")
-        status = self.request.GET.get("status")
-        if status in JournalEntry.Status.values:
-            entries = entries.filter(status=status)
-        context.update(entries=entries[:200], status=status, statuses=JournalEntry.Status.choices)
+        context.update(listing.context(listing.listing(self.request, filters.EntryFilter, journal()), "entries"))
         return context
+
+
+def journal():
+    return JournalEntry.objects.select_related("recorded_by", "approved_by").order_by("-date", "-id")
+
+
+class EntryExportView(FinancePage):
+    """The journal as the list shows it (same filters, every page), as XLSX."""
+
+    def get(self, request, *args, **kwargs):
+        filterset, entries = listing.filtered(request, filters.EntryFilter, journal())
+        if filterset.errors:
+            return listing.bad_filters(filterset)
+        return exports.journal_book(entries).response(f"journal-{self.alliance.slug}.xlsx")
 
 
 class ApprovalQueueView(FinancePage):
@@ -200,6 +210,18 @@ class AccountsView(FinancePage):
         context.update(as_of=as_of, trial=selectors.trial_balance(self.alliance, as_of),
                        accounts=Account.objects.all(), funds=selectors.fund_balances(self.alliance, as_of))
         return context
+
+
+class TrialBalanceExportView(FinancePage):
+    """The trial balance of the accounts page, at its date, as XLSX."""
+
+    def get(self, request, *args, **kwargs):
+        form = forms.AsOfForm(request.GET or None)
+        if form.is_bound and not form.is_valid():
+            return listing.bad_filters(form)
+        as_of = self.as_of()
+        return exports.trial_balance_book(selectors.trial_balance(self.alliance, as_of)).response(
+            f"trial-balance-{self.alliance.slug}-{as_of.isoformat()}.xlsx")
 
 
 class GeneralLedgerView(FinancePage):

@@ -7,6 +7,7 @@ app_name = "governance"
 # Pages, mounted under /a/<slug>/.
 urlpatterns = [
     path("motions/", views.MotionListView.as_view(), name="motions"),
+    path("motions/export.xlsx", views.MotionExportView.as_view(), name="motions_export"),
     path("motions/new/", views.MotionCreateView.as_view(), name="motion_create"),
     path("motions/<id:pk>/", views.MotionDetailView.as_view(), name="motion"),
     path("motions/<id:pk>/vote/", views.MotionVoteView.as_view(), name="motion_vote"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("resolutions/<id:pk>/", views.ResolutionView.as_view(), name="resolution"),
     path("resolutions/<id:pk>/pdf/", views.ResolutionPdfView.as_view(), name="resolution_pdf"),
     path("meetings/", views.MeetingListView.as_view(), name="meetings"),
+    path("meetings/export.xlsx", views.MeetingExportView.as_view(), name="meetings_export"),
     path("meetings/<id:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
     path("meetings/<id:pk>/minutes/pdf/", views.MinutesPdfView.as_view(), name="minutes_pdf"),
     path("consultations/", views.ConsultationListView.as_view(), name="consultations"),

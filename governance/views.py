@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from alliances import access, signing, uploads
+from alliances import access, listing, signing, uploads
 from alliances.errors import ServiceError
 from alliances.models import Role
 from alliances.pages import AlliancePageMixin, add_service_errors
-from governance import documents, forms, selectors, services
+from governance import documents, exports, filters, forms, selectors, services
 from governance.models import (
     Consultation, ConsultationDocument, EligibleSeat, ExpertInvitation, Meeting, Motion, MotionAttachment, Notification,
     Opinion, Resolution, SealedResult,
@@ -39,8 +39,9 @@ class PostActionView(AlliancePageMixin, View):
 # ---------------------------------------------------------------- motions
 
 
-class MotionListView(AlliancePageMixin, TemplateView):
-    """Councillors: open motions to vote on; secretariat: drafts and management; everyone: resolutions."""
+class MotionListView(AlliancePageMixin, listing.ListPageMixin, TemplateView):
+    """Councillors: open motions to vote on; secretariat: drafts; council papers readers: every
+    motion, filtered and paged; everyone else: the resolutions, filtered and paged."""
 
     template_name = "governance/motions.html"
 
@@ -49,18 +50,44 @@ class MotionListView(AlliancePageMixin, TemplateView):
         papers = bool(self.roles & COUNCIL_PAPERS)
         context["sees_papers"] = papers
         if papers:
-            motions = Motion.objects.select_related("sealed_result", "resolution_record").order_by("-created_at")
-            if not self.is_secretariat:
-                motions = motions.exclude(status=Motion.Status.DRAFT)
-            context["open_motions"] = [m for m in motions if m.status == Motion.Status.OPEN]
-            context["drafts"] = [m for m in motions if m.status == Motion.Status.DRAFT]
-            context["closed_motions"] = [m for m in motions if m.status == Motion.Status.CLOSED][:50]
+            motions = visible_motions(self)
+            # The two to-do lists stay whole (they are short by nature); the full list is paged.
+            context["open_motions"] = list(motions.filter(status=Motion.Status.OPEN))
+            context["drafts"] = list(motions.filter(status=Motion.Status.DRAFT)) if self.is_secretariat else []
+            context.update(listing.context(listing.listing(self.request, filters.MotionFilter, motions), "motions"))
             voted = set(
                 EligibleSeat.objects.filter(holder=self.request.user, voted_at__isnull=False).values_list("motion_id", flat=True)
             )
             context["voted_ids"] = voted
-        context["resolutions"] = Resolution.objects.order_by("-issued_at")[:100]
+        else:
+            context.update(listing.context(listing.listing(self.request, filters.ResolutionFilter, visible_resolutions()),
+                                           "resolutions"))
         return context
+
+
+def visible_motions(view):
+    motions = Motion.objects.select_related("sealed_result", "resolution_record").order_by("-created_at", "-id")
+    return motions if view.is_secretariat else motions.exclude(status=Motion.Status.DRAFT)
+
+
+def visible_resolutions():
+    return Resolution.objects.order_by("-issued_at", "-id")
+
+
+class MotionExportView(AlliancePageMixin, View):
+    """What the motions page lists (same filters, every page) as XLSX: motions with their
+    resolutions for council papers readers, the resolutions for everyone else."""
+
+    def get(self, request, slug):
+        if self.roles & COUNCIL_PAPERS:
+            filterset, rows = listing.filtered(request, filters.MotionFilter, visible_motions(self))
+            book = exports.motions_book(rows)
+        else:
+            filterset, rows = listing.filtered(request, filters.ResolutionFilter, visible_resolutions())
+            book = exports.resolutions_book(rows)
+        if filterset.errors:
+            return listing.bad_filters(filterset)
+        return book.response(f"motions-{self.alliance.slug}.xlsx")
 
 
 class MotionCreateView(AlliancePageMixin, TemplateView):
@@ -187,7 +214,7 @@ class MotionCloseView(PostActionView):
         return _("表决已结束：%(r)s") % {"r": motion.get_result_display()}
 
 
-class ResultsView(AlliancePageMixin, TemplateView):
+class ResultsView(AlliancePageMixin, listing.ListPageMixin, TemplateView):
     """The sealed results in chain order, with their hashes."""
 
     template_name = "governance/results.html"
@@ -195,7 +222,8 @@ class ResultsView(AlliancePageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sealed_results"] = SealedResult.objects.order_by("-sequence")[:200]
+        context.update(listing.context(listing.listing(self.request, filters.SealedResultFilter,
+                                                       SealedResult.objects.order_by("-sequence")), "sealed_results"))
         return context
 
 
@@ -224,13 +252,13 @@ class ResolutionPdfView(AlliancePageMixin, View):
 # ---------------------------------------------------------------- meetings
 
 
-class MeetingListView(AlliancePageMixin, TemplateView):
+class MeetingListView(AlliancePageMixin, listing.ListPageMixin, TemplateView):
     template_name = "governance/meetings.html"
     page_roles = COUNCIL_PAPERS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["meetings"] = Meeting.objects.all()[:200]
+        context.update(listing.context(listing.listing(self.request, filters.MeetingFilter, meetings()), "meetings"))
         context["form"] = kwargs.get("form") or forms.MeetingForm()
         return context
 
@@ -246,6 +274,22 @@ class MeetingListView(AlliancePageMixin, TemplateView):
             else:
                 return redirect("governance:meeting", slug=slug, pk=meeting.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def meetings():
+    return Meeting.objects.order_by("-starts_at", "-id")
+
+
+class MeetingExportView(AlliancePageMixin, View):
+    """The meetings the list shows (same filters, every page) with their minutes, as XLSX."""
+
+    page_roles = COUNCIL_PAPERS
+
+    def get(self, request, slug):
+        filterset, rows = listing.filtered(request, filters.MeetingFilter, meetings())
+        if filterset.errors:
+            return listing.bad_filters(filterset)
+        return exports.meetings_book(rows).response(f"meetings-{self.alliance.slug}.xlsx")
 
 
 class MinutesPdfView(AlliancePageMixin, View):
@@ -309,13 +353,15 @@ class MeetingDetailView(AlliancePageMixin, TemplateView):
 # ---------------------------------------------------------------- consultations
 
 
-class ConsultationListView(AlliancePageMixin, TemplateView):
+class ConsultationListView(AlliancePageMixin, listing.ListPageMixin, TemplateView):
     template_name = "governance/consultations.html"
     page_roles = access.SECRETARIAT | {Role.EXPERT, Role.COUNCILLOR, "chair"}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["consultations"] = selectors.consultations_visible_to(self.request.user, self.roles)[:200]
+        context.update(listing.context(listing.listing(
+            self.request, filters.ConsultationFilter, selectors.consultations_visible_to(self.request.user, self.roles)),
+            "consultations"))
         context["answered"] = set(Opinion.objects.filter(expert=self.request.user).values_list("consultation_id", flat=True))
         if self.is_secretariat:
             context["form"] = kwargs.get("form") or forms.ConsultationForm()
@@ -405,12 +451,13 @@ class ConsultationDetailView(ConsultationMixin, TemplateView):
 # ---------------------------------------------------------------- inbox
 
 
-class InboxView(AlliancePageMixin, TemplateView):
+class InboxView(AlliancePageMixin, listing.ListPageMixin, TemplateView):
     template_name = "governance/inbox.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["notifications"] = Notification.objects.filter(user=self.request.user)[:200]
+        context.update(listing.context(listing.listing(
+            self.request, filters.NotificationFilter, Notification.objects.filter(user=self.request.user)), "notifications"))
         return context
 
     def post(self, request, slug):

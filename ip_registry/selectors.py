@@ -6,7 +6,7 @@ owned (any ownership version), licences it grants or receives, and the revenue o
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_scopes import scope
 
@@ -84,27 +84,6 @@ def assets_for(user, alliance):
         return qs
     licensed = Licence.objects.filter(Q(licensee_unit__in=units) | Q(licensors__member_unit__in=units)).values("asset_id")
     return qs.filter(_owned_by(units) | Q(pk__in=licensed))
-
-
-def asset_filter(qs, alliance, *, kind=None, status=None, origin=None, owner=None, project=None, government_funded=None):
-    """The register's filters. `owner`: a member unit id among the current owners."""
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    if origin:
-        qs = qs.filter(origin=origin)
-    if project:
-        qs = qs.filter(project_id=project)
-    if owner:
-        today = timezone.localdate()
-        current = OwnershipVersion.objects.filter(asset=OuterRef("version__asset"), valid_from__lte=today).order_by("-valid_from")
-        owned_now = OwnershipShare.objects.filter(member_unit_id=owner, version_id=Subquery(current.values("pk")[:1]))
-        qs = qs.filter(pk__in=owned_now.values("version__asset_id"))
-    if government_funded is not None:
-        funded = government_funded_project_ids(alliance)
-        qs = qs.filter(project_id__in=funded) if government_funded else qs.exclude(project_id__in=funded)
-    return qs
 
 
 def licences_for(user, alliance):

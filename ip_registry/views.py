@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from alliances import access
+from alliances import access, listing
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
 from alliances.exports import Spreadsheet
 from alliances.pages import AlliancePageMixin, add_service_errors
 from ip_registry import selectors, services
+from ip_registry.filters import AssetFilter
 from ip_registry.forms import AssetForm, LicenceForm, ReceiptForm
 from ip_registry.models import IPAsset, Licence
 
@@ -29,28 +30,17 @@ def dashboard_tile(request, alliance):
     )
 
 
-def _bool_param(value):
-    return {"1": True, "true": True, "0": False, "false": False}.get((value or "").lower())
-
-
 class RegisterMixin(AlliancePageMixin):
-    def filters(self) -> dict:
-        get = self.request.GET
-        return {
-            "kind": get.get("kind") or None, "status": get.get("status") or None, "origin": get.get("origin") or None,
-            "owner": get.get("owner") if (get.get("owner") or "").isdigit() else None,
-            "project": get.get("project") if (get.get("project") or "").isdigit() else None,
-            "government_funded": _bool_param(get.get("government_funded")),
-        }
+    def register(self):
+        return selectors.assets_for(self.request.user, self.alliance).order_by("-id")
 
-    def rows(self):
-        qs = selectors.asset_filter(
-            selectors.assets_for(self.request.user, self.alliance), self.alliance, **self.filters()
-        ).prefetch_related("ownership_versions__shares__member_unit")
+    def rows(self, assets):
+        """The register's rows of `assets` (one page, or every row of an export): current owners, flags."""
+        assets = assets.prefetch_related("ownership_versions__shares__member_unit")
         funded = selectors.government_funded_project_ids(self.alliance)
         today = timezone.localdate()
         rows = []
-        for asset in qs:
+        for asset in assets:
             versions = sorted(asset.ownership_versions.all(), key=lambda v: v.valid_from)
             current = next((v for v in reversed(versions) if v.valid_from <= today), versions[0] if versions else None)
             rows.append({
@@ -60,34 +50,27 @@ class RegisterMixin(AlliancePageMixin):
         return rows
 
 
-class AssetListView(RegisterMixin, TemplateView):
+class AssetListView(RegisterMixin, listing.ListPageMixin, TemplateView):
     template_name = "ip_registry/list.html"
 
     def get_context_data(self, **kwargs):
-        from membership.selectors import visible_units
-        from projects.selectors import projects_for
-
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        # The filter choices are what the API shows this user (a representative: their own unit and
-        # the projects it takes part in), never the whole directory.
-        context.update(
-            rows=self.rows(), filters=self.filters(), kinds=IPAsset.Kind.choices, statuses=IPAsset.Status.choices,
-            origins=IPAsset.Origin.choices, units=visible_units(user, self.alliance).order_by("name", "id"),
-            projects=projects_for(user, self.alliance).order_by("code", "id"),
-            query=self.request.GET.urlencode(),
-        )
+        assets = listing.listing(self.request, AssetFilter, self.register())
+        context.update(listing.context(assets), rows=self.rows(assets.page.object_list))
         return context
 
 
 class AssetExportView(RegisterMixin, View):
     def get(self, request, slug):
+        filterset, assets = listing.filtered(request, AssetFilter, self.register())
+        if filterset.errors:
+            return listing.bad_filters(filterset)
         book = Spreadsheet(_("知识产权登记簿"))
         book.row([
             _("编号"), _("类型"), _("名称"), _("来源"), _("来源项目"), _("申请号"), _("专利号"), _("登记号"), _("申请日"),
             _("授权日"), _("届满日"), _("状态"), _("权利人及份额"), _("政府资助"), _("本市许可义务"),
         ])
-        for row in self.rows():
+        for row in self.rows(assets):
             asset = row["asset"]
             book.row([
                 asset.pk, asset.get_kind_display(), asset.title, asset.get_origin_display(),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from alliances import access
 from alliances.exports import CsvTable, Spreadsheet
 from membership import selectors, services
+from membership.filters import MemberFilter
 from membership.models import MemberUnit
 
 DIRECTORY_XLSX = "membership.directory_xlsx"
@@ -14,16 +15,16 @@ IMPORT_CSV = "membership.import_csv"
 
 EXPORT_COLUMNS = ["name", "uscc", "kind", "status", "alliance_role", "legal_representative", "address",
                   "contact_person", "phone", "email", "standing", "applied_on", "joined_on", "left_on"]
-FILTERS = ("kind", "status", "role", "q")
 
 
-def directory_rows(alliance, user, params: dict) -> int:
-    return selectors.member_list(alliance, user=user, **params).count()
+def directory_filter(alliance, user, params: dict) -> MemberFilter:
+    """The member list's own FilterSet over what `user` may read: the page, its export and the job agree."""
+    return MemberFilter(params, queryset=selectors.visible_units(user, alliance).order_by("name", "id"))
 
 
 def build_directory(job, progress) -> tuple[str, bytes]:
     """The directory (with the page's filters) and the counts by kind, as one workbook."""
-    units = selectors.member_list(job.alliance, user=job.requested_by, **job.params)
+    units = directory_filter(job.alliance, job.requested_by, job.params).qs
     total = max(1, units.count())
     book = Spreadsheet(_("成员单位"))
     book.row([MemberUnit._meta.get_field(name).verbose_name for name in EXPORT_COLUMNS])

@@ -40,21 +40,6 @@ def visible_units(user, alliance):
     return queryset.filter(pk__in=represented_unit_ids(user, alliance))
 
 
-def member_list(alliance, *, user=None, kind=None, status=None, role=None, q=None):
-    """The directory, filtered (kind, status, role) and searched (name or code), as `user` may see it."""
-    queryset = visible_units(user, alliance) if user is not None else MemberUnit.objects.filter(alliance=alliance)
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if status:
-        queryset = queryset.filter(status=status)
-    if role:
-        queryset = queryset.filter(alliance_role=role)
-    if q:
-        q = q.strip()
-        queryset = queryset.filter(Q(name__icontains=q) | Q(uscc__icontains=q.upper()))
-    return queryset.order_by("name", "id")
-
-
 CURRENT_STATUSES = (MemberUnit.Status.ACTIVE, MemberUnit.Status.WITHDRAWING)
 
 

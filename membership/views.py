@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from alliances import access, signing
+from alliances import access, listing, signing
 from alliances import jobs as alliance_jobs
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
 from alliances.pages import AlliancePageMixin, add_service_errors
 from membership import documents, forms, selectors, services
 from membership import jobs as membership_jobs
+from membership.filters import MemberFilter
 from membership.models import AccessionAgreement, ApplicationForm, MemberUnit
 
 PUBLIC_APPLY_LIMIT = 10  # submissions per address per alliance per hour
@@ -53,7 +54,7 @@ class DirectoryMixin(AlliancePageMixin):
         return selectors.reads_whole_directory(self.request.user, self.alliance)
 
 
-class MemberListView(DirectoryMixin, TemplateView):
+class MemberListView(DirectoryMixin, listing.ListPageMixin, TemplateView):
     """The directory: filters by kind, status and role; search by name or code; counts by kind."""
 
     template_name = "membership/list.html"
@@ -65,14 +66,11 @@ class MemberListView(DirectoryMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = {k: self.request.GET.get(k, "") for k in ("kind", "status", "role", "q")}
+        units = listing.listing(self.request, MemberFilter, selectors.visible_units(self.request.user, self.alliance).order_by("name", "id"))
         context.update(
-            units=selectors.member_list(self.alliance, user=self.request.user, **params),
-            params=params, counts=(counts := selectors.member_counts_by_kind(self.alliance)),
+            listing.context(units, "units"), counts=(counts := selectors.member_counts_by_kind(self.alliance)),
             kind_counts=selectors.kind_rows(counts),
-            kinds=MemberUnit.Kind.choices, statuses=MemberUnit.Status.choices, roles=MemberUnit.AllianceRole.choices,
             application_form=ApplicationForm.objects.filter(alliance=self.alliance).first(),
-            query=self.request.GET.urlencode(),
         )
         return context
 
@@ -235,9 +233,11 @@ class ExportView(DirectoryMixin, View):
     def get(self, request, slug):
         if not self.whole_directory:
             raise PermissionDenied
-        params = {k: request.GET.get(k, "") for k in membership_jobs.FILTERS}
-        return alliance_jobs.export(request, self.alliance, membership_jobs.DIRECTORY_XLSX, params,
-                                    membership_jobs.directory_rows(self.alliance, request.user, params))
+        filterset = membership_jobs.directory_filter(self.alliance, request.user, request.GET)
+        if not filterset.is_valid():
+            return listing.bad_filters(filterset)
+        params = {name: value for name, value in request.GET.items() if name in filterset.filters}
+        return alliance_jobs.export(request, self.alliance, membership_jobs.DIRECTORY_XLSX, params, filterset.qs.count())
 
 
 class ImportView(AlliancePageMixin, TemplateView):

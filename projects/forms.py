@@ -7,20 +7,6 @@ from projects.api.serializers import RESULT_KINDS
 from projects.models import Project
 
 
-class ProjectFilterForm(forms.Form):
-    q = forms.CharField(label=_("编号或名称"), required=False)
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", "—")] + list(Project.Status.choices))
-    government_programme = forms.NullBooleanField(
-        label=_("政府科技计划项目"), required=False,
-        widget=forms.Select(choices=[("", "—"), ("true", _("是")), ("false", _("否"))]),
-    )
-    unit = forms.ModelChoiceField(label=_("参与单位"), required=False, queryset=MemberUnit.objects.none())
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # what the user may see (a representative: their own unit)
-
-
 class ProposalForm(forms.Form):
     """The proposal's head: the rest (participants, budget, milestones, IP agreement) is edited on the project page."""
 

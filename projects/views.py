@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from alliances import access, uploads
+from alliances import access, listing, uploads
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
 from alliances.pages import AlliancePageMixin, add_service_errors
-from projects import forms, links, selectors, services
+from projects import exports, forms, selectors, services
+from projects.filters import ProjectFilter
 from projects.models import EXECUTING, BudgetLine, Document, IPAgreement, IPShare, Project
 
 
@@ -36,27 +37,27 @@ def _service_errors(form, error: ServiceError):
         form.add_error(None, error.message)
 
 
-class ProjectListView(AlliancePageMixin, TemplateView):
+class ProjectListView(AlliancePageMixin, listing.ListPageMixin, TemplateView):
     template_name = "projects/list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = forms.ProjectFilterForm(self.request.GET or None, units=links.visible_units(self.request.user, self.alliance))
-        projects = selectors.projects_for(self.request.user, self.alliance)
-        if form.is_valid():
-            data = form.cleaned_data
-            if data["q"]:
-                from django.db.models import Q
-
-                projects = projects.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
-            if data["status"]:
-                projects = projects.filter(status=data["status"])
-            if data["government_programme"] is not None:
-                projects = projects.filter(government_programme=data["government_programme"])
-            if data["unit"]:
-                projects = projects.filter(participants__unit=data["unit"]).distinct()
-        context.update(form=form, projects=projects[:200])
+        context.update(listing.context(listing.listing(self.request, ProjectFilter, project_list(self)), "projects"))
         return context
+
+
+def project_list(view):
+    return selectors.projects_for(view.request.user, view.alliance).order_by("-id")
+
+
+class ProjectExportView(AlliancePageMixin, View):
+    """The projects the list shows (same filters, every page), as XLSX."""
+
+    def get(self, request, slug):
+        filterset, projects = listing.filtered(request, ProjectFilter, project_list(self))
+        if filterset.errors:
+            return listing.bad_filters(filterset)
+        return exports.projects_book(projects).response(f"projects-{self.alliance.slug}.xlsx")
 
 
 class ProjectMixin(AlliancePageMixin):

@@ -13,6 +13,7 @@ from alliances import access, signing
 from alliances.api.base import AllianceViewSet
 from alliances.models import Role
 from bureau import documents, selectors, services
+from bureau.filters import AllianceSubmissionFilter, SubmissionFilter
 from bureau.api.serializers import (
     ConsoleRowOutput, DecideInput, SubmissionCreateInput, SubmissionDetailOutput, SubmissionEditInput,
     SubmissionOutput,
@@ -45,7 +46,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Allian
     secretary-general submits; the council, the auditor and the bureau read."""
 
     read_roles = access.SECRETARIAT | {Role.COUNCILLOR, access.CHAIR, Role.AUDITOR}
-    filterset_fields = ["kind", "status"]
+    filterset_class = AllianceSubmissionFilter
 
     def get_write_roles(self):
         if self.action == "submit":
@@ -123,11 +124,11 @@ class BureauSubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     (slug), kind, status, submitted_after, submitted_before."""
 
     permission_classes = [IsBureauOfficer]
-    filterset_class = selectors.SubmissionFilter
+    filterset_class = SubmissionFilter
     queryset = Submission.objects.none()  # for the schema; the real one is built with scopes disabled
 
     def get_queryset(self):
-        return (selectors.inbox().queryset.select_related("subject_type", "created_by")
+        return (selectors.inbox().select_related("subject_type", "created_by")
                 .prefetch_related("versions__submitted_by", "decisions__decided_by", "decisions__version"))
 
     def get_serializer_class(self):

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from alliances import jobs as alliance_jobs
 from alliances.api.base import AllianceViewSet
 from finance import exports, selectors, services
+from finance import filters
 from finance import jobs as finance_jobs
-from finance.api import filters
 from finance.api import serializers as s
 from finance.models import Account, Commitment, Fund, JournalEntry, Period
 from projects.models import Project

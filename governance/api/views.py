@@ -1,6 +1,5 @@
 """Governance API: thin views, one service call per write."""
 
-import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -10,30 +9,15 @@ from rest_framework.response import Response
 
 from alliances import access, signing
 from alliances.api.base import AllianceViewSet
-from alliances.api.filters import NumberFilter
 from alliances.models import Role
 from governance import documents, selectors, services
+from governance.filters import (ConsultationFilter, MeetingFilter, MotionFilter, NotificationFilter, ResolutionFilter,
+                                 SealedResultFilter)
 from governance.api import serializers as s
-from governance.models import CharterVersion, Consultation, Meeting, Motion, MotionKind, Notification, Resolution, SealedResult
+from governance.models import CharterVersion, Consultation, Meeting, Motion, Notification, Resolution, SealedResult
 
 COUNCIL_PAPERS = access.SECRETARIAT | {Role.COUNCILLOR, "chair", Role.AUDITOR}
 PDF = {(200, "application/pdf"): OpenApiTypes.BINARY}
-
-
-# Declared filters: django-filter's automatic ones query the scoped manager at class build time,
-# which fails during schema generation (no tenant scope there).
-class MotionFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=MotionKind.choices)
-    status = django_filters.ChoiceFilter(choices=Motion.Status.choices)
-    result = django_filters.ChoiceFilter(choices=Motion.Result.choices)
-
-
-class ResolutionFilter(django_filters.FilterSet):
-    year = NumberFilter()
-
-
-class ConsultationFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Consultation.Status.choices)
 
 
 class MotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
@@ -119,6 +103,7 @@ class SealedResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Alli
     serializer_class = s.SealedResultOutput
     read_roles = COUNCIL_PAPERS
     http_method_names = ["get", "head", "options"]
+    filterset_class = SealedResultFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no tenant
@@ -150,6 +135,7 @@ class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
 
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
     read_roles = COUNCIL_PAPERS
+    filterset_class = MeetingFilter
 
     def get_write_roles(self):
         return {Role.SECRETARY_GENERAL, "chair"} if self.action == "minutes_approve" else access.SECRETARIAT
@@ -283,6 +269,7 @@ class NotificationViewSet(mixins.ListModelMixin, AllianceViewSet):
     """The caller's own inbox."""
 
     serializer_class = s.NotificationOutput
+    filterset_class = NotificationFilter
 
     def get_write_roles(self):
         return access.ALL_ROLES

@@ -1,33 +1,13 @@
-import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from alliances.api.base import AllianceViewSet
-from alliances.api.filters import BooleanFilter, NumberFilter
 from ip_registry import selectors, services
+from ip_registry.filters import AssetFilter, LicenceFilter, TransferFilter
 from ip_registry.api import serializers as s
-from ip_registry.models import IPAsset, Licence, Territory, Transfer
-
-
-class AssetFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=IPAsset.Kind.choices)
-    status = django_filters.ChoiceFilter(choices=IPAsset.Status.choices)
-    origin = django_filters.ChoiceFilter(choices=IPAsset.Origin.choices)
-    project = NumberFilter(field_name="project_id")
-    owner = NumberFilter(method="filter_owner", label="owner (member unit id, current owners)")
-    government_funded = BooleanFilter(method="filter_funded")
-
-    class Meta:
-        model = IPAsset
-        fields = ["kind", "status", "origin", "project"]
-
-    def filter_owner(self, qs, name, value):
-        return selectors.asset_filter(qs, self.request.alliance, owner=int(value))
-
-    def filter_funded(self, qs, name, value):
-        return selectors.asset_filter(qs, self.request.alliance, government_funded=value)
+from ip_registry.models import IPAsset, Licence, Transfer
 
 
 class IPAssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
@@ -94,29 +74,6 @@ class ReceiptsMixin:
             actor=request.user, alliance=self.alliance, **{self.receipt_source: obj}, **data.validated_data
         )
         return Response(s.ReceiptOutput(receipt).data, status=status.HTTP_201_CREATED)
-
-
-class LicenceFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=Licence.Kind.choices)
-    status = django_filters.ChoiceFilter(choices=Licence.Status.choices)
-    territory = django_filters.ChoiceFilter(choices=Territory.choices)
-    asset = NumberFilter(field_name="asset_id")
-    licensee_unit = NumberFilter(field_name="licensee_unit_id")
-    free_internal_rd = BooleanFilter()
-
-    class Meta:
-        model = Licence
-        fields = ["kind", "status", "territory", "asset", "licensee_unit", "free_internal_rd"]
-
-
-class TransferFilter(django_filters.FilterSet):
-    asset = NumberFilter(field_name="asset_id")
-    status = django_filters.ChoiceFilter(choices=Transfer.Status.choices)
-    foreign = BooleanFilter()
-
-    class Meta:
-        model = Transfer
-        fields = ["asset", "status", "foreign"]
 
 
 class LicenceViewSet(ReceiptsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):

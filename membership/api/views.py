@@ -1,5 +1,3 @@
-import django_filters
-from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status
@@ -9,24 +7,9 @@ from rest_framework.response import Response
 from alliances import access, signing
 from alliances.api.base import AllianceViewSet
 from membership import documents, selectors, services
+from membership.filters import MemberFilter
 from membership.api import serializers as s
 from membership.models import AccessionAgreement, MemberUnit
-
-
-class MemberFilter(django_filters.FilterSet):
-    # Declared, not generated from the model: generation queries the (scoped) default manager.
-    kind = django_filters.ChoiceFilter(choices=MemberUnit.Kind.choices)
-    status = django_filters.ChoiceFilter(choices=MemberUnit.Status.choices)
-    role = django_filters.ChoiceFilter(field_name="alliance_role", choices=MemberUnit.AllianceRole.choices)
-    q = django_filters.CharFilter(method="search", label="name or code")
-
-    class Meta:
-        model = MemberUnit
-        fields = []
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(uscc__icontains=value.upper())) if value else queryset
 
 
 class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):

@@ -1,7 +1,6 @@
 """Projects API under /api/v1/alliances/<slug>/projects/: thin views, one service call per write."""
 
 from django.shortcuts import get_object_or_404
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -11,40 +10,13 @@ from rest_framework.response import Response
 from alliances import access
 from alliances.api.base import AllianceViewSet
 from alliances.api.parsers import JSONParser
-from alliances.api.filters import BooleanFilter, NumberFilter
 from alliances.models import Role
 from projects import selectors, services
+from projects.filters import ExpenseFilter, ProjectFilter
 from projects.api import serializers as s
 from projects.models import Adjustment, BudgetLine, Document, Expense, IPAgreement, Milestone, Participant, Project, Result
 
 OK = s.ProjectDetailOutput
-
-
-class ProjectFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=Project.Status.choices)
-    lead_unit = NumberFilter(field_name="lead_unit_id", label="lead unit")
-    unit = NumberFilter(field_name="participants__unit", distinct=True, label="participant unit")
-    government_programme = BooleanFilter()
-    q = filters.CharFilter(method="search", label="code or title")
-
-    class Meta:
-        model = Project
-        fields = []
-
-    def search(self, queryset, name, value):
-        from django.db.models import Q
-
-        return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value))
-
-
-class ExpenseFilter(filters.FilterSet):
-    category = filters.ChoiceFilter(choices=BudgetLine.Category.choices)
-    source = filters.ChoiceFilter(choices=BudgetLine.Source.choices)
-    participant = NumberFilter(field_name="participant_id")
-
-    class Meta:
-        model = Expense
-        fields = []
 
 
 def _detail_queryset(queryset):

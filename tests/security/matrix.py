@@ -261,6 +261,7 @@ a/<slug:slug>/members/<id:pk>/accession/pdf/                            ok      
 a/<slug:slug>/members/<id:pk>/<slug:act>/                               ok       ok       403      403      403      403      403      403      login    404  # propose-expulsion: secretariat (role checked before the unit)
 a/<slug:slug>/join/                                                      ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
 a/<slug:slug>/motions/                                                   ok       ok       ok       ok       ok       ok       ok       ok       login    404
+a/<slug:slug>/motions/export.xlsx                                        ok       ok       ok       ok       ok       ok       ok       ok       login    404  # what the motions page lists: motions for council papers readers, resolutions for the rest
 a/<slug:slug>/motions/new/                                               ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/motions/<id:pk>/                                          ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 a/<slug:slug>/motions/<id:pk>/attachments/<id:attachment_id>/        ok       ok       ok       ok       403      403      ok       ok       login    404  # a motion's papers: whoever reads the motion
@@ -272,6 +273,7 @@ a/<slug:slug>/results/                                                   ok     
 a/<slug:slug>/resolutions/<id:pk>/                                      ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/resolutions/<id:pk>/pdf/                                  ok       ok       ok       ok       ok       ok       ok       ok       login    404  # signed resolution: whoever reads it
 a/<slug:slug>/meetings/                                                  ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
+a/<slug:slug>/meetings/export.xlsx                                       ok       ok       ok       ok       403      403      ok       ok       login    404  # as the meetings page
 a/<slug:slug>/meetings/<id:pk>/                                         ok       ok       ok       ok       403      403      ok       ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 a/<slug:slug>/meetings/<id:pk>/minutes/pdf/                             ok       ok       ok       ok       403      403      ok       ok       login    404  # signed minutes: whoever reads the meeting
 a/<slug:slug>/consultations/                                             ok       ok       ok       ok       ok       403      403      ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
@@ -280,11 +282,13 @@ a/<slug:slug>/consultations/<id:pk>/documents/<id:document_id>/      ok       ok
 a/<slug:slug>/inbox/                                                     ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/finance/                                                   ok       ok       ok       ok       403      ok       ok       ok       login    404
 a/<slug:slug>/finance/entries/                                           ok       ok       ok       ok       403      403      ok       ok       login    404
+a/<slug:slug>/finance/entries/export.xlsx                                ok       ok       ok       ok       403      403      ok       ok       login    404  # as the journal page
 a/<slug:slug>/finance/entries/new/                                       ok       ok       403      403      403      403      403      403      login    404  # the secretariat's form: the bureau never edits (DESIGN 1); was open to it
 a/<slug:slug>/finance/entries/<id:pk>/                                  ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/entries/<id:pk>/attachments/<id:attachment_id>/  ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/approvals/                                         ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/accounts/                                          ok       ok       ok       ok       403      403      ok       ok       login    404
+a/<slug:slug>/finance/accounts/export.xlsx                               ok       ok       ok       ok       403      403      ok       ok       login    404  # the trial balance: as the accounts page
 a/<slug:slug>/finance/general-ledger/                                    ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/periods/                                           ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/contributions/                                     ok       ok       ok       ok       403      403      ok       ok       login    404
@@ -295,6 +299,7 @@ a/<slug:slug>/finance/reports/balance-sheet/                                 ok 
 a/<slug:slug>/finance/reports/activities/                                    ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/reports/cash-flow/                                     ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/projects/                                                  ok       ok       ok       ok       ok       ok       ok       ok       login    404
+a/<slug:slug>/projects/export.xlsx                                       ok       ok       ok       ok       ok       ok       ok       ok       login    404  # as the project list (a representative: their unit's projects)
 a/<slug:slug>/projects/new/                                              ok       ok       403      403      403      403      403      403      login    404
 a/<slug:slug>/projects/<id:pk>/                                         ok       ok       ok       ok       ok       404      ok       ok       login    404
 a/<slug:slug>/projects/<id:pk>/documents/<id:document_id>/           ok       ok       ok       ok       ok       404      ok       ok       login    404  # whoever sees the project

@@ -120,6 +120,11 @@ def _downloads(oe, unit):
     return {
         "a/<slug:slug>/members/export.xlsx": lambda: _page(sec).get(page_base + "members/export.xlsx"),
         "a/<slug:slug>/ip/export.xlsx": lambda: _page(sec).get(page_base + "ip/export.xlsx"),
+        "a/<slug:slug>/finance/entries/export.xlsx": lambda: _page(auditor).get(page_base + "finance/entries/export.xlsx"),
+        "a/<slug:slug>/finance/accounts/export.xlsx": lambda: _page(auditor).get(page_base + "finance/accounts/export.xlsx",
+                                                                               {"as_of": "2026-12-31"}),
+        **{f"a/<slug:slug>/{path}": (lambda path=path: _page(sec).get(page_base + path))
+           for path in ("motions/export.xlsx", "meetings/export.xlsx", "projects/export.xlsx")},
         "a/<slug:slug>/finance/auditor-export/": lambda: _page(auditor).get(page_base + "finance/auditor-export/",
                                                                           {"as_of": "2026-12-31"}),
         # The statement page's XLSX is a ?format of its page route: not found by name, listed here.
@@ -138,6 +143,9 @@ def _downloads(oe, unit):
 # The statutory statements carry no user text but the alliance's name: every cell is checked (no
 # formula), but the planted values are not expected in them.
 STATEMENTS = {f"v1_alliances_ledger_reports_{name}_xlsx_retrieve" for name in ("balance_sheet", "activities", "cash_flow")}
+# Lists whose rows hold none of the planted values (accounts, motions, meetings, projects): checked cell by cell too.
+STATEMENTS |= {f"a/<slug:slug>/{path}" for path in ("finance/accounts/export.xlsx", "motions/export.xlsx",
+                                                     "meetings/export.xlsx", "projects/export.xlsx")}
 
 
 def _export_routes(oe) -> set[str]:
