@@ -29,7 +29,6 @@ from governance.models import (
     AgendaItem,
     Attendance,
     DEFAULT_THRESHOLDS,
-    ENTRENCHED_KINDS,
     Ballot,
     CharterProposal,
     CharterVersion,
@@ -48,8 +47,6 @@ from governance.models import (
     Resolution,
     ResolutionSeal,
     SealedResult,
-    Threshold,
-    threshold_words,
 )
 from governance.tally import Tally, decided, evaluate
 from membership.models import MemberUnit
