@@ -52,17 +52,12 @@ class AgreementVersion(TenantModel):
     def __str__(self):
         return _("联盟协议第%(n)d版") % {"n": self.number}
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        row = super().from_db(db, field_names, values)
-        row._stored_status = row.__dict__.get("status")
-        return row
-
     def save(self, *args, **kwargs):
-        if getattr(self, "_stored_status", None) in (self.Status.ADOPTED, self.Status.REJECTED):
-            raise Conflict(_("已通过或未通过的协议版本不可修改。"))
+        if not self._state.adding:
+            stored = type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored in (self.Status.ADOPTED, self.Status.REJECTED):
+                raise Conflict(_("已通过或未通过的协议版本不可修改。"))
         super().save(*args, **kwargs)
-        self._stored_status = self.status
 
     def delete(self, *args, **kwargs):
         raise Conflict(_("协议版本不可删除。"))
