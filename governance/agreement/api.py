@@ -22,7 +22,7 @@ from membership.models import MemberUnit
 PDF = {(200, "application/pdf"): OpenApiTypes.BINARY}
 
 
-class SignatureOutput(serializers.ModelSerializer):
+class AgreementSignatureOutput(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name")
     capacity_label = serializers.CharField(source="get_capacity_display")
     has_proxy_letter = serializers.SerializerMethodField()
@@ -36,7 +36,7 @@ class SignatureOutput(serializers.ModelSerializer):
         return bool(signature.proxy_letter)
 
 
-class VersionOutput(serializers.ModelSerializer):
+class AgreementVersionOutput(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     state = serializers.SerializerMethodField()
     state_label = serializers.SerializerMethodField()
@@ -59,15 +59,15 @@ class VersionOutput(serializers.ModelSerializer):
         return c.missing(version.clauses)
 
 
-class VersionDetailOutput(VersionOutput):
+class AgreementVersionDetailOutput(AgreementVersionOutput):
     clauses = serializers.JSONField()
     sections = serializers.SerializerMethodField()
     parties = serializers.SerializerMethodField()
     signatures = serializers.SerializerMethodField()
     rules = serializers.SerializerMethodField()
 
-    class Meta(VersionOutput.Meta):
-        fields = VersionOutput.Meta.fields + ["clauses", "sections", "parties", "signatures", "rules"]
+    class Meta(AgreementVersionOutput.Meta):
+        fields = AgreementVersionOutput.Meta.fields + ["clauses", "sections", "parties", "signatures", "rules"]
 
     def get_sections(self, version) -> list[dict]:
         return c.readable(version.clauses, selectors.unit_names(version.alliance))
@@ -76,23 +76,23 @@ class VersionDetailOutput(VersionOutput):
         return selectors.party_rows(version)
 
     def get_signatures(self, version) -> list[dict]:
-        return SignatureOutput(selectors.signatures(version), many=True).data
+        return AgreementSignatureOutput(selectors.signatures(version), many=True).data
 
     def get_rules(self, version) -> dict:
         return c.rules_of(version.clauses)
 
 
-class DraftInput(Input):
+class AgreementDraftInput(Input):
     clauses = serializers.JSONField(required=False, default=dict)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     effective_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ProposeInput(Input):
+class AgreementProposeInput(Input):
     closes_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class SignInput(Input):
+class AgreementSignInput(Input):
     unit = ScopedRelatedField(model=MemberUnit)
     signer_name = serializers.CharField(max_length=100)
     capacity = serializers.ChoiceField(choices=AgreementSignature.Capacity.choices)
@@ -103,10 +103,10 @@ class SignInput(Input):
 class AgreementView(AllianceViewMixin, generics.GenericAPIView):
     """The agreement in force (null while none is), with what keeps it from the bureau."""
 
-    @extend_schema(responses=VersionDetailOutput)
+    @extend_schema(responses=AgreementVersionDetailOutput)
     def get(self, request, slug):
         version = selectors.in_force(self.alliance)
-        data = VersionDetailOutput(version, context={"in_force": version.number}).data if version else None
+        data = AgreementVersionDetailOutput(version, context={"in_force": version.number}).data if version else None
         return Response({"in_force": data, "problems": selectors.problems(self.alliance)})
 
 
@@ -126,25 +126,25 @@ class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
         return AgreementVersion.objects.select_related("based_on")
 
     def get_serializer_class(self):
-        return VersionDetailOutput if self.action == "retrieve" else VersionOutput
+        return AgreementVersionDetailOutput if self.action == "retrieve" else AgreementVersionOutput
 
     def get_serializer_context(self):
         return super().get_serializer_context() | {"in_force": selectors.in_force_number(self.alliance)}
 
     def _detail(self, version, code=status.HTTP_200_OK):
         version = self.get_queryset().get(pk=version.pk)
-        return Response(VersionDetailOutput(version, context=self.get_serializer_context()).data, status=code)
+        return Response(AgreementVersionDetailOutput(version, context=self.get_serializer_context()).data, status=code)
 
-    @extend_schema(request=DraftInput, responses={201: VersionDetailOutput})
+    @extend_schema(request=AgreementDraftInput, responses={201: AgreementVersionDetailOutput})
     def create(self, request, slug):
-        data = DraftInput(data=request.data)
+        data = AgreementDraftInput(data=request.data)
         data.is_valid(raise_exception=True)
         version = services.agreement_draft(actor=request.user, alliance=self.alliance, **data.validated_data)
         return self._detail(version, status.HTTP_201_CREATED)
 
-    @extend_schema(request=DraftInput, responses=VersionDetailOutput)
+    @extend_schema(request=AgreementDraftInput, responses=AgreementVersionDetailOutput)
     def partial_update(self, request, slug, number):
-        data = DraftInput(data=request.data, partial=True)
+        data = AgreementDraftInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         version = services.agreement_draft_update(actor=request.user, alliance=self.alliance, version=self.get_object(),
                                                   **data.validated_data)
@@ -159,30 +159,30 @@ class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
         return Response({"number": version.number, "based_on": base.number if base else None,
                          "changes": c.diff(base.clauses if base else {}, version.clauses, selectors.unit_names(self.alliance))})
 
-    @extend_schema(request=None, responses=VersionDetailOutput)
+    @extend_schema(request=None, responses=AgreementVersionDetailOutput)
     @action(detail=True, methods=["post"], url_path="open-for-signature")
     def open_for_signature(self, request, slug, number):
         version = services.agreement_open_for_signature(actor=request.user, alliance=self.alliance, version=self.get_object())
         return self._detail(version)
 
-    @extend_schema(request=ProposeInput, responses={201: MotionDetailOutput})
+    @extend_schema(request=AgreementProposeInput, responses={201: MotionDetailOutput})
     @action(detail=True, methods=["post"])
     def propose(self, request, slug, number):
-        data = ProposeInput(data=request.data)
+        data = AgreementProposeInput(data=request.data)
         data.is_valid(raise_exception=True)
         motion = services.agreement_propose(actor=request.user, alliance=self.alliance, version=self.get_object(),
                                             **data.validated_data)
         motion = type(motion).objects.select_related("charter", "subject_type", "sealed_result", "resolution_record").get(pk=motion.pk)
         return Response(MotionDetailOutput(motion, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request={"multipart/form-data": SignInput, "application/json": SignInput}, responses={201: SignatureOutput})
+    @extend_schema(request={"multipart/form-data": AgreementSignInput, "application/json": AgreementSignInput}, responses={201: AgreementSignatureOutput})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, JSONParser])
     def sign(self, request, slug, number):
-        data = SignInput(data=request.data, context=self.get_serializer_context())
+        data = AgreementSignInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         signature = services.agreement_sign(actor=request.user, alliance=self.alliance, version=self.get_object(),
                                             **data.validated_data)
-        return Response(SignatureOutput(signature).data, status=status.HTTP_201_CREATED)
+        return Response(AgreementSignatureOutput(signature).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=PDF)
     @action(detail=True, methods=["get"])
