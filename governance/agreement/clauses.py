@@ -222,8 +222,8 @@ def diff(before: dict, after: dict, unit_names: dict) -> list[dict]:
         for name, label, kind in fields:
             old = (before or {}).get(section, {}).get(name)
             new = (after or {}).get(section, {}).get(name)
-            if json.dumps(old, sort_keys=True) == json.dumps(new, sort_keys=True):
-                continue
+            if json.dumps(old or None, sort_keys=True) == json.dumps(new or None, sort_keys=True):
+                continue  # an empty clause is empty whether missing, blank or unchecked
             old_text, new_text = display(kind, old, unit_names), display(kind, new, unit_names)
             lines = [{"op": line[0], "text": line[2:]} for line in difflib.ndiff(old_text.splitlines(), new_text.splitlines())
                      if line[0] in "+- "]

@@ -115,7 +115,7 @@ class DraftView(AlliancePageMixin, TemplateView):
             for name, _label, kind in fields:
                 field = f"{key}.{name}"
                 if kind in (c.TEXT, c.OPTIONAL, c.CHOICE) and field in data:
-                    clauses.setdefault(key, {})[name] = data[field].strip()
+                    clauses.setdefault(key, {})[name] = data[field].replace("\r\n", "\n").strip()  # browsers send CRLF
                 elif kind == c.FLAG:
                     clauses.setdefault(key, {})[name] = field in data
         thresholds = {k: data[f"rule.{k}"] for k in MotionKind.values if data.get(f"rule.{k}")}

@@ -58,3 +58,13 @@ def recognise(ctx, officer):
 @pytest.fixture
 def recognition(oe):
     return submitted(oe)
+
+
+@pytest.fixture(autouse=True)
+def signed_agreement(request):
+    """The bureau's tests start from an alliance whose agreement (附件2) is complete and signed."""
+    for name in ("oe", "bm"):
+        if name in request.fixturenames:
+            ctx = request.getfixturevalue(name)
+            with scope(alliance=ctx.alliance):
+                agreement_demo.sign_founding(ctx)
