@@ -10,9 +10,12 @@ from django.utils import timezone, translation
 from alliances import signing
 from alliances.models import Organ, Role, RoleGrant, Seat
 from bureau.models import FORM_FIELDS, NARRATIVE_FIELDS, Kind, Outcome, Submission
+from governance.agreement import selectors as agreement_selectors
 from membership import selectors as membership_selectors
 
 SNAPSHOT_SCHEMA = 1
+# Submissions that carry the agreement (附件2): refused while it is incomplete or unsigned.
+AGREEMENT_KINDS = (Kind.RECOGNITION_APPLICATION, Kind.AGREEMENT_TEXT)
 TOP_MEMBERS = 20  # 附件1 三、若成员单位超过20家，一般只填写20家主要成员单位
 # Members counted in the application: admitted to the alliance and not gone.
 FONT_FAMILIES = signing.FONT_FAMILIES
@@ -32,7 +35,7 @@ def alliance_profile(alliance) -> dict:
         "host_unit": alliance.host_unit.name if alliance.host_unit_id else "",
         "responsible_entity": alliance.responsible_entity.name if alliance.responsible_entity_id else "",
         "responsible_entity_scope": alliance.responsible_entity_scope,
-        "agreement_version": alliance.agreement_version,
+        "agreement_version": agreement_selectors.in_force_number(alliance),
     }
 
 
@@ -104,10 +107,11 @@ def build_snapshot(submission: Submission, *, version: int, submitted_by=None, s
             "subject": subject_data(submission),
             "payload": {k: v for k, v in submission.payload.items() if k not in FORM_FIELDS},
         }
+        if submission.kind in AGREEMENT_KINDS:
+            # 附件2 generated from the version in force with its signatures, frozen with the submission.
+            snapshot["agreement"] = agreement_selectors.bureau_agreement(alliance)
         if submission.kind == Kind.RECOGNITION_APPLICATION:
             snapshot["application"] = recognition_data(submission)
-        elif submission.kind == Kind.AGREEMENT_TEXT:
-            snapshot["agreement"] = {"version": alliance.agreement_version, "text": alliance.agreement_text}
         elif submission.kind == Kind.ANNUAL_REPORT:
             report = reports.annual_report(alliance, int(submission.payload["year"]))
             # Late: sent after its deadline (31 March of the next year); the document says so.

@@ -21,6 +21,7 @@ from alliances.models import Alliance, Role
 from alliances.services import alliance_status_set
 from alliances.tenancy import tenant_service
 from bureau import documents, gates, witness
+from governance.agreement import selectors as agreement_selectors
 from bureau.models import (
     FORM_FIELDS, INNOVATION_GOALS_MAX, NARRATIVE_FIELDS, Decision, Kind, Outcome, Submission, SubmissionVersion,
     content_hash,
@@ -169,6 +170,8 @@ def submission_submit(*, actor, alliance, submission: Submission) -> Submission:
     missing = [name for name in REQUIRED_NARRATIVE.get(submission.kind, ()) if not getattr(submission, name).strip()]
     if missing:
         raise ValidationFailed(fields={name: [_("报送前请填写此部分。")] for name in missing})
+    if submission.kind in documents.AGREEMENT_KINDS and (problems := agreement_selectors.problems(alliance)):
+        raise ValidationFailed(fields={"agreement": problems})
     # The alliance row lock numbers the submissions chain; the submission carries fresh signed
     # heads of every chain, which the bureau keeps (bureau/witness.py) and the PDF footer prints.
     Alliance.objects.select_for_update().filter(pk=alliance.pk).first()

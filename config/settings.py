@@ -235,6 +235,8 @@ ENUM_NAME_OVERRIDES = {
     "GovernanceChoiceEnum": "governance.models.Choice",
     "GovernanceMotionStatusEnum": "governance.models.Motion.Status",
     "GovernanceMotionResultEnum": "governance.models.Motion.Result",
+    "GovernanceAgreementVersionStatusEnum": "governance.agreement.models.AgreementVersion.Status",
+    "GovernanceAgreementSignatureCapacityEnum": "governance.agreement.models.AgreementSignature.Capacity",
     "GovernanceMeetingStatusEnum": "governance.models.Meeting.Status",
     "GovernanceMeetingMinutesStatusEnum": "governance.models.Meeting.MinutesStatus",
     "OpenClosedStatusEnum": "governance.models.Consultation.Status",

@@ -15,6 +15,10 @@ class GovernanceConfig(AppConfig):
 
         register_tile(motions_tile)
         on_decided("charter_amendment")(services.charter_amendment_decided)
+        from governance.agreement import chains as agreement_chains
+        from governance.agreement import services as agreement
+
+        on_decided("agreement_amendment")(agreement.agreement_amendment_decided)
         register_resolver(selectors.resolution_for)
 
         from alliances.checkpoints import register_chain
@@ -22,3 +26,5 @@ class GovernanceConfig(AppConfig):
         register_chain("resolutions", _("决议"), chains.resolutions.head, chains.resolutions.hash_at,
                        selectors.verify_resolutions)
         register_chain("minutes", _("会议纪要"), chains.minutes.head, chains.minutes.hash_at, chains.minutes.verify)
+        signatures = agreement_chains.signatures
+        register_chain("agreement_signatures", _("联盟协议签署"), signatures.head, signatures.hash_at, signatures.verify)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from governance import services
+from governance.agreement import demo as agreement_demo
 from governance.models import Consultation, Meeting, Motion
 
 CLOSED_TITLE = "关于2026年度联盟工作经费预算的议案"
@@ -64,3 +65,5 @@ def load(ctx):
         )
         opened = services.motion_open(actor=sec, alliance=alliance, motion=opened)
         services.vote_cast(actor=councillors[1], alliance=alliance, motion=opened, choice="for")
+
+    agreement_demo.load(ctx)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from governance import views
+from governance.agreement import views as agreement
 
 app_name = "governance"
 
@@ -27,4 +28,7 @@ urlpatterns = [
     path("consultations/<id:pk>/documents/<id:document_id>/", views.ConsultationDocumentView.as_view(),
          name="consultation_document"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("agreement/", agreement.AgreementView.as_view(), name="agreement"),
+    path("agreement/draft/", agreement.DraftView.as_view(), name="agreement_draft"),
+    path("agreement/versions/<id:number>/", agreement.VersionView.as_view(), name="agreement_version"),
 ]

@@ -128,11 +128,14 @@ def _seed_thin_lists(ctx) -> None:
     from tests.projects.conftest import decide_motion
 
     alliance, sec = ctx.alliance, ctx.user("sec")
-    amendment = governance.charter_amend_propose(actor=sec, alliance=alliance, thresholds={"budget": "two_thirds_seats"},
-                                                 note="查询计数")
-    for councillor in ["chair"] + [f"council-{n}" for n in range(1, 5)]:  # adopted: a second charter version
-        governance.vote_cast(actor=ctx.user(councillor), alliance=alliance, motion=amendment, choice="for")
-    governance.motion_close(actor=sec, alliance=alliance, motion=amendment)
+    from governance.agreement import services as agreement
+
+    amendment = agreement.agreement_draft(actor=sec, alliance=alliance, note="查询计数",
+                                          clauses={"openness": {"cooperation": "查询计数"}})
+    motion = agreement.agreement_propose(actor=sec, alliance=alliance, version=amendment)
+    for councillor in ["chair"] + [f"council-{n}" for n in range(1, 5)]:  # adopted: one more agreement and charter version
+        governance.vote_cast(actor=ctx.user(councillor), alliance=alliance, motion=motion, choice="for")
+    governance.motion_close(actor=sec, alliance=alliance, motion=motion)
     governance.meeting_create(actor=sec, alliance=alliance, title="查询计数会议", starts_at=timezone.now() + timedelta(days=3),
                               agenda=["议题一", "议题二"])
     with scope(alliance=alliance):

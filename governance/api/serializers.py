@@ -6,7 +6,7 @@ from alliances.api.inputs import Input
 from alliances.models import Seat, User
 from governance.models import (
     AgendaItem, Attendance, CharterVersion, Choice, Consultation, ExpertInvitation, Meeting, Motion, MotionKind,
-    Notification, Opinion, Resolution, SealedResult, Threshold,
+    Notification, Opinion, Resolution, SealedResult,
 )
 from membership.models import MemberUnit
 
@@ -113,26 +113,6 @@ class CharterOutput(serializers.ModelSerializer):
         model = CharterVersion
         fields = ["id", "version", "thresholds", "motion_quorums", "meeting_quorum_numerator",
                   "meeting_quorum_denominator", "note", "resolution_number", "created_at"]
-
-
-class CharterInput(Input):
-    thresholds = serializers.DictField(child=serializers.ChoiceField(choices=Threshold.choices), required=False)
-    motion_quorums = serializers.DictField(
-        child=serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=1000), min_length=2, max_length=2),
-        required=False,
-    )
-    meeting_quorum = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=1000), min_length=2, max_length=2, required=False
-    )
-    note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
-    closes_at = serializers.DateTimeField(required=False, default=None, allow_null=True,
-                                          help_text=_("理事会表决截止时间（默认7天后）。"))
-
-    def validate_thresholds(self, value):
-        unknown = [k for k in value if k not in MotionKind.values]
-        if unknown:
-            raise serializers.ValidationError(_("未知的议案类型。"))
-        return value
 
 
 # ---------------------------------------------------------------- meetings

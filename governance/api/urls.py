@@ -1,5 +1,8 @@
 from alliances.api.routers import Router
 
+from django.urls import path
+
+from governance.agreement import api as agreement_api
 from governance.api import views
 
 app_name = "governance_api"
@@ -12,6 +15,7 @@ router.register("charter", views.CharterViewSet, basename="charter")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("consultations", views.ConsultationViewSet, basename="consultation")
 router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("agreement/versions", agreement_api.VersionViewSet, basename="agreement-version")
 
 # API, mounted under /api/v1/alliances/<slug>/.
-urlpatterns = router.urls
+urlpatterns = [path("agreement/", agreement_api.AgreementView.as_view(), name="agreement"), *router.urls]

@@ -1,5 +1,6 @@
 """Governance API: thin views, one service call per write."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 
 from alliances import access, signing
 from alliances.api.base import AllianceViewSet
+from alliances.errors import ValidationFailed
 from alliances.models import Role
 from governance import documents, selectors, services
 from governance.filters import (ConsultationFilter, MeetingFilter, MotionFilter, NotificationFilter, ResolutionFilter,
@@ -112,8 +114,8 @@ class SealedResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Alli
 
 
 class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):
-    """Charter versions. POST proposes new rules: it opens a `charter_amendment` council motion
-    (201, the motion); the next version exists only once that motion passes."""
+    """Charter versions: the voting rules, derived from the agreement's decision-rules clause (read
+    only). POST answers 400: the rules change only by an agreement amendment (`agreement/versions/`)."""
 
     serializer_class = s.CharterOutput
 
@@ -123,14 +125,10 @@ class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
         services.current_charter(self.alliance)
         return CharterVersion.objects.all()
 
-    @extend_schema(request=s.CharterInput, responses={201: s.MotionDetailOutput})
+    @extend_schema(request=None, responses={400: OpenApiTypes.OBJECT})
     def create(self, request, slug):
-        data = s.CharterInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        motion = services.charter_amend_propose(actor=request.user, alliance=self.alliance, **data.validated_data)
-        motion = Motion.objects.select_related("charter", "subject_type", "sealed_result", "resolution_record").get(pk=motion.pk)
-        return Response(s.MotionDetailOutput(motion, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        raise ValidationFailed(fields={"thresholds": [_(
+            "表决规则由联盟协议的议事规则条款规定，只能通过修改联盟协议变更（agreement/versions/）。")]})
 
 
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):

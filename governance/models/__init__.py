@@ -19,3 +19,4 @@ from governance.models.meetings import AgendaItem, Attendance, Meeting, MinutesS
 from governance.models.motions import CharterProposal, EligibleSeat, Motion, MotionAttachment
 from governance.models.notifications import Notification
 from governance.models.voting import Ballot, Choice, Resolution, ResolutionSeal, SealedResult
+from governance.agreement.models import AgreementSignature, AgreementVersion  # noqa: E402,F401 (governance models)

@@ -57,7 +57,8 @@ ENTRENCHED_KINDS = (MotionKind.AGREEMENT_AMENDMENT, MotionKind.CHARTER_AMENDMENT
 
 
 class CharterVersion(SealedTenantModel):
-    """The alliance's voting rules. A change is a new version; motions keep the version they were created under."""
+    """The alliance's voting rules, derived from the agreement's decision-rules clause (附件2 主文3):
+    each agreement version that comes into force writes one. Motions keep the version they were created under."""
 
     version = models.PositiveIntegerField(_("版本"))
     thresholds = models.JSONField(_("各类议案的表决门槛"))
@@ -68,6 +69,8 @@ class CharterVersion(SealedTenantModel):
     note = models.CharField(_("说明"), max_length=300, blank=True)
     # The council resolution this version was adopted by (blank for the default version 1).
     resolution_number = models.CharField(_("决议编号"), max_length=40, blank=True)
+    # The rules apply from this day (an agreement amendment's effective date); blank: from creation.
+    effective_on = models.DateField(_("生效日期"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

@@ -17,7 +17,6 @@ from governance.selectors import (
 )
 from governance.services.charter import (
     DEFAULT_MOTION_QUORUMS,
-    charter_amend_propose,
     charter_amendment_decided,
     current_charter,
 )

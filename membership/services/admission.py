@@ -173,9 +173,12 @@ def member_sign_accession(
     if unit.admitted_on and signed_on < unit.admitted_on:
         raise ValidationFailed(fields={"signed_on": [_("签署日期不能早于理事会批准日期。")]})
     dates.check_date(signed_on, _past_in_alliance(alliance), field="signed_on")
+    from governance.agreement import selectors as agreement_selectors  # the version acceded to
+
     agreement = AccessionAgreement.objects.create(
         alliance=alliance, unit=unit, signed_on=signed_on, signatory_unit=chair_unit, signatory=chair_user,
-        recorded_by=actor, resolution_number=unit.admission_resolution, agreement_version=alliance.agreement_version,
+        recorded_by=actor, resolution_number=unit.admission_resolution,
+        agreement_version=agreement_selectors.in_force_number(alliance) or alliance.agreement_version,
         note=(note or "").strip(),
     )
     AccessionSeal.objects.create(

@@ -138,7 +138,8 @@ def test_dissolving_alliance_can_still_liquidate(oe, api):
 COMPOSITES = {"governance.services.motion_close", "bureau.services.submission_decide"}  # each calls tenant services
 
 
-@pytest.mark.parametrize("app", ["alliances", "membership", "governance", "finance", "projects", "ip_registry", "bureau"])
+@pytest.mark.parametrize("app", ["alliances", "membership", "governance", "governance.agreement", "finance", "projects",
+                                 "ip_registry", "bureau"])
 def test_every_tenant_service_goes_through_the_read_only_check(app):
     """A public service taking `actor` and `alliance` is a `tenant_service` (which refuses a dissolved alliance)."""
     module = import_module(f"{app}.services")

@@ -3,6 +3,7 @@ from django_scopes import scope
 
 from bureau import services
 from bureau.models import Kind
+from governance.agreement import demo as agreement_demo
 
 NARRATIVE = {
     "innovation_goals": "突破深海探测传感器关键共性技术，形成发明专利30项。",
@@ -14,6 +15,9 @@ NARRATIVE = {
 
 
 def draft(ctx, kind=Kind.RECOGNITION_APPLICATION, title="认定申请书", narrative=None, **kwargs):
+    if kind in (Kind.RECOGNITION_APPLICATION, Kind.AGREEMENT_TEXT):
+        with scope(alliance=ctx.alliance):
+            agreement_demo.sign_founding(ctx)  # 附件2 goes with it: complete and signed by every party
     submission = services.approval_request(actor=ctx.user("sec"), alliance=ctx.alliance, kind=kind, title=title, **kwargs)
     if narrative is not False:
         submission = services.submission_edit(actor=ctx.user("sec"), alliance=ctx.alliance, submission=submission,
@@ -54,3 +58,13 @@ def recognise(ctx, officer):
 @pytest.fixture
 def recognition(oe):
     return submitted(oe)
+
+
+@pytest.fixture(autouse=True)
+def signed_agreement(request):
+    """The bureau's tests start from an alliance whose agreement (附件2) is complete and signed."""
+    for name in ("oe", "bm"):
+        if name in request.fixturenames:
+            ctx = request.getfixturevalue(name)
+            with scope(alliance=ctx.alliance):
+                agreement_demo.sign_founding(ctx)

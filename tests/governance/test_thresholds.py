@@ -78,61 +78,12 @@ def test_other_is_simple_majority_of_votes_cast_with_quorum(oe):
     assert _run(oe, "other", c[:2], c[2:3], c[3:4]).result == "failed"  # abstention counts as cast
 
 
-def _adopt(ctx, motion, voters=None):
-    vote(ctx, motion, voters or councillors(ctx), "for")
-    return services.motion_close(actor=ctx.user("sec"), alliance=ctx.alliance, motion=motion)
-
-
-def test_charter_amendment_applies_to_new_motions_only(oe):
-    old = open_motion(oe, kind="other")
-    proposal = services.charter_amend_propose(
-        actor=oe.user("sg"), alliance=oe.alliance, thresholds={"other": "two_thirds_seats"}, note="修订"
-    )
-    assert services.current_charter(oe.alliance).version == 1  # nothing changes before the council decides
-    adopted = _adopt(oe, proposal)
-    charter = services.current_charter(oe.alliance)
-    with scope(alliance=oe.alliance):
-        assert charter.version == 2 and charter.resolution_number == adopted.resolution.number
-    new = open_motion(oe, kind="other")
-    c = councillors(oe)
-    vote(oe, old, c[:3], "for")
-    vote(oe, old, c[3:4], "against")
-    vote(oe, new, c[:3], "for")
-    vote(oe, new, c[3:4], "against")
-    old, new = close_after_window(oe, old), close_after_window(oe, new)
-    assert (old.result, old.sealed.charter_version) == ("passed", 1)
-    assert (new.result, new.sealed.charter_version) == ("failed", 2)  # 3 < ceil(10/3) = 4
-
-
 def test_secretariat_cannot_change_a_threshold_without_a_council_vote(oe, api):
+    """The charter is derived from the agreement: its POST points at agreement amendments."""
     response = api(oe.user("sg")).post(f"/api/v1/alliances/{oe.alliance.slug}/charter/",
                                        {"thresholds": {"expulsion": "simple_majority_cast"}}, format="json")
-    assert response.status_code == 201 and response.json()["kind"] == "charter_amendment"
-    assert response.json()["status"] == "open" and response.json()["threshold"] == "two_thirds_seats"
+    assert response.status_code == 400
     assert services.current_charter(oe.alliance).thresholds["expulsion"] == "two_thirds_seats"
-    with scope(alliance=oe.alliance):
-        motion = Motion.objects.get(pk=response.json()["id"])
-    vote(oe, motion, councillors(oe)[:3], "for")  # 3 of 5 < two thirds
-    assert close_after_window(oe, motion).result == "failed"
-    assert services.current_charter(oe.alliance).version == 1
-
-
-def test_changing_the_agreement_amendment_threshold_needs_every_seat(oe):
-    motion = services.charter_amend_propose(actor=oe.user("sg"), alliance=oe.alliance,
-                                            thresholds={"agreement_amendment": "two_thirds_seats"})
-    assert motion.rule == "unanimity_seats"
-    c = councillors(oe)
-    vote(oe, motion, c[:4], "for")
-    closed = close_after_window(oe, motion)
-    assert closed.result == "failed" and closed.sealed.threshold == "unanimity_seats"
-    assert services.current_charter(oe.alliance).threshold_for("agreement_amendment") == "unanimity_seats"
-
-
-def test_charter_amend_refuses_unknown_rules(oe):
-    from alliances.errors import ValidationFailed
-
-    with pytest.raises(ValidationFailed):
-        services.charter_amend_propose(actor=oe.user("sg"), alliance=oe.alliance, thresholds={"other": "most"})
     assert services.current_charter(oe.alliance).version == 1
 
 

@@ -54,6 +54,16 @@ v1_alliances_jobs_retrieve                             ok       ok       ok     
 v1_alliances_charter_list                              ok       ok       ok       ok       ok       ok       ok       ok       anon     404
 v1_alliances_charter_create                            ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_charter_retrieve                          ok       ok       ok       ok       ok       ok       ok       ok       anon     404
+v1_alliances_agreement_retrieve                        ok       ok       ok       ok       ok       ok       ok       ok       anon     404
+v1_alliances_agreement_versions_list                   ok       ok       ok       ok       ok       ok       ok       ok       anon     404
+v1_alliances_agreement_versions_create                 ok       ok       403      403      403      403      403      403      anon     404
+v1_alliances_agreement_versions_retrieve               ok       ok       ok       ok       ok       ok       ok       ok       anon     404
+v1_alliances_agreement_versions_partial_update         ok       ok       403      403      403      403      403      403      anon     404
+v1_alliances_agreement_versions_diff_retrieve          ok       ok       ok       ok       ok       ok       ok       ok       anon     404
+v1_alliances_agreement_versions_open_for_signature_create ok       ok       403      403      403      403      403      403      anon     404
+v1_alliances_agreement_versions_pdf_retrieve           ok       ok       ok       ok       ok       ok       ok       ok       anon     404
+v1_alliances_agreement_versions_propose_create         ok       ok       403      403      403      403      403      403      anon     404
+v1_alliances_agreement_versions_sign_create            ok       ok       403      403      403      ok       403      403      anon     404  # a unit's representative records its own signature
 v1_alliances_consultations_list                        ok       ok       ok       ok       ok       403      403      ok       anon     404
 v1_alliances_consultations_create                      ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_consultations_retrieve                    ok       ok       ok       ok       404      403      403      ok       anon     404
@@ -280,6 +290,9 @@ a/<slug:slug>/consultations/                                             ok     
 a/<slug:slug>/consultations/<id:pk>/                                    ok       ok       ok       ok       404      403      403      ok       login    404  # the bureau reads what the API lets it read (one rule: access.may_read)
 a/<slug:slug>/consultations/<id:pk>/documents/<id:document_id>/      ok       ok       ok       ok       404      403      403      ok       login    404  # whoever reads the consultation
 a/<slug:slug>/inbox/                                                     ok       ok       ok       ok       ok       ok       ok       ok       login    404
+a/<slug:slug>/agreement/                                                 ok       ok       ok       ok       ok       ok       ok       ok       login    404
+a/<slug:slug>/agreement/draft/                                           ok       ok       403      403      403      403      403      403      login    404
+a/<slug:slug>/agreement/versions/<id:number>/                            ok       ok       ok       ok       ok       ok       ok       ok       login    404
 a/<slug:slug>/finance/                                                   ok       ok       ok       ok       403      ok       ok       ok       login    404
 a/<slug:slug>/finance/entries/                                           ok       ok       ok       ok       403      403      ok       ok       login    404
 a/<slug:slug>/finance/entries/export.xlsx                                ok       ok       ok       ok       403      403      ok       ok       login    404  # as the journal page

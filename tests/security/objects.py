@@ -27,6 +27,7 @@ from djmoney.money import Money
 from finance import chart
 from finance import services as finance_services
 from finance.models import Account, Attachment, Commitment, Fund, JournalEntry, Period
+from governance.models import AgreementVersion
 from governance.models import (
     CharterVersion, Consultation, ConsultationDocument, Meeting, Motion, MotionAttachment, Notification, Resolution,
     SealedResult,
@@ -138,6 +139,7 @@ def _consultation(ctx):
 # resource (the path segment before the parameter) -> the object
 RESOURCES = {
     "charter": lambda ctx: CharterVersion.objects.order_by("pk").first(),
+    "versions": lambda ctx: AgreementVersion.objects.order_by("pk").first(),  # agreement versions
     "consultations": _consultation,
     "ip-assets": _asset,
     "ip": _asset,
@@ -227,6 +229,8 @@ def concrete(ctx, path: str, *, act: str = "propose-expulsion") -> str:
                 return act
             if name in ("uidb64", "token"):
                 return "x"
+            if name == "number":  # agreement versions are addressed by their number
+                return str(AgreementVersion.objects.order_by("number").first().number)
             obj = object_for(ctx, path, name, match.start())
             assert obj is not None, f"no object for {name} in {path}"
             return str(obj.pk)

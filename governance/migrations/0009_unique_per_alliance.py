@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('alliances', '0009_unique_per_alliance'),
-        ('governance', '0007_verbose_names'),
+        ('governance', '0008_agreement'),
         ('membership', '0005_motion_foreign_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
