@@ -160,6 +160,7 @@ OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
 SCHEDULED_JOBS = [
     ("close_motions", "governance.tasks.close_due_motions", 5 * 60),
     ("send_motion_reminders", "governance.tasks.send_motion_reminders", 60 * 60),
+    ("notification_digest", "governance.tasks.send_notification_digest", 24 * 60 * 60),
     ("ip_expire_licences", "ip_registry.tasks.expire_licences", 24 * 60 * 60),
     ("flag_overdue_reports", "bureau.tasks.flag_overdue_annual_reports", 24 * 60 * 60),
     ("outbox_sweep", "alliances.outbox.sweep", 5 * 60),

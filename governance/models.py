@@ -336,6 +336,7 @@ class Meeting(TenantModel):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("已安排")
         HELD = "held", _("已召开")
+        CANCELLED = "cancelled", _("已取消")
 
     class MinutesStatus(models.TextChoices):
         NONE = "none", _("未起草")
@@ -345,8 +346,11 @@ class Meeting(TenantModel):
 
     title = models.CharField(_("会议名称"), max_length=300)
     starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     location = models.CharField(_("地点"), max_length=300, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    # The iCalendar SEQUENCE of the meeting's event: raised by every change sent to the attendees.
+    sequence = models.PositiveIntegerField(_("修订次数"), default=0)
     charter = models.ForeignKey(CharterVersion, on_delete=models.PROTECT, related_name="+")
     minutes = models.TextField(_("会议纪要"), blank=True)
     minutes_status = models.CharField(_("纪要状态"), max_length=12, choices=MinutesStatus.choices, default=MinutesStatus.NONE)
@@ -512,6 +516,9 @@ class Notification(TenantModel):
         MOTION_CLOSED = "motion_closed", _("议案表决结果")
         CONSULTATION_ASKED = "consultation_asked", _("专家咨询邀请")
         CONSULTATION_CLOSED = "consultation_closed", _("专家咨询结束")
+        MEETING_INVITED = "meeting_invited", _("会议通知")
+        MEETING_CHANGED = "meeting_changed", _("会议变更")
+        MEETING_CANCELLED = "meeting_cancelled", _("会议取消")
 
     # No index of its own: every read is one user's notifications in one alliance, which the
     # (alliance, user, key) unique index serves; a motion's close writes 1,000 rows into each index.

@@ -1,6 +1,7 @@
 """Governance pages: thin views over services and selectors."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
@@ -405,12 +406,18 @@ class ConsultationDetailView(ConsultationMixin, TemplateView):
 # ---------------------------------------------------------------- inbox
 
 
+INBOX_PAGE_SIZE = 30
+
+
 class InboxView(AlliancePageMixin, TemplateView):
     template_name = "governance/inbox.html"
 
     def get_context_data(self, **kwargs):
+        """One page of the reader's notifications (Django's Paginator: a bad or past-the-end `page` is
+        the first or the last page, never an error)."""
         context = super().get_context_data(**kwargs)
-        context["notifications"] = Notification.objects.filter(user=self.request.user)[:200]
+        page = Paginator(Notification.objects.filter(user=self.request.user), INBOX_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context.update(notifications=page.object_list, page=page)
         return context
 
     def post(self, request, slug):
