@@ -203,3 +203,25 @@ def test_meeting_events_read_back_in_the_local_day(oe):
     start = event.decoded("DTSTART")
     assert start.date().isoformat() == "2026-12-20" and start.astimezone(UTC).date().isoformat() == "2026-12-19"
     assert start == timezone.localtime(meeting.starts_at)
+
+
+def test_the_api_changes_and_cancels_a_meeting(oe, api):
+    meeting = _meeting(oe)
+    base = f"/api/v1/alliances/{oe.alliance.slug}/meetings/{meeting.pk}/"
+    sec = api(oe.user("sec"))
+    later = "2026-12-21T10:00:00+08:00"
+    changed = sec.patch(base, {"starts_at": later, "location": "北京"}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["sequence"] == 1 and changed.json()["location"] == "北京"
+    refused = sec.patch(base, {"starts_at": "2026-13-40T10:00:00+08:00", "ends_at": "1800-01-01T00:00:00Z"}, format="json")
+    assert refused.status_code == 400 and {"starts_at", "ends_at"} <= set(refused.json()["error"]["fields"])
+    backwards = sec.patch(base, {"ends_at": "2026-12-21T09:00:00+08:00"}, format="json")
+    assert backwards.status_code == 400 and "ends_at" in backwards.json()["error"]["fields"]
+    assert sec.get(base).json()["sequence"] == 1  # refused changes change nothing
+    assert api(oe.user("council-1")).post(base + "cancel/").status_code == 403
+    cancelled = sec.post(base + "cancel/")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled" and cancelled.json()["sequence"] == 2
+    assert sec.post(base + "cancel/").status_code == 409
+    other = api(oe.user("sec")).patch(f"/api/v1/alliances/{oe.alliance.slug}/meetings/{_meeting(oe).pk + 1000}/", {"title": "x"},
+                                       format="json")
+    assert other.status_code == 404

@@ -120,6 +120,8 @@ v1_alliances_meetings_list                             ok       ok       ok     
 v1_alliances_meetings_create                           ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_meetings_retrieve                         ok       ok       ok       ok       403      403      ok       ok       anon     404
 v1_alliances_meetings_minutes_pdf_retrieve             ok       ok       ok       ok       403      403      ok       ok       anon     404  # signed minutes: whoever reads the meeting
+v1_alliances_meetings_partial_update                   ok       ok       403      403      403      403      403      403      anon     404  # the secretariat calls meetings; the change goes to every attendee
+v1_alliances_meetings_cancel_create                    ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_meetings_agenda_create                    ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_meetings_attendance_create                ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_meetings_minutes_create                   ok       ok       403      403      403      403      403      403      anon     404
