@@ -105,10 +105,10 @@ def language_set(*, actor, language: str) -> None:
 # ---------------------------------------------------------------- e-mail
 
 
-def email_one(alliance, user, kind: str, subject, body, url: str, *, attachments=(), delivery=None) -> bool:
+def email_one(alliance, user, kind: str, subject, body, url: str, *, attachments=()) -> bool:
     """Queue one notice to `user` if they take `kind` by e-mail now: rendered in their language, with
     the unsubscribe link of its kind. Returns whether it was queued (False: digest, in-app, no address)."""
-    if not user.email or (delivery or deliveries([user.pk], kind)[user.pk]) != Delivery.IMMEDIATE:
+    if not user.email or deliveries([user.pk], kind)[user.pk] != Delivery.IMMEDIATE:
         return False
     language = language_of(user)
     subject, body = rendered(language, subject, body)
