@@ -21,5 +21,26 @@ class IdConverter:
         return str(int(value))
 
 
+class FeedTokenConverter:
+    """A calendar feed token (secrets.token_urlsafe: 43 characters); bounded, so an endless or odd
+    path is a 404 before any query."""
+
+    regex = "[A-Za-z0-9_-]{1,64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+class SignedTokenConverter(FeedTokenConverter):
+    """A django.core.signing token (base64url, ":" separators, "." when compressed), bounded."""
+
+    regex = "[A-Za-z0-9_:.-]{1,400}"
+
+
 def register() -> None:
     register_converter(IdConverter, "id")
+    register_converter(FeedTokenConverter, "feedtoken")
+    register_converter(SignedTokenConverter, "signedtoken")

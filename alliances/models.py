@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -12,6 +13,8 @@ class User(AbstractUser):
     """One account per person, whatever alliances and roles they hold."""
 
     display_name = models.CharField(_("姓名"), max_length=100, blank=True)
+    # The language of the person's e-mails and notices; blank: the site's (settings.LANGUAGE_CODE).
+    language = models.CharField(_("语言"), max_length=10, blank=True, choices=settings.LANGUAGES)
 
     history = global_history(excluded_fields=["password", "last_login"])
 
@@ -258,6 +261,7 @@ class OutboxMessage(TenantModel):
         INVITATION = "invitation", _("邀请")
         NOTIFICATION = "notification", _("通知")
         OVERDUE_REPORT = "overdue_report", _("报告逾期提醒")
+        DIGEST = "digest", _("每日通知摘要")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("待发送")
@@ -276,6 +280,12 @@ class OutboxMessage(TenantModel):
     next_attempt_at = models.DateTimeField(_("下次尝试"), default=timezone.now)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    # The notice kind the recipient may unsubscribe from (a link and List-Unsubscribe added when sent),
+    # in the recipient's language; blank for mail that is not a notice (an invitation to the product).
+    notice_kind = models.CharField(max_length=40, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    # [{"filename", "content", "mimetype"}] of text attachments (a meeting's .ics).
+    attachments = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("待发邮件")
@@ -337,3 +347,42 @@ class Job(TenantModel):
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
+
+
+class NotificationPreference(models.Model):
+    """How one person receives one kind of notice (alliances.notifications.kinds); no row: the kind's
+    default. A person's own setting, the same in every alliance."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", _("立即发送邮件")
+        DIGEST = "digest", _("每日摘要邮件")
+        IN_APP = "in_app", _("仅站内通知")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("通知类别"), max_length=40)
+    delivery = models.CharField(_("接收方式"), max_length=12, choices=Delivery.choices)
+
+    history = global_history()
+
+    class Meta:
+        verbose_name = _("通知偏好")
+        verbose_name_plural = _("通知偏好")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")]
+
+    def __str__(self):
+        return f"{self.user} {self.kind}"
+
+
+class CalendarFeed(models.Model):
+    """The secret token of a person's calendar feed; regenerating replaces it (the old URL then 404s)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("日历订阅")
+        verbose_name_plural = _("日历订阅")
+
+    def __str__(self):
+        return str(self.user)

@@ -10,9 +10,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import task
 
+from alliances import unsubscribe
 from alliances.models import OutboxMessage, User
 
 logger = logging.getLogger(__name__)
@@ -23,14 +25,17 @@ def retry_delay(attempt: int) -> timedelta:
     return timedelta(seconds=settings.OUTBOX_RETRY_SECONDS * 2 ** (attempt - 1))
 
 
-def queue(alliance, kind: str, messages) -> list[OutboxMessage]:
+def queue(alliance, kind: str, messages, *, notice_kind: str = "", language: str = "", attachments=()) -> list[OutboxMessage]:
     """Write `messages` ((recipient, subject, body) or (recipient, subject, body, key)) in the caller's
     transaction, and enqueue their delivery once it commits. A keyed message already written for that
-    recipient is not written again (jobs that may run twice)."""
+    recipient is not written again (jobs that may run twice). `notice_kind`: the kind its unsubscribe
+    link names (alliances.notifications); `attachments`: (filename, text, mimetype) triples."""
     now = timezone.now()
+    files = [{"filename": name, "content": content, "mimetype": mimetype} for name, content, mimetype in attachments]
     rows = [
         OutboxMessage(alliance=alliance, kind=kind, recipient=m[0], subject=str(m[1])[:300], body=str(m[2]),
-                      key=m[3] if len(m) > 3 else "", next_attempt_at=now, created_at=now)
+                      key=m[3] if len(m) > 3 else "", next_attempt_at=now, created_at=now,
+                      notice_kind=notice_kind, language=language, attachments=files)
         for m in messages if m[0]
     ]
     keyed = [row for row in rows if row.key]
@@ -43,7 +48,8 @@ def queue(alliance, kind: str, messages) -> list[OutboxMessage]:
     return written
 
 
-def queue_to_users(alliance, kind: str, user_ids: list[int], subject: str, body: str) -> list[int]:
+def queue_to_users(alliance, kind: str, user_ids: list[int], subject: str, body: str, *, notice_kind: str = "",
+                   language: str = "") -> list[int]:
     """`queue` of one message to many users (those with an address), in one INSERT ... SELECT: a
     motion opened for 1,000 seats builds no message objects in Python. Returns the new rows' ids."""
     if not user_ids:
@@ -53,7 +59,8 @@ def queue_to_users(alliance, kind: str, user_ids: list[int], subject: str, body:
     now = timezone.now()
     values = {"alliance_id": alliance.pk, "kind": str(kind), "subject": str(subject)[:300], "body": str(body),
               "key": "", "status": OutboxMessage.Status.QUEUED, "attempts": 0, "last_error": "",
-              "next_attempt_at": now, "created_at": now, "sent_at": None}
+              "next_attempt_at": now, "created_at": now, "sent_at": None,
+              "notice_kind": notice_kind, "language": language, "attachments": []}
     columns, selected, params = [], [], []
     for field in fields:
         columns.append(connection.ops.quote_name(field.column))
@@ -103,6 +110,21 @@ def _claim(pk: int, now) -> OutboxMessage | None:
     return message
 
 
+def _email(message: OutboxMessage, connection) -> EmailMessage:
+    """The message as sent: a notice ends with the unsubscribe link of its kind, in its language, and
+    carries List-Unsubscribe (RFC 8058 one-click: the link also takes a POST)."""
+    body, headers = message.body, {}
+    if message.notice_kind:
+        url = unsubscribe.url(message.recipient, message.notice_kind)
+        with translation.override(message.language or settings.LANGUAGE_CODE):
+            body += "\n\n-- \n" + gettext("不想再收到此类邮件？退订：%(url)s") % {"url": url}
+        headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    email = EmailMessage(message.subject, body, None, [message.recipient], connection=connection, headers=headers)
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return email
+
+
 @task()
 def deliver(ids: list[int]) -> dict:
     """Send the due messages among `ids` over one mail connection; record each outcome."""
@@ -120,7 +142,7 @@ def deliver(ids: list[int]) -> dict:
             if message is None:
                 continue
             try:
-                if not EmailMessage(message.subject, message.body, None, [message.recipient], connection=connection).send():
+                if not _email(message, connection).send():
                     raise RuntimeError("the mail backend sent nothing")
             except Exception as error:
                 message.last_error = f"{type(error).__name__}: {error}"[:2000]

@@ -179,6 +179,7 @@ JOBS_TIMEOUT_SECONDS = int(os.environ.get("JOBS_TIMEOUT_SECONDS", "3600"))
 SCHEDULED_JOBS = [
     ("close_motions", "governance.tasks.close_due_motions", 5 * 60),
     ("send_motion_reminders", "governance.tasks.send_motion_reminders", 60 * 60),
+    ("notification_digest", "governance.tasks.send_notification_digest", 24 * 60 * 60),
     ("ip_expire_licences", "ip_registry.tasks.expire_licences", 24 * 60 * 60),
     ("flag_overdue_reports", "bureau.tasks.flag_overdue_annual_reports", 24 * 60 * 60),
     ("outbox_sweep", "alliances.outbox.sweep", 5 * 60),

@@ -28,3 +28,9 @@ class GovernanceConfig(AppConfig):
         register_chain("minutes", _("会议纪要"), chains.minutes.head, chains.minutes.hash_at, chains.minutes.verify)
         signatures = agreement_chains.signatures
         register_chain("agreement_signatures", _("联盟协议签署"), signatures.head, signatures.hash_at, signatures.verify)
+
+        from alliances.notifications import Delivery, register_kind
+        from governance.models import Notification
+
+        for kind in Notification.Kind:  # a motion's result was never e-mailed: in-app unless asked for
+            register_kind(kind.value, kind.label, Delivery.IN_APP if kind == Notification.Kind.MOTION_CLOSED else Delivery.IMMEDIATE)

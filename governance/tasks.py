@@ -4,7 +4,7 @@ from django_tasks import task
 
 from alliances.errors import ServiceError
 from alliances.models import Alliance
-from governance import services
+from governance import digest, services
 
 
 @task()
@@ -31,3 +31,9 @@ def send_motion_reminders() -> int:
     alliance_ids = services.motions_due_soon().values_list("alliance_id", flat=True).distinct()
     return sum(services.motion_reminders_send(actor=None, alliance=alliance)
                for alliance in Alliance.objects.filter(pk__in=list(alliance_ids)))
+
+
+@task()
+def send_notification_digest() -> int:
+    """The daily digest e-mails (governance.digest); a second run sends none."""
+    return digest.send_digests()

@@ -1,6 +1,7 @@
 """Governance pages: thin views over services and selectors."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
@@ -455,6 +456,8 @@ class InboxView(AlliancePageMixin, listing.ListPageMixin, TemplateView):
     template_name = "governance/inbox.html"
 
     def get_context_data(self, **kwargs):
+        """One page of the reader's notifications (Django's Paginator: a bad or past-the-end `page` is
+        the first or the last page, never an error)."""
         context = super().get_context_data(**kwargs)
         context.update(listing.context(listing.listing(
             self.request, filters.NotificationFilter, Notification.objects.filter(user=self.request.user)), "notifications"))

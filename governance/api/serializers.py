@@ -130,11 +130,12 @@ class AttendanceOutput(serializers.ModelSerializer):
 
 
 class MeetingOutput(serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True, help_text="scheduled | held")
+    status = serializers.CharField(read_only=True, help_text="scheduled | held | cancelled")
+    sequence = serializers.IntegerField(read_only=True, help_text="the calendar event's revision (iCalendar SEQUENCE)")
     class Meta:
         model = Meeting
-        fields = ["id", "title", "starts_at", "location", "status", "minutes_status", "minutes_approved_at",
-                  "minutes_locked_at", "created_at"]
+        fields = ["id", "title", "starts_at", "ends_at", "location", "status", "sequence", "minutes_status",
+                  "minutes_approved_at", "minutes_locked_at", "created_at"]
 
 
 class MeetingDetailOutput(MeetingOutput):
@@ -161,6 +162,15 @@ class MeetingInput(Input):
         if not 1901 <= value.year <= 9998:
             raise serializers.ValidationError(_("会议时间不在合理范围内。"))
         return value
+
+
+class MeetingUpdateInput(MeetingInput):
+    """A change of a scheduled meeting (PATCH: any of the fields); the attendees get the new event."""
+
+    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate_ends_at(self, value):
+        return None if value is None else self.validate_starts_at(value)
 
 
 class AgendaItemInput(Input):

@@ -12,7 +12,7 @@ from alliances import access, signing
 from alliances.api.base import AllianceViewSet
 from alliances.errors import ValidationFailed
 from alliances.models import Role
-from governance import documents, selectors, services
+from governance import documents, meeting_changes, selectors, services
 from governance.filters import (ConsultationFilter, MeetingFilter, MotionFilter, NotificationFilter, ResolutionFilter,
                                  SealedResultFilter)
 from governance.api import serializers as s
@@ -155,6 +155,20 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
         data = s.MeetingInput(data=request.data)
         data.is_valid(raise_exception=True)
         return self._detail(services.meeting_create(actor=request.user, alliance=self.alliance, **data.validated_data), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.MeetingUpdateInput, responses=s.MeetingDetailOutput)
+    def partial_update(self, request, slug, pk):
+        data = s.MeetingUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        meeting = meeting_changes.meeting_update(actor=request.user, alliance=self.alliance, meeting=self.get_object(),
+                                                 **data.validated_data)
+        return self._detail(meeting)
+
+    @extend_schema(request=None, responses=s.MeetingDetailOutput)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, slug, pk):
+        """Cancel a scheduled meeting: its calendar event keeps its UID and turns CANCELLED."""
+        return self._detail(meeting_changes.meeting_cancel(actor=request.user, alliance=self.alliance, meeting=self.get_object()))
 
     @extend_schema(request=s.AgendaItemInput, responses={201: s.MeetingDetailOutput})
     @action(detail=True, methods=["post"])

@@ -13,6 +13,7 @@ class Meeting(TenantModel):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("已安排")
         HELD = "held", _("已召开")
+        CANCELLED = "cancelled", _("已取消")
 
     class MinutesStatus(models.TextChoices):
         NONE = "none", _("未起草")
@@ -22,8 +23,11 @@ class Meeting(TenantModel):
 
     title = models.CharField(_("会议名称"), max_length=300)
     starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     location = models.CharField(_("地点"), max_length=300, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    # The iCalendar SEQUENCE of the meeting's event: raised by every change sent to the attendees.
+    sequence = models.PositiveIntegerField(_("修订次数"), default=0)
     charter = models.ForeignKey(CharterVersion, on_delete=models.PROTECT, related_name="+")
     minutes = models.TextField(_("会议纪要"), blank=True)
     minutes_status = models.CharField(_("纪要状态"), max_length=12, choices=MinutesStatus.choices, default=MinutesStatus.NONE)

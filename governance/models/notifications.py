@@ -14,6 +14,9 @@ class Notification(TenantModel):
         MOTION_CLOSED = "motion_closed", _("议案表决结果")
         CONSULTATION_ASKED = "consultation_asked", _("专家咨询邀请")
         CONSULTATION_CLOSED = "consultation_closed", _("专家咨询结束")
+        MEETING_INVITED = "meeting_invited", _("会议通知")
+        MEETING_CHANGED = "meeting_changed", _("会议变更")
+        MEETING_CANCELLED = "meeting_cancelled", _("会议取消")
 
     # No index of its own: every read is one user's notifications in one alliance, which the
     # (alliance, user, key) unique index serves; a motion's close writes 1,000 rows into each index.

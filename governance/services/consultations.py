@@ -3,10 +3,12 @@
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from alliances import access, dates
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Role, RoleGrant
+from alliances.notifications import Text
 from alliances.tenancy import tenant_service
 from governance.models import Consultation, ConsultationDocument, ExpertInvitation, Motion, Notification, Opinion
 from governance.selectors import consultation_summary_text
@@ -74,8 +76,8 @@ def consultation_create(
         if not excluded:
             _notify(
                 alliance, user, Notification.Kind.CONSULTATION_ASKED, f"consultation:{consultation.pk}:asked",
-                _("专家咨询：%(t)s") % {"t": consultation.title},
-                _("请在 %(d)s 前提交意见。") % {"d": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+                Text(N_("专家咨询：%(t)s"), t=consultation.title),
+                Text(N_("请在 %(d)s 前提交意见。"), d=timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")),
                 reverse("governance:consultation", kwargs={"slug": alliance.slug, "pk": consultation.pk}),
             )
     return consultation
@@ -142,7 +144,7 @@ def consultation_close(*, actor, alliance, consultation: Consultation, summary: 
     for invitation in consultation.invitations.filter(excluded=False).select_related("expert"):
         _notify(
             alliance, invitation.expert, Notification.Kind.CONSULTATION_CLOSED, f"consultation:{consultation.pk}:closed",
-            _("专家咨询已结束：%(t)s") % {"t": consultation.title}, _("感谢您的意见。"),
+            Text(N_("专家咨询已结束：%(t)s"), t=consultation.title), Text(N_("感谢您的意见。")),
             reverse("governance:consultation", kwargs={"slug": alliance.slug, "pk": consultation.pk}),
         )
     return consultation

@@ -7,8 +7,8 @@ from alliances import access, checkpoints, dates
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Organ, Role
 from alliances.tenancy import tenant_service
-from governance import chains
-from governance.models import AgendaItem, Attendance, Meeting, MinutesSeal, Motion
+from governance import chains, meeting_changes
+from governance.models import AgendaItem, Attendance, Meeting, MinutesSeal, Motion, Notification
 from governance.selectors import council_seats_with_holders, meeting_quorum
 from governance.services.charter import current_charter
 
@@ -33,6 +33,7 @@ def meeting_create(*, actor, alliance, title: str, starts_at, location: str = ""
     for item in agenda:
         item_title, motion = (item, None) if isinstance(item, str) else item
         agenda_item_add(actor=actor, alliance=alliance, meeting=meeting, title=item_title, motion=motion)
+    meeting_changes.announce(alliance, meeting, Notification.Kind.MEETING_INVITED)  # with the .ics
     return meeting
 
 

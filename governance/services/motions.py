@@ -6,10 +6,12 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from alliances import access, dates
 from alliances.errors import Conflict, ValidationFailed
 from alliances.models import Organ, Role, RoleGrant
+from alliances.notifications import Text
 from alliances.tenancy import tenant_service
 from governance import outcomes
 from governance.models import Consultation, EligibleSeat, Motion, MotionAttachment, MotionKind, Notification
@@ -154,9 +156,9 @@ def motion_open(*, actor, alliance, motion: Motion) -> Motion:
     # rows sent by the worker after the commit (1,000 seats: docs/governance.md, bench/results.md).
     _notify_motion_seats(
         alliance, locked, Notification.Kind.MOTION_OPENED, f"motion:{locked.pk}:opened",
-        _("议案开始表决：%(t)s") % {"t": locked.title},
-        _("请在 %(d)s 前完成表决。") % {"d": timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M")},
-        _motion_url(alliance, locked), now, voters_only=True, email=True,
+        Text(N_("议案开始表决：%(t)s"), t=locked.title),
+        Text(N_("请在 %(d)s 前完成表决。"), d=timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M")),
+        _motion_url(alliance, locked), now, voters_only=True,
     )
     return locked
 

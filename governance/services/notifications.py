@@ -7,11 +7,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
-from alliances import outbox, raw_history
+from alliances import notifications, raw_history
 from alliances.errors import Forbidden
-from alliances.models import OutboxMessage
+from alliances.notifications import Text
 from alliances.tenancy import history_user, tenant_service
+from governance import calendar, notices
 from governance.models import EligibleSeat, Motion, Notification
 
 
@@ -19,39 +21,25 @@ def _motion_url(alliance, motion) -> str:
     return reverse("governance:motion", kwargs={"slug": alliance.slug, "pk": motion.pk})
 
 
-def _notify(alliance, user, kind, key, title, body, url, email=True) -> Notification | None:
-    """One notification per user and key (idempotent); its e-mail goes through the outbox (sent by the
-    worker after the commit), and `emailed_at` records when it was queued."""
-    email = email and bool(user.email)
-    notification, created = Notification.objects.get_or_create(
-        alliance=alliance, user=user, key=key,
-        defaults={"kind": kind, "title": str(title), "body": str(body), "url": url,
-                  "emailed_at": timezone.now() if email else None},
-    )
-    if not created:
-        return None
-    if email:
-        outbox.queue(alliance, OutboxMessage.Kind.NOTIFICATION, [_email_of(alliance, user.email, title, body, url)])
-    return notification
+def _notify(alliance, user, kind, key, title, body, url, attachments=()) -> Notification | None:
+    """governance.notices.notify: the reader's language and choice of e-mail (issue 19 point 4)."""
+    return notices.notify(alliance, user, kind, key, title, body, url, attachments=attachments)
 
 
-def _email_of(alliance, recipient, title, body, url) -> tuple[str, str, str]:
-    return recipient, f"[{alliance.name}] {title}", f"{body}\n\n{settings.SITE_URL.rstrip('/')}{url}"
-
-
-def _notify_motion_seats(alliance, motion, kind, key, title, body, url, now, *, voters_only=False, email=False) -> int:
+def _notify_motion_seats(alliance, motion, kind, key, title, body, url, now, *, voters_only=False) -> int:
     """`_notify` for every holder of the motion's eligible seats (`voters_only`: not recused), in two statements
     whatever the council's size: one INSERT ... SELECT of the notifications the holders do not
     have yet (one per user and key), and one INSERT ... SELECT of the new rows' simple-history rows
     ("+", attributed to the service's actor), the same rows `bulk_create_with_history` writes.
     Building 1,000 notification and 1,000 history instances in Python was ~90% of closing a
-    motion of 1,000 seats (see docs/governance.md). With `email`, the new notifications' e-mails are
-    written to the outbox in one bulk insert. Returns the number of notifications written."""
+    motion of 1,000 seats (see docs/governance.md). The e-mails go to the holders who take `kind` by
+    e-mail now, in their languages (notifications.email_many, constant statements). Returns the
+    number of notifications written."""
     history = Notification.history.model
     fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
     values = {
         "alliance_id": alliance.pk, "kind": str(kind), "title": str(title)[:300], "body": str(body), "url": url,
-        "key": key, "created_at": now, "emailed_at": now if email else None, "read_at": None,
+        "key": key, "created_at": now, "emailed_at": None, "read_at": None,
     }
     columns, selected, params = [], [], []
     for field in fields:
@@ -98,9 +86,9 @@ def _notify_motion_seats(alliance, motion, kind, key, title, body, url, now, *, 
             f"FROM {notification_table} n WHERE {written_rows}",
             [bookkeeping[f.attname] for f in history_fields if f.attname in bookkeeping] + id_params,
         )
-    if email:
-        _recipient, subject, text = _email_of(alliance, "", title, body, url)
-        outbox.queue_to_users(alliance, OutboxMessage.Kind.NOTIFICATION, [row[1] for row in written], subject, text)
+    emailed = notifications.email_many(alliance, kind, [row[1] for row in written], title, body, url)
+    if emailed:
+        Notification.objects.filter(pk__in=ids, user_id__in=emailed).update(emailed_at=now)
     return len(ids)
 
 
@@ -113,9 +101,10 @@ def motion_reminders_send(*, actor, alliance, now=None) -> int:
         for entry in EligibleSeat.objects.filter(motion=motion, recused=False, voted_at__isnull=True).select_related("holder"):
             if _notify(
                 alliance, entry.holder, Notification.Kind.MOTION_REMINDER, f"motion:{motion.pk}:reminder",
-                _("表决即将截止：%(t)s") % {"t": motion.title},
-                _("本议案将于 %(d)s 截止，您尚未表决。") % {"d": timezone.localtime(motion.closes_at).strftime("%Y-%m-%d %H:%M")},
+                Text(N_("表决即将截止：%(t)s"), t=motion.title),
+                Text(N_("本议案将于 %(d)s 截止，您尚未表决。"), d=timezone.localtime(motion.closes_at).strftime("%Y-%m-%d %H:%M")),
                 _motion_url(alliance, motion),
+                [calendar.motion_ics(motion, alliance, notifications.language_of(entry.holder))],
             ):
                 sent += 1
     return sent

@@ -6,10 +6,12 @@ from datetime import timezone as dt_timezone
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from alliances import access, checkpoints
 from alliances.errors import Conflict, Forbidden, ValidationFailed
 from alliances.models import Alliance, Role
+from alliances.notifications import Text
 from alliances.tenancy import tenant_service
 from governance import chains, outcomes
 from governance.models import (
@@ -194,7 +196,7 @@ def motion_result_announce(*, actor, alliance, motion: Motion) -> int:
         raise Conflict(_("只能公布已结束议案的表决结果。"))
     return _notify_motion_seats(
         alliance, motion, Notification.Kind.MOTION_CLOSED, f"motion:{motion.pk}:closed",
-        _("表决结果：%(t)s") % {"t": motion.title}, motion.get_result_display(), _motion_url(alliance, motion),
+        Text(N_("表决结果：%(t)s"), t=motion.title), Motion.Result(motion.result).label, _motion_url(alliance, motion),
         motion.closed_at,
     )
 

@@ -88,7 +88,7 @@ def test_close_notifies_every_seat_holder_once_with_history(oe):
         holders = set(EligibleSeat.objects.filter(motion=motion).values_list("holder_id", flat=True))
         # One holder already has the key (e.g. a retried close): no second notification for them.
         pre = services._notify(oe.alliance, oe.user("chair"), Notification.Kind.MOTION_CLOSED, f"motion:{motion.pk}:closed",
-                               "先到的通知", "", "/", email=False)
+                               "先到的通知", "", "/")
     end_window(oe, motion)
     services.motion_close(actor=None, alliance=oe.alliance, motion=motion)
     with scope(alliance=oe.alliance):

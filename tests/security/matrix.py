@@ -131,6 +131,8 @@ v1_alliances_meetings_list                             ok       ok       ok     
 v1_alliances_meetings_create                           ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_meetings_retrieve                         ok       ok       ok       ok       403      403      ok       ok       anon     404
 v1_alliances_meetings_minutes_pdf_retrieve             ok       ok       ok       ok       403      403      ok       ok       anon     404  # signed minutes: whoever reads the meeting
+v1_alliances_meetings_partial_update                   ok       ok       403      403      403      403      403      403      anon     404  # the secretariat calls meetings; the change goes to every attendee
+v1_alliances_meetings_cancel_create                    ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_meetings_agenda_create                    ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_meetings_attendance_create                ok       ok       403      403      403      403      403      403      anon     404
 v1_alliances_meetings_minutes_create                   ok       ok       403      403      403      403      403      403      anon     404
@@ -227,6 +229,8 @@ v1_alliances_submissions_decisions_pdf_retrieve        ok       ok       ok     
 v1_alliances_submissions_submit_create                 403      ok       403      403      403      403      403      403      anon     404
 v1_auth_token_create                                   ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
 v1_auth_token_destroy                                  ok       ok       ok       ok       ok       ok       ok       ok       anon     ok       # every person revokes their own token
+v1_me_calendar_retrieve                                ok       ok       ok       ok       ok       ok       ok       ok       anon     ok       # the caller's own feed URL
+v1_me_calendar_create                                  ok       ok       ok       ok       ok       ok       ok       ok       anon     ok       # a new feed token: the caller's own
 v1_bureau_alliances_list                               403      403      403      403      403      403      403      ok       anon     403
 v1_bureau_submissions_list                             403      403      403      403      403      403      403      ok       anon     403
 v1_bureau_submissions_retrieve                         403      403      403      403      403      403      403      ok       anon     403
@@ -245,6 +249,10 @@ accounts/logout/                                                         ok     
 accounts/password-reset/                                                 ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
 accounts/password-reset/done/                                            ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
 accounts/set-password/<uidb64>/<token>/                                  ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
+accounts/notifications/                                                  ok       ok       ok       ok       ok       ok       ok       ok       login    ok       # one's own notice settings
+accounts/calendar/                                                       ok       ok       ok       ok       ok       ok       ok       ok       login    ok       # one's own feed URL
+calendar/<feedtoken:token>.ics                                           404      404      404      404      404      404      404      404      404      404      # the secret token is the key, not a session: an unknown one is a 404 for all
+unsubscribe/<signedtoken:token>/                                         404      404      404      404      404      404      404      404      404      404      # the signed link is the key, not a session: a forged one is a 404 for all
 platform/alliances/new/                                                  403      403      403      403      403      403      403      403      login    403
 platform/alliances/<slug:slug>/secretary-general/                        403      403      403      403      403      403      403      403      login    403  # platform administrators only (issue 14 point 3)
 a/<slug:slug>/                                                           ok       ok       ok       ok       ok       ok       ok       ok       login    404
