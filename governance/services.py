@@ -127,8 +127,9 @@ def charter_amend_propose(
     meeting_changed = meeting != [base.meeting_quorum_numerator, base.meeting_quorum_denominator]
     if not changed and not meeting_changed:
         raise ValidationFailed(fields={"thresholds": [_("提案未修改任何表决规则。")]})
-    lines = [f"{MotionKind(k).label}：{threshold_words(new_thresholds[k]) if k in new_thresholds else '—'}"
-             f"（{_('法定投票人数')} {new_quorums.get(k, [0, 1])[0]}/{new_quorums.get(k, [0, 1])[1]}）" for k in sorted(changed)]
+    lines = [_("%(kind)s：%(threshold)s（法定投票人数 %(n)s/%(d)s）") % {
+        "kind": MotionKind(k).label, "threshold": threshold_words(new_thresholds[k]) if k in new_thresholds else "—",
+        "n": new_quorums.get(k, [0, 1])[0], "d": new_quorums.get(k, [0, 1])[1]} for k in sorted(changed)]
     if meeting_changed:
         lines.append(_("会议法定人数：%(n)d/%(d)d") % {"n": meeting[0], "d": meeting[1]})
     motion = process_motion_open(
