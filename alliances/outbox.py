@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from alliances import stored_text
 from alliances.models import OutboxMessage, User
 
 logger = logging.getLogger(__name__)
@@ -120,7 +121,9 @@ def deliver(ids: list[int]) -> dict:
             if message is None:
                 continue
             try:
-                if not EmailMessage(message.subject, message.body, None, [message.recipient], connection=connection).send():
+                subject = stored_text.in_both_languages(message.subject, " / ")
+                body = stored_text.in_both_languages(message.body)
+                if not EmailMessage(subject, body, None, [message.recipient], connection=connection).send():
                     raise RuntimeError("the mail backend sent nothing")
             except Exception as error:
                 message.last_error = f"{type(error).__name__}: {error}"[:2000]

@@ -16,7 +16,7 @@ PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdif]|%%")
 def _catalog(language: str) -> dict[str, str]:
     """{source text: text in `language`}: the English catalogue forwards to English, backwards to Chinese."""
     english = trans_real.translation("en")._catalog
-    pairs = [(k, v) for k, v in english.items() if isinstance(k, str) and "\x04" not in k and v and k != v]
+    pairs = [(k, v) for k, v in english.items() if isinstance(k, str) and k and "\x04" not in k and v and k != v]
     if language.startswith("en"):
         return dict(pairs)
     return {v: k for k, v in pairs}
@@ -71,7 +71,23 @@ def _line(text: str, depth: int = 0) -> str:
 
 
 def translated(text) -> str:
-    """`text` (stored by the product) in the active language, line by line."""
+    """`text` (stored by the product) in the active language: as a whole (a message of several lines),
+    else line by line (a summary built of several messages)."""
     if not text:
         return text or ""
-    return "\n".join(_line(line) for line in str(text).split("\n"))
+    text = str(text)
+    whole = _line(text)
+    if whole != text or "\n" not in text:
+        return whole
+    return "\n".join(_line(line) for line in text.split("\n"))
+
+
+def in_both_languages(text, separator="\n\n") -> str:
+    """Chinese, then English when it differs: an e-mail's reader has no language the product knows.
+    A leading "[alliance] " (the subject's) is kept once, in front."""
+    prefix, rest = re.fullmatch(r"(\[[^\]]*\] )?(.*)", str(text or ""), re.S).groups()
+    with translation.override("zh-hans"):
+        chinese = translated(rest)
+    with translation.override("en"):
+        english = translated(rest)
+    return (prefix or "") + (chinese if english == chinese else f"{chinese}{separator}{english}")

@@ -7,10 +7,16 @@ import re
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.db import models
+from django.utils import translation
 from django_scopes import scopes_disabled
 
+from alliances import outbox, stored_text
+from alliances.models import OutboxMessage
+
 from tests.security.test_labels import crawl
+from tests.security.test_matrix import OE
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +34,7 @@ SYSTEM_TEXT = {
     ("projects", "projectversion", "reason"), ("governance", "notification", "title"),
     ("governance", "notification", "body"), ("governance", "consultation", "summary"),
     ("governance", "expertinvitation", "exclusion_reason"), ("ip_registry", "ownershipversion", "reason"),
+    ("alliances", "outboxmessage", "subject"), ("alliances", "outboxmessage", "body"),
 }
 
 
@@ -73,3 +80,28 @@ def test_every_english_page_of_every_role_is_english(world):
     assert seen >= 200
     assert not found, f"{len(found)} Chinese fragments:\n" + "\n".join(
         f"{role} {url}: {fragment!r} in «{around}»" for fragment, (role, url, around) in sorted(found.items()))
+
+
+def test_every_e_mail_has_its_english_after_its_chinese(world):
+    """The product does not know a recipient's language: each e-mail (invitations, notices) is sent
+    in Chinese, then in English, and the English has no Chinese outside user data."""
+    strings = user_strings()
+    with scopes_disabled():
+        messages = list(OutboxMessage.objects.filter(alliance=world[OE].alliance))
+    kinds = {m.kind for m in messages}
+    assert {OutboxMessage.Kind.INVITATION, OutboxMessage.Kind.NOTIFICATION} <= kinds
+    mail.outbox = []
+    with scopes_disabled():
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(status=OutboxMessage.Status.QUEUED, attempts=0)
+    outbox.deliver([m.pk for m in messages])
+    assert len(mail.outbox) == len(messages)
+    bodies = {sent.body for sent in mail.outbox}
+    found = {}
+    for message in messages:
+        with translation.override("en"):
+            english = stored_text.translated(message.body)
+        assert any(body.endswith(english) for body in bodies)
+        rest = _strip(english, strings)
+        for match in CHINESE.finditer(rest):
+            found.setdefault(match.group(0), " ".join(rest.split())[:120])
+    assert not found, "\n".join(f"{fragment!r} in «{around}»" for fragment, around in sorted(found.items()))
