@@ -38,7 +38,7 @@ def _patterns(language: str):
                 parts.append("%")
                 continue
             name = match.group(1) or f"_{len(names)}"
-            parts.append(f"(?P={name})" if name in names else f"(?P<{name}>.+?)")
+            parts.append(f"(?P={name})" if name in names else f"(?P<{name}>[^\\n]+?)")
             names.append(name)
         parts.append(re.escape(source[position:]))
         if len(PLACEHOLDER.sub("", source).strip()) < 2:
@@ -46,7 +46,7 @@ def _patterns(language: str):
         # Every placeholder of the target becomes %(name)s: what was matched is text.
         numbered = iter(range(len(names)))
         target = PLACEHOLDER.sub(lambda m: "%%" if m.group(0) == "%%" else f"%({m.group(1) or f'_{next(numbered)}'})s", target)
-        entry = (re.compile("".join(parts), re.S), target)
+        entry = (re.compile("".join(parts)), target)
         head = source[:2]
         if PLACEHOLDER.match(source) or "%" in head:
             loose.append(entry)

@@ -11,7 +11,7 @@ from projects.models import Expense, Milestone, Participant, Project, Result
 
 pytestmark = pytest.mark.django_db
 
-MARINE = ("海洋", "海上", "深海", "海工", "海事", "船", "港口", "水下", "涂层", "浮标")
+MARINE = ("海洋", "海上", "深海", "海工", "海事", "船", "港口", "水下", "防腐", "浮标")
 
 
 def test_the_biomedical_alliance_works_on_biomedicine(world):
