@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alliances import stored_text
 from alliances.tenancy import SealedTenantModel, TenantModel, global_history, tenant_history
 
 
@@ -102,7 +103,8 @@ class Organ(TenantModel):
         constraints = [models.UniqueConstraint(fields=["alliance", "kind"], name="organ_one_per_kind")]
 
     def __str__(self):
-        return self.name
+        # The founding organs are named by the product (理事会): read back in the reader's language.
+        return stored_text.translated(self.name)
 
 
 class Seat(TenantModel):
@@ -129,7 +131,8 @@ class Seat(TenantModel):
         ordering = ["organ", "position", "id"]
 
     def __str__(self):
-        return f"{self.organ.get_kind_display()} · {self.title}" + (f" · {self.unit}" if self.unit_id else "")
+        title = stored_text.translated(self.title)
+        return f"{self.organ.get_kind_display()} · {title}" + (f" · {self.unit}" if self.unit_id else "")
 
 
 class Role(models.TextChoices):

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "alliances.context_processors.navigation",
             ],
+            "builtins": ["alliances.templatetags.lang"],
         },
     },
 ]

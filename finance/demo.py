@@ -16,6 +16,21 @@ def cny(amount) -> Money:
     return Money(Decimal(amount), "CNY")
 
 
+# Per alliance: the government-funded project's title and what its expenses bought.
+THEMES = {
+    "ocean-equipment": ("关键装备智能感知与控制技术联合攻关", (
+        "传感器样机材料采购", "水下测试平台设备购置", "项目研发人员劳务费", "海上试验检测费", "控制算法外协开发",
+        "项目研发人员劳务费（第二批）", "项目中期评审会议费", "第三方可靠性测试")),
+    "biomed": ("创新药物临床前研究公共技术平台建设", (
+        "实验试剂与耗材采购", "细胞培养与分析设备购置", "项目研发人员劳务费", "GLP动物实验检测费", "药效评价委托研究",
+        "项目研发人员劳务费（第二批）", "项目中期评审会议费", "第三方质量检测")),
+}
+
+
+def theme(ctx):
+    return THEMES.get(ctx.alliance.slug, THEMES["ocean-equipment"])
+
+
 def demo_project(ctx) -> Project:
     """The government-funded demo project. The projects app owns projects; until its demo creates
     this one through its services, a bare row is made here (idempotent, looked up by code)."""
@@ -23,7 +38,7 @@ def demo_project(ctx) -> Project:
     project = Project.objects.filter(code=code).first()
     if project is None:
         project = Project.objects.create(
-            alliance=ctx.alliance, code=code, title="关键装备智能感知与控制技术联合攻关", lead_unit=ctx.units[0],
+            alliance=ctx.alliance, code=code, title=theme(ctx)[0], lead_unit=ctx.units[0],
             status=Project.Status.IN_PROGRESS,
         )
     return project
@@ -75,12 +90,9 @@ def load(ctx):
     _post(ctx, f"{project.code} 市科技计划项目财政资金拨付", lambda text: services.grant_receive(
         actor=sec, alliance=alliance, project=project, amount=cny(1500000), date=D(4, 18), description=text))
 
-    expenses = [
-        (5, "materials", "38600.00", "传感器样机材料采购"), (6, "equipment", "265000.00", "水下测试平台设备购置"),
-        (7, "labour", "120000.00", "项目研发人员劳务费"), (8, "testing", "46500.00", "海上试验检测费"),
-        (9, "outsourcing", "180000.00", "控制算法外协开发"), (10, "labour", "120000.00", "项目研发人员劳务费（第二批）"),
-        (11, "conference", "12800.00", "项目中期评审会议费"), (12, "testing", "39200.00", "第三方可靠性测试"),
-    ]
+    expenses = zip(range(5, 13), ("materials", "equipment", "labour", "testing", "outsourcing", "labour", "conference", "testing"),
+                   ("38600.00", "265000.00", "120000.00", "46500.00", "180000.00", "120000.00", "12800.00", "39200.00"),
+                   theme(ctx)[1])
     for month, category, amount, text in expenses:
         _post(ctx, f"{project.code} {text}", lambda t, m=month, c=category, a=amount: services.project_expense_record(
             actor=sec, alliance=alliance, project=project, source="government", amount=cny(a), date=D(m, 25),

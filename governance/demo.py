@@ -10,7 +10,8 @@ from governance.agreement import demo as agreement_demo
 from governance.models import Consultation, Meeting, Motion
 
 CLOSED_TITLE = "关于2026年度联盟工作经费预算的议案"
-OPEN_TITLE = "关于设立海洋传感器标准工作组的议案"
+# The open motion, on the alliance's own field.
+OPEN_TITLES = {"ocean-equipment": "关于设立海洋传感器标准工作组的议案", "biomed": "关于设立体外诊断试剂标准工作组的议案"}
 CONSULTATION_TITLE = "2026年度经费预算专家咨询"
 MEETING_TITLE = "联盟第一届理事会第三次会议"
 
@@ -57,10 +58,11 @@ def load(ctx):
         services.minutes_approve(actor=sg, alliance=alliance, meeting=meeting)
         services.minutes_lock(actor=sec, alliance=alliance, meeting=meeting)
 
-    opened = Motion.objects.filter(title=OPEN_TITLE).first()
+    open_title = OPEN_TITLES.get(alliance.slug, OPEN_TITLES["ocean-equipment"])
+    opened = Motion.objects.filter(title=open_title).first()
     if opened is None:
         opened = services.motion_create(
-            actor=sec, alliance=alliance, kind="other", title=OPEN_TITLE,
+            actor=sec, alliance=alliance, kind="other", title=open_title,
             body="拟设立标准工作组，负责组织制定团体标准。", closes_at=now + timedelta(days=7),
         )
         opened = services.motion_open(actor=sec, alliance=alliance, motion=opened)

@@ -62,7 +62,8 @@ class ConsultationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["experts"].queryset = RoleGrant.objects.filter(role=Role.EXPERT, revoked_at__isnull=True).select_related("user", "member_unit")
-        self.fields["experts"].label_from_instance = lambda g: f"{g.user}" + (f"（{g.member_unit}）" if g.member_unit_id else "")
+        self.fields["experts"].label_from_instance = lambda g: (
+            _("%(person)s（%(unit)s）") % {"person": g.user, "unit": g.member_unit} if g.member_unit_id else str(g.user))
         self.fields["concerned_units"].queryset = MemberUnit.objects.all()
 
 

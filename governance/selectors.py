@@ -177,5 +177,6 @@ def consultation_summary_text(consultation: Consultation) -> str:
     if excluded:
         lines.append(_("%(n)d 位专家因所在单位为相关单位而回避。") % {"n": excluded})
     for opinion in opinions:
-        lines.append(f"— {opinion.expert}（{opinion.get_stance_display()}）：{opinion.text}")
+        lines.append(_("— %(expert)s（%(stance)s）：%(text)s") % {
+            "expert": opinion.expert, "stance": opinion.get_stance_display(), "text": opinion.text})
     return "\n".join(lines)

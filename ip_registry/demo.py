@@ -35,7 +35,7 @@ THEMES = {
              date(2021, 7, 20), [(0, D(100))]),
             ("基因测序数据分析软件V3.1", "software_copyright", {"registration_number": "2023SR0987654",
              "status": "granted", "grant_date": date(2023, 8, 15)}, date(2023, 7, 1), [(1, D(55)), (2, D(45))]),
-            ("海洋多糖提取纯化工艺", "technical_secret", {"status": "in_force"}, date(2020, 5, 1), [(3, D(100))]),
+            ("重组人源化胶原蛋白发酵纯化工艺", "technical_secret", {"status": "in_force"}, date(2020, 5, 1), [(3, D(100))]),
         ],
         "fields": ("肿瘤免疫治疗", "抗体药物研发", "临床基因检测", "体外诊断试剂", "欧洲市场生产销售"),
         "outside": ("上海联康医药科技有限公司", "青岛生物技术公共服务平台（联盟外）", "Nordic Biologics AB"),

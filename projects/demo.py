@@ -20,6 +20,51 @@ from projects import services
 from projects.models import BudgetLine, Project
 
 
+# Per alliance: what its projects are about, the same stages and counts for each.
+THEMES = {
+    "ocean-equipment": {
+        "lead_tasks": "总体方案设计、系统集成与项目管理",
+        "milestones": ("总体方案评审", "关键部件样机", "系统联调与海上试验"),
+        "P01": ("海上风电运维机器人关键技术", 3, [(4, "机械臂与控制算法"), (6, "运维工艺验证")], ("完成样机设计", "形成运维机器人产品")),
+        "P02": ("海洋牧场水质在线监测系统", 2, [(5, "传感器研制"), (7, "示范应用")], ("建成示范点", "推广至全市海洋牧场")),
+        "P03": ("船舶涂层防腐新材料", 4, [(3, "涂装工艺"), (8, "检测评价")], ("完成中试", "实现规模化应用")),
+        "P03_spend": "涂层盐雾试验",
+        "P04": ("港口起重装备远程运维平台", 0, [(6, "起重机械状态监测"), (8, "平台测试")], ("平台上线", "覆盖全市主要港口")),
+        "P05": ("深海观测传感器阵列研制", 0, [(1, "敏感材料与传感机理研究"), (5, "水下测试与标定")],
+                ("两年内完成千米级样机", "形成深海观测传感器系列产品")),
+        "P05_spend": ("采购高压试验舱", "敏感材料试制", "水下标定试验"),
+        "P05_deliverables": "千米级样机一套；发明专利申请2项；数据处理软件1套；验收报告",
+        "P05_results": [("invention_patent", "一种深海压力传感器及其标定方法", "CN202610123456.7"),
+                        ("invention_patent", "耐高压敏感薄膜的制备方法", ""),
+                        ("software_copyright", "深海传感器阵列数据处理软件V1.0", "")],
+    },
+    "biomed": {
+        "lead_tasks": "研究方案设计、关键技术攻关与项目管理",
+        "milestones": ("研究方案评审", "候选分子与样品确定", "临床前研究与注册申报准备"),
+        "P01": ("肿瘤早筛多重PCR检测试剂盒研制", 3, [(4, "引物探针设计与优化"), (6, "临床样本性能验证")],
+                ("完成试剂盒原型", "取得第三类医疗器械注册证")),
+        "P02": ("可降解冠脉药物洗脱支架研发", 2, [(5, "药物涂层缓释工艺"), (7, "动物植入实验评价")],
+                ("完成注册检验", "进入多中心临床试验")),
+        "P03": ("抗肿瘤抗体偶联药物临床前研究", 4, [(3, "偶联工艺与质量研究"), (8, "药效与毒理评价")],
+                ("确定候选分子", "提交新药临床试验申请")),
+        "P03_spend": "大鼠重复给药毒性试验",
+        "P04": ("区域医学影像人工智能辅助诊断平台", 0, [(6, "影像数据标注"), (8, "临床验证")],
+                ("平台上线", "覆盖全市三级医院")),
+        "P05": ("PD-1/VEGF双特异性抗体新药研发", 0, [(1, "靶点机理与分子设计"), (5, "中试工艺与质量研究")],
+                ("两年内完成候选药物临床前研究", "获得药物临床试验批准并实现成果转化")),
+        "P05_spend": ("采购一次性生物反应器", "细胞培养基与检测试剂", "药效学与药代动力学试验"),
+        "P05_deliverables": "候选药物分子1个；发明专利申请2项；药效数据分析软件1套；临床前研究总结报告",
+        "P05_results": [("invention_patent", "一种抗PD-1/VEGF双特异性抗体及其应用", "CN202610234567.8"),
+                        ("invention_patent", "双特异性抗体的层析纯化方法", ""),
+                        ("software_copyright", "抗体药效评价数据分析软件V1.0", "")],
+    },
+}
+
+
+def theme(ctx) -> dict:
+    return THEMES.get(ctx.alliance.slug, THEMES["ocean-equipment"])
+
+
 def _later(days):
     return timezone.now() + datetime.timedelta(days=days)
 
@@ -30,6 +75,7 @@ class Builder:
         self.alliance = ctx.alliance
         self.sec = ctx.user("sec")
         self.today = timezone.localdate()
+        self.theme = theme(ctx)
 
     def call(self, service, who=None, **kwargs):
         return service(actor=who or self.sec, alliance=self.alliance, **kwargs)
@@ -38,7 +84,7 @@ class Builder:
         units = self.ctx.units
         project = self.call(services.project_create, code=code, title=title, lead_unit=units[lead],
                             goals_near=goals[0], goals_long=goals[1], government_programme=government,
-                            lead_tasks="总体方案设计、系统集成与项目管理", start_date=self.today - datetime.timedelta(days=300),
+                            lead_tasks=self.theme["lead_tasks"], start_date=self.today - datetime.timedelta(days=300),
                             end_date=self.today + datetime.timedelta(days=430))
         rows = [project.participants.get()]
         for index, tasks in others:
@@ -49,7 +95,7 @@ class Builder:
         ]:
             self.call(services.budget_line_add, project=project, category=category, source=source, amount=amount,
                       participant=rows[min(row, len(rows) - 1)])
-        for days, text in [(-200, "总体方案评审"), (-60, "关键部件样机"), (200, "系统联调与海上试验")]:
+        for days, text in zip((-200, -60, 200), self.theme["milestones"]):
             self.call(services.milestone_add, project=project, due=self.today + datetime.timedelta(days=days), description=text)
         if complete_ip:
             shares = [Decimal("60"), Decimal("30"), Decimal("10")][: len(rows)]
@@ -139,17 +185,20 @@ def load(ctx):
             with transaction.atomic():
                 fn(f"{code}-{suffix}")
 
-    build("P01", lambda c: b.proposal(c, "海上风电运维机器人关键技术", 3, [(4, "机械臂与控制算法"), (6, "运维工艺验证")],
-                                     complete_ip=False, goals=("完成样机设计", "形成运维机器人产品")))
-    build("P02", lambda c: b.review(b.proposal(c, "海洋牧场水质在线监测系统", 2, [(5, "传感器研制"), (7, "示范应用")],
-                                               goals=("建成示范点", "推广至全市海洋牧场")), close=False))
+    t = b.theme
+
+    def proposal(c, key, **kwargs):
+        title, lead, others, goals = t[key]
+        return b.proposal(c, title, lead, others, goals=goals, **kwargs)
+
+    build("P01", lambda c: proposal(c, "P01", complete_ip=False))
+    build("P02", lambda c: b.review(proposal(c, "P02"), close=False))
 
     def p03(c):
-        project = b.council(b.review(b.proposal(c, "船舶涂层防腐新材料", 4, [(3, "涂装工艺"), (8, "检测评价")],
-                                                goals=("完成中试", "实现规模化应用"))))
+        project = b.council(b.review(proposal(c, "P03")))
         project = b.call(services.project_start, project=project)
         b.report(project, count=1)
-        b.fund_and_spend(project, [("testing", "member_contribution", "23000", 2, "涂层盐雾试验")])
+        b.fund_and_spend(project, [("testing", "member_contribution", "23000", 2, t["P03_spend"])])
 
     build("P03", p03)
     from bureau import demo as bureau_demo
@@ -159,28 +208,25 @@ def load(ctx):
     # left out and P05 is an internal project funded by the members.
     recognised = ctx.alliance.status == "recognised"
     if recognised:
-        build("P04", lambda c: b.bureau(b.council(b.review(b.proposal(
-            c, "港口起重装备远程运维平台", 0, [(6, "起重机械状态监测"), (8, "平台测试")], government=True,
-            goals=("平台上线", "覆盖全市主要港口")))), decide=False))
+        build("P04", lambda c: b.bureau(b.council(b.review(proposal(c, "P04", government=True))), decide=False))
 
     def p05(c):
         source = "government" if recognised else "member_contribution"
         budget = [("equipment", source, "600000", 0), ("materials", source, "200000", 1),
                   ("testing", "member_contribution", "150000", 2), ("labour", "member_contribution", "120000", 0)]
-        project = b.council(b.review(b.proposal(
-            c, "深海观测传感器阵列研制", 0, [(1, "敏感材料与传感机理研究"), (5, "水下测试与标定")], government=recognised,
-            goals=("两年内完成千米级样机", "形成深海观测传感器系列产品"), budget=budget)))
+        project = b.council(b.review(proposal(c, "P05", government=recognised, budget=budget)))
         if recognised:
             project = b.bureau(project)
             receipts = (("government", "800000"), ("member_contribution", "270000"))
         else:
             project = b.call(services.project_start, project=project)
             receipts = (("member_contribution", "1070000"),)
-        b.fund_and_spend(project, [("equipment", source, "420000", 0, "采购高压试验舱"),
-                                   ("materials", source, "150000", 1, "敏感材料试制"),
-                                   ("testing", "member_contribution", "80000", 2, "水下标定试验")], receipts=receipts)
+        equipment, materials, testing = t["P05_spend"]
+        b.fund_and_spend(project, [("equipment", source, "420000", 0, equipment),
+                                   ("materials", source, "150000", 1, materials),
+                                   ("testing", "member_contribution", "80000", 2, testing)], receipts=receipts)
         b.report(project)
-        b.call(services.acceptance_request, project=project, deliverables="千米级样机一套；发明专利申请2项；数据处理软件1套；验收报告")
+        b.call(services.acceptance_request, project=project, deliverables=t["P05_deliverables"])
         project = b.call(services.acceptance_review_open, project=Project.objects.get(pk=project.pk),
                          experts=[ctx.user("expert-3")], deadline=_later(10))
         from governance import services as gov
@@ -192,8 +238,7 @@ def load(ctx):
         gov.consultation_close(actor=b.sec, alliance=ctx.alliance, consultation=consultation)
         b.call(services.acceptance_record, project=project, accepted=True,
                opinion="专家组一致认为项目完成了任务书规定的各项指标，同意通过验收。",
-               results=[{"kind": "invention_patent", "title": "一种深海压力传感器及其标定方法", "application_number": "CN202610123456.7"},
-                        {"kind": "invention_patent", "title": "耐高压敏感薄膜的制备方法"},
-                        {"kind": "software_copyright", "title": "深海传感器阵列数据处理软件V1.0"}])
+               results=[{"kind": kind, "title": title, **({"application_number": number} if number else {})}
+                        for kind, title, number in t["P05_results"]])
 
     build("P05", p05)

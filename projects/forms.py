@@ -43,8 +43,13 @@ class AcceptanceForm(forms.Form):
     opinion = forms.CharField(label=_("验收意见"), widget=forms.Textarea(attrs={"rows": 4}))
     results = forms.CharField(
         label=_("登记成果（每行一项：类型|名称|申请号）"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("类型：") + "、".join(f"{code}={label}" for code, label in RESULT_KINDS),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request: the labels in the reader's language.
+        self.fields["results"].help_text = str(_("类型：")) + str(_("、")).join(
+            f"{code}={label}" for code, label in RESULT_KINDS)
 
     def clean_results(self):
         kinds = {code for code, _label in RESULT_KINDS}

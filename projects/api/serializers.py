@@ -307,8 +307,8 @@ class AcceptanceRequestInput(Input):
 
 
 RESULT_KINDS = [
-    ("invention_patent", "发明专利"), ("utility_model", "实用新型专利"), ("design_patent", "外观设计专利"),
-    ("software_copyright", "软件著作权"), ("technical_secret", "技术秘密"), ("standard", "标准"), ("other", "其他"),
+    ("invention_patent", _("发明专利")), ("utility_model", _("实用新型专利")), ("design_patent", _("外观设计专利")),
+    ("software_copyright", _("软件著作权")), ("technical_secret", _("技术秘密")), ("standard", _("标准")), ("other", _("其他")),
 ]
 
 
