@@ -80,14 +80,3 @@ def translated(text) -> str:
     if whole != text or "\n" not in text:
         return whole
     return "\n".join(_line(line) for line in text.split("\n"))
-
-
-def in_both_languages(text, separator="\n\n") -> str:
-    """Chinese, then English when it differs: an e-mail's reader has no language the product knows.
-    A leading "[alliance] " (the subject's) is kept once, in front."""
-    prefix, rest = re.fullmatch(r"(\[[^\]]*\] )?(.*)", str(text or ""), re.S).groups()
-    with translation.override("zh-hans"):
-        chinese = translated(rest)
-    with translation.override("en"):
-        english = translated(rest)
-    return (prefix or "") + (chinese if english == chinese else f"{chinese}{separator}{english}")
