@@ -11,7 +11,7 @@ from alliances import access, signing, uploads
 from alliances.errors import ServiceError
 from alliances.models import Role
 from alliances.pages import AlliancePageMixin, add_service_errors
-from governance import documents, forms, selectors, services
+from governance import documents, figures, forms, selectors, services
 from governance.models import (
     Consultation, ConsultationDocument, EligibleSeat, ExpertInvitation, Meeting, Motion, MotionAttachment, Notification,
     Opinion, Resolution, SealedResult,
@@ -59,6 +59,7 @@ class MotionListView(AlliancePageMixin, TemplateView):
                 EligibleSeat.objects.filter(holder=self.request.user, voted_at__isnull=False).values_list("motion_id", flat=True)
             )
             context["voted_ids"] = voted
+            context["outcomes_chart"] = figures.motion_outcomes_chart()
         context["resolutions"] = Resolution.objects.order_by("-issued_at")[:100]
         return context
 
