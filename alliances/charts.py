@@ -56,9 +56,8 @@ def _fit(text: str, width: float) -> str:
 
 
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values (1, 2, 5 x 10^n apart) covering low..high (both include 0)."""
-    span = high - low or 1.0
-    raw = span / count
+    """Round tick values (1, 2, 5 x 10^n apart, at least 1) covering low..high (both include 0)."""
+    raw = max((high - low) / count, 1.0)
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     start = math.floor(low / step) * step
@@ -66,7 +65,7 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     while value < high + step * 0.5 and len(ticks) <= count + 2:
         ticks.append(round(value, 10))
         value += step
-    if ticks[-1] < high:
+    if ticks[-1] < high or len(ticks) < 2:  # all zeros still get an axis
         ticks.append(ticks[-1] + step)
     return ticks
 

@@ -93,6 +93,15 @@ def test_an_empty_chart_says_so():
     assert charts.line_chart(chart_id="e", title="t", desc="d", labels=["2026-01"], series=[]).empty
 
 
+def test_all_zero_values_and_small_counts_get_a_whole_number_axis():
+    chart = charts.bar_chart(chart_id="z", title="t", desc="d", labels=["2025", "2026"],
+                             series=[("通过", [0, 2]), ("未通过", [0, 0])], money=False)
+    ticks = [el.text for el in parse(chart).iter(f"{SVG}text") if el.get("text-anchor") == "middle"]
+    assert ticks == ["0", "1", "2"]
+    assert values(parse(charts.bar_chart(chart_id="z", title="t", desc="d", labels=["a"], series=[("s", [0])])),
+                  "rect", 0) == [Decimal(0)]
+
+
 # --- the pages ---
 
 def _receipt(ctx, unit, committed="300000", paid="120000.50", year=2026):
