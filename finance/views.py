@@ -17,7 +17,7 @@ from alliances import access, listing, uploads
 from alliances import jobs as alliance_jobs
 from alliances.errors import ServiceError, ValidationFailed
 from alliances.pages import AlliancePageMixin
-from finance import exports, filters, forms, selectors, services
+from finance import exports, figures, filters, forms, selectors, services
 from finance import jobs as finance_jobs
 from finance.models import Account, Attachment, Commitment, JournalEntry, Period, RestrictionRelease
 
@@ -71,6 +71,7 @@ class HomeView(FinancePage):
                 pending=JournalEntry.objects.filter(status=JournalEntry.Status.RECORDED).count(),
                 recent=JournalEntry.objects.filter(status=JournalEntry.Status.POSTED).order_by("-sequence")[:10],
                 government=selectors.government_funds(self.alliance, as_of),
+                balance_chart=figures.fund_balances_chart(self.alliance, as_of),
             )
         return context
 
@@ -276,7 +277,7 @@ class ContributionsView(FinancePage):
         paid = {item["commitment"].pk: item for item in selectors.commitments_of(self.alliance, as_of=as_of)}
         for row in rows:
             row["paid"] = paid.get(row["commitment"].pk)
-        context.update(rows=rows, as_of=as_of, form=kwargs.get("form") or forms.CommitmentForm(initial={"year": timezone.localdate().year}))
+        context.update(rows=rows, as_of=as_of, chart=figures.contributions_chart(self.alliance, as_of), form=kwargs.get("form") or forms.CommitmentForm(initial={"year": timezone.localdate().year}))
         return context
 
     def handle(self, request, *args, **kwargs):

@@ -4,7 +4,8 @@ import hashlib
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
@@ -180,3 +181,15 @@ def consultation_summary_text(consultation: Consultation) -> str:
         lines.append(_("— %(expert)s（%(stance)s）：%(text)s") % {
             "expert": opinion.expert, "stance": opinion.get_stance_display(), "text": opinion.text})
     return "\n".join(lines)
+
+
+def motion_outcomes_by_year() -> dict:
+    """Closed motions per year (Asia/Shanghai) of closing and result, in the tenant scope:
+    {"years": [2025, 2026], "counts": {result: [n per year]}} for every result. One query."""
+    rows = (Motion.objects.filter(status=Motion.Status.CLOSED, closed_at__isnull=False)
+            .annotate(year=ExtractYear("closed_at", tzinfo=timezone.get_default_timezone()))
+            .values("year", "result").annotate(n=Count("id")).order_by())
+    per = {(row["year"], row["result"]): row["n"] for row in rows}
+    years = sorted({year for year, _result in per})
+    return {"years": years, "counts": {result: [per.get((year, result), 0) for year in years]
+                                       for result in Motion.Result.values}}

@@ -12,7 +12,7 @@ from alliances import access, listing, signing, uploads
 from alliances.errors import ServiceError
 from alliances.models import Role
 from alliances.pages import AlliancePageMixin, add_service_errors
-from governance import documents, exports, filters, forms, selectors, services
+from governance import documents, exports, figures, filters, forms, selectors, services
 from governance.models import (
     Consultation, ConsultationDocument, EligibleSeat, ExpertInvitation, Meeting, Motion, MotionAttachment, Notification,
     Opinion, Resolution, SealedResult,
@@ -60,6 +60,7 @@ class MotionListView(AlliancePageMixin, listing.ListPageMixin, TemplateView):
                 EligibleSeat.objects.filter(holder=self.request.user, voted_at__isnull=False).values_list("motion_id", flat=True)
             )
             context["voted_ids"] = voted
+            context["outcomes_chart"] = figures.motion_outcomes_chart()
         else:
             context.update(listing.context(listing.listing(self.request, filters.ResolutionFilter, visible_resolutions()),
                                            "resolutions"))

@@ -14,7 +14,7 @@ from alliances import access, listing, uploads
 from alliances.dashboard import Tile
 from alliances.errors import ServiceError
 from alliances.pages import AlliancePageMixin, add_service_errors
-from projects import exports, forms, selectors, services
+from projects import exports, figures, forms, selectors, services
 from projects.filters import ProjectFilter
 from projects.models import EXECUTING, BudgetLine, Document, IPAgreement, IPShare, Project
 
@@ -77,10 +77,12 @@ class ProjectDetailView(ProjectMixin, TemplateView):
         share_of = {s.participant_id: s.share for s in agreement.shares.all()} if agreement else {}
         for participant in participants:
             participant.ip_share = share_of.get(participant.pk)
+        budget = selectors.budget_vs_actual(project)
         context.update(
             project=project,
             participants=participants,
-            budget=selectors.budget_vs_actual(project),
+            budget=budget,
+            budget_chart=figures.budget_chart(budget),
             budget_lines=project.budget_lines.select_related("participant__unit"),
             milestones=project.milestones.all(),
             agreement=agreement,

@@ -263,3 +263,36 @@ def pending_entries(alliance):
 def has_government_fund(project) -> bool:
     """Whether a government fund is restricted to `project` (in the tenant scope)."""
     return Fund.objects.filter(project=project, source=Source.GOVERNMENT).exists()
+
+
+def fund_balance_history(alliance, as_of=None, months: int = 12) -> dict:
+    """Assets held per fund (CNY) at each of the last `months` month-ends up to `as_of`, the last
+    point being `as_of` itself: {"points": [date, ...], "funds": [(fund, [Decimal, ...]), ...]}.
+    Three queries whatever the history: funds, the monthly balance table before the month of
+    `as_of`, and that month's posted lines up to the date."""
+    as_of = _as_of(as_of)
+    current = _split(as_of)
+    starts = [current]
+    while len(starts) < months:
+        starts.insert(0, (starts[0] - datetime.timedelta(days=1)).replace(day=1))
+    points = [start - datetime.timedelta(days=1) for start in starts[1:]] + [as_of]  # month-ends, then as_of
+    funds = {f.pk: f for f in Fund.objects.select_related("project")}
+    moves = defaultdict(lambda: defaultdict(lambda: ZERO))  # fund -> month start -> debit - credit
+    for row in (LedgerBalance.objects.filter(month__lt=current, currency="CNY", account__kind=Account.Kind.ASSET)
+                .values("fund_id", "month").annotate(d=Sum("debit"), c=Sum("credit")).order_by()):
+        moves[row["fund_id"]][row["month"]] += row["d"] - row["c"]
+    for row in (JournalLine.objects.filter(posted=True, date__gte=current, date__lte=as_of, debit_currency="CNY",
+                                           account__kind=Account.Kind.ASSET)
+                .values("fund_id").annotate(d=Sum("debit"), c=Sum("credit")).order_by()):
+        moves[row["fund_id"]][current] += row["d"] - row["c"]
+    out = []
+    for fund_id in sorted(moves, key=lambda pk: (funds[pk].restricted, pk)):
+        by_month = moves[fund_id]
+        running = sum((v for month, v in by_month.items() if month < starts[0]), ZERO)
+        values = []
+        for start in starts:
+            running += by_month.get(start, ZERO)
+            values.append(running)
+        if any(values):
+            out.append((funds[fund_id], values))
+    return {"as_of": as_of, "points": points, "funds": out}

@@ -8,6 +8,7 @@ from django.db.models import Count, Sum
 from finance import chart
 from finance.models import Commitment, JournalLine, MemberBalance
 from finance.selectors.ledger import ZERO, _as_of, _split
+from membership.models import MemberUnit
 
 
 def _member_totals(as_of, unit=None) -> dict:
@@ -150,11 +151,23 @@ def can_read_ledger(user, alliance) -> bool:
 def statement_units_of(user, alliance):
     """The member units whose statement `user` may read: all for ledger readers, else their own."""
     from alliances.models import Role, RoleGrant
-    from membership.models import MemberUnit
-
     if can_read_ledger(user, alliance):
         return MemberUnit.objects.all()
     unit_ids = RoleGrant.objects.filter(
         user=user, role=Role.REPRESENTATIVE, revoked_at__isnull=True, member_unit__isnull=False
     ).values_list("member_unit_id", flat=True)
     return MemberUnit.objects.filter(pk__in=list(unit_ids))
+
+
+def contributions_by_unit(alliance, as_of=None) -> list[dict]:
+    """Per member unit, the CNY committed for the years up to `as_of` against what was received
+    for those commitments: [{"unit", "committed", "paid"}] by unit name. Constant queries (the
+    commitments' reads, the member totals, the units)."""
+    sums = defaultdict(lambda: [ZERO, ZERO])
+    for row in commitments_of(alliance, as_of=as_of):
+        if row["currency"] == "CNY":
+            item = sums[row["commitment"].member_unit_id]
+            item[0] += row["committed"]
+            item[1] += row["paid"]
+    units = MemberUnit.objects.filter(pk__in=list(sums)).order_by("name")
+    return [{"unit": unit, "committed": sums[unit.pk][0], "paid": sums[unit.pk][1]} for unit in units]
