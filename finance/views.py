@@ -341,6 +341,7 @@ class ProjectBudgetView(FinancePage):
 
     def get_context_data(self, **kwargs):
         from finance.models import Source
+        from projects import selectors as project_selectors
         from projects.models import BudgetLine, Project
 
         context = super().get_context_data(**kwargs)
@@ -349,7 +350,8 @@ class ProjectBudgetView(FinancePage):
         # labels, never codes: a budget line's category and source as the project names them
         categories, sources = dict(BudgetLine.Category.choices), dict(Source.choices) | dict(BudgetLine.Source.choices)
         rows = [r | {"category": categories.get(r["category"], r["category"]), "source": sources.get(r["source"], r["source"])}
-                for r in selectors.budget_vs_actual(self.alliance, project, as_of=as_of)]
+                for r in selectors.budget_vs_actual(self.alliance, project, budget=project_selectors.budget_by_key(project),
+                                                    as_of=as_of)]
         context.update(project=project, as_of=as_of, rows=rows,
                        funds=[r for r in selectors.fund_balances(self.alliance, as_of) if r["fund"].project_id == project.pk])
         return context

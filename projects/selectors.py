@@ -123,6 +123,14 @@ def plan_snapshot(project: Project) -> dict:
     }
 
 
+def budget_by_key(project: Project) -> dict:
+    """The project's budget per (category, source), in CNY: what finance's budget-against-actual reads."""
+    from djmoney.money import Money
+
+    return {(row["category"], row["source"]): Money(row["total"], "CNY")
+            for row in project.budget_lines.values("category", "source").annotate(total=Sum("amount"))}
+
+
 def budget_vs_actual(project: Project) -> dict:
     """Rows per (category, source): budget, actual, remaining; actuals from the ledger (posted R&D
     expense lines, clawbacks netted)."""

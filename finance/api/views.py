@@ -22,6 +22,7 @@ from finance import filters
 from finance import jobs as finance_jobs
 from finance.api import serializers as s
 from finance.models import Account, Commitment, Fund, JournalEntry, Period
+from projects import selectors as project_selectors
 from projects.models import Project
 
 LEDGER_READERS = selectors.LEDGER_READERS
@@ -325,7 +326,8 @@ class ReportViewSet(LedgerViewSet):
     @action(detail=False, methods=["get"], url_path="budget-vs-actual/<id:project_id>")
     def budget_vs_actual(self, request, slug, project_id):
         project = get_object_or_404(Project, pk=project_id)
-        return Response(s.BudgetRow(selectors.budget_vs_actual(self.alliance, project, as_of=_as_of(request)), many=True).data)
+        return Response(s.BudgetRow(selectors.budget_vs_actual(
+            self.alliance, project, budget=project_selectors.budget_by_key(project), as_of=_as_of(request)), many=True).data)
 
     @extend_schema(responses=s.VerificationOutput)
     @action(detail=False, methods=["get"])

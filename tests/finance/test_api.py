@@ -6,6 +6,7 @@ import json
 import zipfile
 
 import pytest
+from django.test import Client
 from django_scopes import scope
 
 from finance import chart, services
@@ -383,6 +384,17 @@ def test_general_ledger_and_budget_vs_actual(oe, api):
     bva = api(oe.user("auditor")).get(url(oe, f"budget-vs-actual/{project.pk}/")).json()
     assert bva == [{"category": "materials", "source": "government", "currency": "CNY", "budget": "0.00",
                     "actual": "300.00", "remaining": "-300.00"}]
+    # The project's budget is read from the project (it was always 0 here before).
+    from projects import services as project_services
+
+    project_services.budget_line_add(actor=oe.user("sec"), alliance=oe.alliance, project=project, category="materials",
+                                     source="government", amount=cny(1200))
+    bva = api(oe.user("auditor")).get(url(oe, f"budget-vs-actual/{project.pk}/")).json()
+    assert bva == [{"category": "materials", "source": "government", "currency": "CNY", "budget": "1200.00",
+                    "actual": "300.00", "remaining": "900.00"}]
+    page = Client()
+    page.force_login(oe.user("auditor"))
+    assert "1,200.00" in page.get(f"/a/{oe.alliance.slug}/finance/projects/{project.pk}/budget/").content.decode()
     assert api(oe.user("auditor")).get(url(oe, "general-ledger/"), {"account": "nope"}).status_code == 400
 
 
