@@ -33,3 +33,5 @@ from projects.services.acceptance import (  # noqa: F401
 from projects.selectors import (  # noqa: F401
     withdrawal_needs_bureau,
 )
+# tests/test_query_counts.py reads the status group through the services module.
+from projects.models import EXECUTING  # noqa: F401
