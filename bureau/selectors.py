@@ -120,3 +120,12 @@ def approved_fund_release(submission, project) -> Submission | None:
         pk=pk, kind=Kind.FUND_RELEASE, status=Submission.Status.APPROVED,
         subject_type=ContentType.objects.get_for_model(project), subject_id=project.pk,
     ).first()
+
+
+def agreement_status(alliance) -> tuple[bool, list[str]]:
+    """Hook for 第八条（二）"the agreement signed by every party": (complete, missing items).
+    Stub: reads the agreement text field until governance/agreement/ (附件2 versions with signatures)
+    provides the real selector, which replaces this one under the same name."""
+    if (alliance.agreement_text or "").strip():
+        return True, []
+    return False, [str(_("联盟协议尚未录入或未经全体成员单位签署"))]
