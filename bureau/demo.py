@@ -9,7 +9,7 @@ from alliances.access import BUREAU_GROUP
 from bureau import services
 from bureau.models import Kind, Submission
 from bureau.review import services as review_services
-from bureau.review.models import Office, OfficeMembership, PublishedList, ReviewExpert, Stage
+from bureau.review.models import Office, OfficeMembership, PublishedList, Review, ReviewExpert, Stage
 
 NARRATIVES = {
     "ocean-equipment": {
@@ -160,12 +160,12 @@ def recognise(ctx) -> Submission | None:
               "fax": "0532-80000001"},
         **narrative,
     )
-    review = application.review
-    if ctx.alliance.slug == "ocean-equipment":
-        advance(users, review, until="")
-        _publish_and_file(users, review)
-    else:
-        advance(users, review, until=Stage.GENERAL)
+    # None: submitted before the bureau set up its offices (decided in one step, as before)
+    review = Review.objects.filter(submission=application).first()
+    if review is not None:
+        advance(users, review, until="" if ctx.alliance.slug == "ocean-equipment" else Stage.GENERAL)
+        if ctx.alliance.slug == "ocean-equipment":
+            _publish_and_file(users, review)
     ctx.alliance.refresh_from_db()
     application.refresh_from_db()
     return application

@@ -68,6 +68,9 @@ def through_stages(ctx, submission, until=""):
 
 def recognise(ctx, officer=None):
     """The real route to a recognised alliance: the application submitted, every stage passed, confirmed."""
+    from bureau import demo
+
+    demo.offices()  # before submitting: the application then opens in the staged review
     through_stages(ctx, submitted(ctx))
     ctx.alliance.refresh_from_db()
     assert ctx.alliance.status == "recognised"
