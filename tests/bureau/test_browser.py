@@ -24,7 +24,7 @@ def test_secretary_general_submits_and_the_bureau_approves_in_the_browser(oe, bm
         row = page.locator("[data-testid=row-ocean-equipment]")
         assert "申请认定中" in row.inner_text()
         with page.expect_navigation():
-            row.locator("a", has_text="1").click()
+            row.locator("a", has_text="2").click()  # the fund rules filed before (第八条（五）) and the application
         with page.expect_navigation():
             page.locator("[data-testid=inbox] a").first.click()
         page.select_option("#id_decision", "approved")
