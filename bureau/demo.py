@@ -1,13 +1,15 @@
-"""Demo data for the bureau: ocean-equipment recognised with its approved application (and a
-pending annual report and rules filing); biomed applying with its application pending. Idempotent."""
-
-import datetime
+"""Demo data for the bureau: its offices and officers; ocean-equipment recognised through the staged
+review (confirmed, published in a list, filed with 科技部) with a pending annual report; biomed applying,
+its application part-way (passed by its 业务处室, waiting for 综合处室). Idempotent."""
 
 from django.utils import timezone
 
 from alliances import demo as foundation_demo
+from alliances.access import BUREAU_GROUP
 from bureau import services
-from bureau.models import Kind, Outcome, Submission
+from bureau.models import Kind, Submission
+from bureau.review import services as review_services
+from bureau.review.models import Office, OfficeMembership, PublishedList, Review, ReviewExpert, Stage
 
 NARRATIVES = {
     "ocean-equipment": {
@@ -51,32 +53,125 @@ def _drafted(ctx, kind: str, title: str, payload=None, **narrative) -> Submissio
     return submission
 
 
+OFFICES = [  # (office, kind, field, [(user key, display name, role)])
+    ("高新技术处", Office.Kind.BUSINESS, "海洋工程装备", [("bureau-hitech", "高新技术处 张科员", "officer")]),
+    ("社会发展处", Office.Kind.BUSINESS, "生物医药", [("bureau-social", "社会发展处 李科员", "officer")]),
+    ("综合处", Office.Kind.GENERAL, "", [("bureau-general", "综合处 赵科员", "officer")]),
+    ("政策法规处", Office.Kind.POLICY, "", [("bureau", "市科技局 王科长", "head")]),
+    ("综合计划处", Office.Kind.PLANNING, "", [("bureau-planning", "综合计划处 孙科员", "officer")]),
+    ("条件财务处", Office.Kind.FINANCE, "", [("bureau-finance", "条件财务处 周科员", "officer")]),
+]
+EXPERTS = [("review-expert-1", "复核专家 陈教授", "中国海洋大学"), ("review-expert-2", "复核专家 吴研究员", "青岛市科学技术信息研究院")]
+
+
+def offices() -> dict:
+    """The bureau's offices, their officers (bureau group members) and its pool of re-review experts."""
+    group = foundation_demo.bureau_officer().groups.get(name=BUREAU_GROUP)
+    users = {}
+    for name, kind, field, members in OFFICES:
+        office, _created = Office.objects.get_or_create(name=name, defaults={"kind": kind, "field": field})
+        for key, display, role in members:
+            user = users[key] = foundation_demo.demo_user(key, display)
+            user.groups.add(group)
+            OfficeMembership.objects.get_or_create(office=office, user=user, defaults={"role": role})
+    for key, display, employer in EXPERTS:
+        user = users[key] = foundation_demo.demo_user(key, display)
+        ReviewExpert.objects.get_or_create(user=user, defaults={"employer": employer})
+    return users
+
+
+def package(ctx) -> None:
+    """第八条、第九条: the agreement, the fund rules filed and the necessity statement (附件3) before applying."""
+    narrative = NARRATIVES[ctx.alliance.slug]
+    if not ctx.alliance.agreement_text:
+        ctx.alliance.agreement_text = f"{ctx.alliance.name}协议：成员单位法定代表人共同签署，明确技术创新目标与任务分工。"
+        ctx.alliance.save(update_fields=["agreement_text"])
+    _drafted(ctx, Kind.RULES_FILING, "联盟经费管理办法备案",
+             body="根据第八条（五），报送联盟经费内部管理办法及经费使用内部监督机制。")
+    statement = _first(Kind.NECESSITY_STATEMENT)
+    if statement is None:
+        statement = services.approval_request(actor=ctx.user("sec"), alliance=ctx.alliance,
+                                              kind=Kind.NECESSITY_STATEMENT, title=f"{ctx.alliance.name}组建必要性的说明")
+        services.submission_edit(actor=ctx.user("sec"), alliance=ctx.alliance, submission=statement,
+                                 **{k: v for k, v in narrative.items() if k != "innovation_goals"})
+
+
+def advance(users, review, until: str) -> None:
+    """Drive `review` through the stages up to `until` (the demo's own officers and experts)."""
+    decide = review_services.stage_decide
+    steps = [
+        (Stage.BUSINESS, lambda: decide(actor=users["bureau-social" if review.business_office.field == "生物医药"
+                                                     else "bureau-hitech"], review=review, outcome="passed",
+                                        opinion="联盟技术创新目标明确，符合我市重点领域，具备组建必要性和技术可行性。")),
+        (Stage.GENERAL, lambda: decide(actor=users["bureau-general"], review=review, outcome="passed",
+                                       opinion="组织机构健全，决策与执行机制有效，组织形式符合要求。")),
+        (Stage.EXPERT, lambda: _expert_stage(users, review)),
+        (Stage.CONFIRMATION, lambda: review_services.recognition_confirm(
+            actor=users["bureau"], review=review, opinion="经研究，确认为市级产业技术创新战略联盟。")),
+    ]
+    for stage, step in steps:
+        review.refresh_from_db()
+        if stage == until:
+            return
+        if review.stage == stage:
+            step()
+
+
+def _expert_stage(users, review) -> None:
+    for key in ("review-expert-1", "review-expert-2"):
+        invitation = review_services.expert_invite(actor=users["bureau"], review=review, expert=users[key])
+        review_services.expert_opinion(actor=users[key], invitation=invitation,
+                                       binding_opinion="协议经全体成员单位法定代表人签署，具有法律约束力。",
+                                       goals_opinion="近期、远期目标明确，任务分工落实到成员单位。",
+                                       item7_opinion="符合第八条第七项的规定。")
+    for key in ("bureau-planning", "bureau-finance"):
+        review_services.stage_decide(actor=users[key], review=review, outcome="passed", opinion="同意复核结论。")
+    review_services.stage_decide(actor=users["bureau"], review=review, outcome="passed",
+                                 opinion="专家复核通过第十二条所列三项内容。")
+
+
+def _publish_and_file(users, review) -> None:
+    review.refresh_from_db()
+    if review.stage == Stage.CONFIRMED:
+        published = PublishedList.objects.filter(number="青科字〔2026〕1号").first()
+        if published is None:
+            review_services.list_publish(
+                actor=users["bureau"], title="2026年第一批市级产业技术创新战略联盟名单", number="青科字〔2026〕1号",
+                published_on=timezone.localdate(), notice="根据《青岛市产业技术创新战略联盟构建与发展管理办法》第十三条，"
+                "现将经确认的市级产业技术创新战略联盟名单予以公布。", reviews=[review])
+        review.refresh_from_db()
+    if review.stage == Stage.PUBLISHED:
+        review_services.filing_record(actor=users["bureau"], review=review, filed_on=timezone.localdate(),
+                                      reference="青科字〔2026〕备1号")
+
+
 def recognise(ctx) -> Submission | None:
-    """The recognition application (附件1): ocean-equipment's approved, biomed's waiting. Idempotent.
-    The projects demo calls it first: only a recognised alliance proposes projects to the bureau (第十七条)."""
+    """The recognition application (附件1): ocean-equipment's through every stage, biomed's at 综合处室.
+    Idempotent. The projects demo calls it first: only a recognised alliance proposes projects to the
+    bureau (第十七条)."""
     narrative = NARRATIVES.get(ctx.alliance.slug)
     if narrative is None:
         return None
+    users = offices()
+    package(ctx)
     application = _drafted(
         ctx, Kind.RECOGNITION_APPLICATION, f"{ctx.alliance.name}认定申请书",
         form={"lead_unit": ctx.units[0].name, "supervising_department": "青岛市科学技术局", "postcode": "266000",
               "fax": "0532-80000001"},
         **narrative,
     )
-    if ctx.alliance.slug == "ocean-equipment" and application.status == Submission.Status.SUBMITTED:
-        services.submission_decide(
-            actor=foundation_demo.bureau_officer(), submission=application, decision=Outcome.APPROVED,
-            necessity_opinion="联盟技术创新目标明确，符合我市海洋经济重点领域，具备组建必要性和技术可行性。",
-            necessity_office="市科技局高新技术处", necessity_date=datetime.date(2026, 3, 10),
-            organisation_opinion="联盟协议具有法律约束力，组织机构健全，同意确认为市级联盟。",
-            organisation_office="市科技局政策法规处", organisation_date=datetime.date(2026, 3, 20),
-        )
+    # None: submitted before the bureau set up its offices (decided in one step, as before)
+    review = Review.objects.filter(submission=application).first()
+    if review is not None:
+        advance(users, review, until="" if ctx.alliance.slug == "ocean-equipment" else Stage.GENERAL)
+        if ctx.alliance.slug == "ocean-equipment":
+            _publish_and_file(users, review)
     ctx.alliance.refresh_from_db()
+    application.refresh_from_db()
     return application
 
 
 def load(ctx) -> None:
-    narrative = NARRATIVES.get(ctx.alliance.slug)
     if recognise(ctx) is None:
         return
     if ctx.alliance.slug == "ocean-equipment":
@@ -86,6 +181,5 @@ def load(ctx) -> None:
         _drafted(ctx, Kind.RULES_FILING, "联盟项目管理办法备案",
                  body="根据第二十条，报送联盟承担各级科技计划项目配套的项目管理办法，包括组织管理体系、经费匹配及使用、"
                       "监督及责任追究、知识产权共享及分割等内容。")
-    else:
-        _drafted(ctx, Kind.NECESSITY_STATEMENT, f"{ctx.alliance.name}组建必要性的说明",
-                 **{k: v for k, v in narrative.items() if k != "innovation_goals"})
+    else:  # its necessity statement goes to the bureau (the application is already in review)
+        _drafted(ctx, Kind.NECESSITY_STATEMENT, f"{ctx.alliance.name}组建必要性的说明")

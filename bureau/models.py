@@ -231,3 +231,9 @@ class WitnessedCheckpoint(SealedTenantModel):
     @property
     def accepted(self) -> bool:
         return not self.refusal
+
+
+# The staged review's models live in their own module (kept under 500 lines); registered with this app here.
+from bureau.review.models import (  # noqa: E402,F401
+    ExpertInvitation, Office, OfficeMembership, PublishedList, Review, ReviewExpert, Stage, StageOpinion,
+)

@@ -105,3 +105,12 @@ def approved_fund_release(submission, project) -> Submission | None:
         pk=pk, kind=Kind.FUND_RELEASE, status=Submission.Status.APPROVED,
         subject_type=ContentType.objects.get_for_model(project), subject_id=project.pk,
     ).first()
+
+
+def agreement_status(alliance) -> tuple[bool, list[str]]:
+    """第八条（二）"the agreement signed by every party": (complete, what is missing), read from the
+    agreement in force (governance/agreement: 附件2 clauses, every party's signature)."""
+    from governance.agreement import selectors as agreement_selectors
+
+    missing = [str(problem) for problem in agreement_selectors.problems(alliance)]
+    return not missing, missing

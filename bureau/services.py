@@ -2,7 +2,8 @@
 
 The alliance side drafts (`approval_request`), edits (`submission_edit`) and — the
 secretary-general only — submits (`submission_submit`). A bureau officer decides
-(`submission_decide`); the decision calls the handlers registered with
+(`submission_decide`) any kind but the recognition application, which goes through the staged
+review of bureau/review/ once the bureau has set up its offices; the decision calls the handlers registered with
 `bureau.gates.on_decision(kind)` inside the same transaction.
 """
 
@@ -22,6 +23,8 @@ from alliances.services import alliance_status_set
 from alliances.tenancy import tenant_service
 from bureau import documents, gates, witness
 from governance.agreement import selectors as agreement_selectors
+from bureau.review import conditions
+from bureau.review import services as review_services
 from bureau.models import (
     FORM_FIELDS, INNOVATION_GOALS_MAX, NARRATIVE_FIELDS, Decision, Kind, Outcome, Submission, SubmissionVersion,
     content_hash,
@@ -172,6 +175,10 @@ def submission_submit(*, actor, alliance, submission: Submission) -> Submission:
         raise ValidationFailed(fields={name: [_("报送前请填写此部分。")] for name in missing})
     if submission.kind in documents.AGREEMENT_KINDS and (problems := agreement_selectors.problems(alliance)):
         raise ValidationFailed(fields={"agreement": problems})
+    if submission.kind == Kind.RECOGNITION_APPLICATION:
+        unmet = conditions.recognition_missing(alliance)
+        if unmet:
+            raise ValidationFailed(_("尚不具备申请认定的条件（第八条、第九条）。"), fields={"conditions": unmet})
     # The alliance row lock numbers the submissions chain; the submission carries fresh signed
     # heads of every chain, which the bureau keeps (bureau/witness.py) and the PDF footer prints.
     Alliance.objects.select_for_update().filter(pk=alliance.pk).first()
@@ -197,6 +204,8 @@ def submission_submit(*, actor, alliance, submission: Submission) -> Submission:
     submission.submitted_by = actor
     submission.submitted_at = now
     submission.save()
+    if submission.kind == Kind.RECOGNITION_APPLICATION:
+        review_services.review_open(submission)
     if submission.kind == Kind.RECOGNITION_APPLICATION and alliance.status == Alliance.Status.FORMING:
         alliance_status_set(actor=actor, alliance=alliance, status=Alliance.Status.APPLYING,
                             reason=_stored_text(gettext_lazy("报送认定申请书：%(title)s"), title=submission.title))
@@ -223,7 +232,9 @@ def submission_decide(
     span = dates.alliance_range(submission.alliance, ahead_days=0)
     dates.check_date(necessity_date, span, field="necessity_date")
     dates.check_date(organisation_date, span, field="organisation_date")
-    return _decide(
+    if review_services.under_review(submission):
+        raise Conflict(_("认定申请按分阶段审核办理（第十条至第十三条），不能一次审结。"), code="staged_review")
+    return decision_record(
         actor=actor, alliance=submission.alliance, submission=submission, decision=decision,
         opinion={
             "necessity_opinion": (necessity_opinion or "").strip(), "necessity_office": (necessity_office or "").strip(),
@@ -235,7 +246,9 @@ def submission_decide(
 
 
 @tenant_service
-def _decide(*, actor, alliance, submission: Submission, decision: str, opinion: dict) -> Submission:
+def decision_record(*, actor, alliance, submission: Submission, decision: str, opinion: dict) -> Submission:
+    """The sealed decision on the current version (also the staged review's return, rejection and
+    confirmation): the submission's status follows and the gated actions run."""
     if decision not in Outcome.values:
         raise ValidationFailed(fields={"decision": [_("审核结论须为批准、不予批准或退回修改。")]})
     submission = Submission.objects.select_for_update().get(pk=submission.pk)

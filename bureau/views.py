@@ -21,6 +21,8 @@ from bureau import documents, selectors, services, witness
 from bureau.filters import AllianceSubmissionFilter, SubmissionFilter
 from bureau.forms import DecisionForm, NarrativeForm, SubmissionCreateForm
 from bureau.models import Kind, Submission
+from bureau.review import conditions
+from bureau.review import selectors as review_selectors
 from projects import selectors as project_selectors
 
 ALLIANCE_READERS = access.SECRETARIAT | {Role.COUNCILLOR, access.CHAIR, Role.AUDITOR}
@@ -119,6 +121,9 @@ class SubmissionDetailView(AlliancePageMixin, TemplateView):
             form=kwargs.get("form") or NarrativeForm(initial=initial, kind=submission.kind),
             can_edit=submission.is_editable and self.is_secretariat,
             can_submit=submission.is_editable and Role.SECRETARY_GENERAL in self.roles,
+            review=review_selectors.review_summary(submission),
+            conditions=conditions.recognition_missing(self.alliance)
+            if submission.kind == Kind.RECOGNITION_APPLICATION and submission.is_editable else [],
         )
         return context
 

@@ -111,6 +111,23 @@ def _seed_transfers(ctx) -> None:
                                 received_on=today, gross=Money(500, "CNY"))
 
 
+def _seed_second_list(ctx) -> None:
+    """biomed's application (part-way in the demo) through its remaining stages into a second published list."""
+    from django.utils import timezone
+
+    from bureau import demo as bureau_demo
+    from bureau.review import services as review_services
+    from bureau.review.models import Review
+
+    users = bureau_demo.offices()
+    with scope(alliance=ctx.alliance):
+        review = Review.objects.get()
+        bureau_demo.advance(users, review, until="")
+        review.refresh_from_db()
+    review_services.list_publish(actor=users["bureau"], title="查询计数名单", number="查询计数-2",
+                                 published_on=timezone.localdate(), notice="", reviews=[review])
+
+
 def _seed_thin_lists(ctx) -> None:
     """Second rows, through the services, for the lists the demo leaves with one row or none:
     charter versions, meetings, a licence's receipts, a running project's documents, adjustments and versions."""
@@ -173,6 +190,7 @@ def demo_world(oe, bm):
     _seed_ledger(oe)
     _seed_transfers(oe)
     _seed_thin_lists(oe)
+    _seed_second_list(bm)
     return oe
 
 

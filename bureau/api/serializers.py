@@ -5,6 +5,8 @@ from rest_framework import serializers
 
 from alliances.api.fields import ScopedRelatedField
 from alliances.api.inputs import Input
+from bureau.review import conditions
+from bureau.review import selectors as review_selectors
 from bureau.models import INNOVATION_GOALS_MAX, Decision, Kind, Outcome, Submission, SubmissionVersion
 from projects.models import Project
 
@@ -60,9 +62,19 @@ class SubmissionOutput(serializers.ModelSerializer):
 
 class SubmissionDetailOutput(SubmissionOutput):
     versions = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField(help_text="recognition application: its stage and every stage opinion")
+    conditions = serializers.SerializerMethodField(help_text="recognition application not yet submitted: what is missing")
 
     class Meta(SubmissionOutput.Meta):
-        fields = SubmissionOutput.Meta.fields + ["versions"]
+        fields = SubmissionOutput.Meta.fields + ["versions", "review", "conditions"]
+
+    def get_review(self, obj) -> dict | None:
+        return review_selectors.review_summary(obj)
+
+    def get_conditions(self, obj) -> list[str]:
+        if obj.kind != Kind.RECOGNITION_APPLICATION or not obj.is_editable:
+            return []
+        return conditions.recognition_missing(obj.alliance)
 
     def get_versions(self, obj) -> list[dict]:
         return VersionOutput(sorted(obj.versions.all(), key=lambda v: v.number), many=True).data

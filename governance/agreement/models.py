@@ -111,7 +111,7 @@ class AgreementSignature(SealedTenantModel):
         verbose_name_plural = _("联盟协议签署")
         ordering = ["signed_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "unit"], name="agreementsignature_unique"),
+            models.UniqueConstraint(fields=["alliance", "version", "unit"], name="agreementsignature_unique"),
             models.UniqueConstraint(fields=["alliance", "sequence"], name="agreementsignature_sequence_unique"),
         ]
 

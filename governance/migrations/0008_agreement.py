@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='agreementsignature',
-            constraint=models.UniqueConstraint(fields=('version', 'unit'), name='agreementsignature_unique'),
+            constraint=models.UniqueConstraint(fields=('alliance', 'version', 'unit'), name='agreementsignature_unique'),
         ),
         migrations.AddConstraint(
             model_name='agreementsignature',

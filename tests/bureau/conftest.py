@@ -25,7 +25,17 @@ def draft(ctx, kind=Kind.RECOGNITION_APPLICATION, title="认定申请书", narra
     return submission
 
 
+def package(ctx):
+    """第八条、第九条: the agreement, the fund rules filed and the necessity statement (as the demo has them)."""
+    from bureau import demo
+
+    with scope(alliance=ctx.alliance):
+        demo.package(ctx)
+
+
 def submitted(ctx, **kwargs):
+    if kwargs.get("kind", Kind.RECOGNITION_APPLICATION) == Kind.RECOGNITION_APPLICATION:
+        package(ctx)
     submission = draft(ctx, **kwargs)
     return services.submission_submit(actor=ctx.user("sg"), alliance=ctx.alliance, submission=submission)
 
@@ -48,9 +58,24 @@ def current_version(ctx, submission):
 OPINION = {"necessity_opinion": "具备组建必要性。", "organisation_opinion": "组织形式符合要求。"}
 
 
-def recognise(ctx, officer):
-    """The real route to a recognised alliance: the application submitted, the bureau approves it."""
-    services.submission_decide(actor=officer, submission=submitted(ctx), decision="approved", **OPINION)
+def through_stages(ctx, submission, until=""):
+    """The staged review by the demo's offices and experts, up to the stage `until` (all: confirmed)."""
+    from bureau import demo
+
+    users = demo.offices()
+    with scope(alliance=ctx.alliance):
+        review = fresh(ctx, submission).review
+        demo.advance(users, review, until=until)
+        review.refresh_from_db()
+    return review
+
+
+def recognise(ctx, officer=None):
+    """The real route to a recognised alliance: the application submitted, every stage passed, confirmed."""
+    from bureau import demo
+
+    demo.offices()  # before submitting: the application then opens in the staged review
+    through_stages(ctx, submitted(ctx))
     ctx.alliance.refresh_from_db()
     assert ctx.alliance.status == "recognised"
 

@@ -4,7 +4,7 @@ from django_scopes import scope, scopes_disabled
 from alliances.models import Alliance
 from bureau.models import Decision, Kind, Submission, SubmissionVersion
 from membership.models import MemberUnit
-from tests.bureau.conftest import NARRATIVE, OPINION, draft, fresh, submitted
+from tests.bureau.conftest import NARRATIVE, OPINION, draft, fresh, package, submitted
 
 
 def url(ctx, suffix=""):
@@ -24,6 +24,7 @@ def counts():
 
 
 def test_secretariat_drafts_edits_and_the_secretary_general_submits(oe, api):
+    package(oe)  # 第八条、第九条 met before applying
     created = api(oe.user("sec")).post(url(oe), {"kind": "recognition_application", "title": "认定申请书"}, format="json")
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
@@ -101,6 +102,7 @@ def test_the_bureau_reads_an_alliance_but_cannot_write_there(oe, api, bureau_use
 
 
 def test_draft_preview_renders_live_data_and_submitted_versions_are_served_by_number(oe, api, bureau_user):
+    package(oe)  # 第八条、第九条 met before applying
     submission = draft(oe)
     preview = api(oe.user("sec")).get(url(oe, f"{submission.pk}/document/"))
     assert preview.status_code == 200 and preview.content.startswith(b"%PDF")
@@ -132,12 +134,14 @@ def test_bureau_inbox_lists_every_alliance_and_filters(oe, bm, api, bureau_user)
     a, b = submitted(oe), submitted(bm)
     d = draft(oe, kind=Kind.RULES_FILING, title="未报送草稿")
     client = api(bureau_user)
-    ids = {s["id"] for s in client.get(BUREAU + "submissions/").json()["results"]}
-    assert ids == {a.pk, b.pk}  # drafts stay with the alliance
-    only_bm = client.get(BUREAU + "submissions/", {"alliance": "biomed"}).json()["results"]
+    applications = {"kind": "recognition_application"}  # each alliance also filed its fund rules (第八条（五）)
+    ids = {s["id"] for s in client.get(BUREAU + "submissions/", applications).json()["results"]}
+    assert ids == {a.pk, b.pk}
+    assert d.pk not in {s["id"] for s in client.get(BUREAU + "submissions/").json()["results"]}  # drafts stay
+    only_bm = client.get(BUREAU + "submissions/", {"alliance": "biomed", **applications}).json()["results"]
     assert [s["id"] for s in only_bm] == [b.pk]
     assert client.get(BUREAU + "submissions/", {"kind": "annual_report"}).json()["results"] == []
-    assert len(client.get(BUREAU + "submissions/", {"status": "submitted"}).json()["results"]) == 2
+    assert len(client.get(BUREAU + "submissions/", {"status": "submitted", **applications}).json()["results"]) == 2
     assert client.get(BUREAU + f"submissions/{d.pk}/").status_code == 404
     detail = client.get(BUREAU + f"submissions/{a.pk}/").json()
     assert detail["alliance"] == "ocean-equipment" and detail["versions"][0]["number"] == 1
@@ -180,7 +184,8 @@ def test_bureau_console_api_shows_every_alliance_side_by_side(oe, bm, api, burea
     submitted(bm)
     rows = {r["slug"]: r for r in api(bureau_user).get(BUREAU + "alliances/").json()}
     assert set(rows) == {"ocean-equipment", "biomed"}
-    assert rows["biomed"]["pending_submissions"] == 1 and rows["ocean-equipment"]["pending_submissions"] == 0
+    # biomed's application and its fund rules filed before it (第八条（五）)
+    assert rows["biomed"]["pending_submissions"] == 2 and rows["ocean-equipment"]["pending_submissions"] == 0
     assert rows["biomed"]["status"] == "applying"
     assert rows["ocean-equipment"]["members_by_kind"] == {"enterprise": 4, "university": 2, "institute": 2, "other": 1}
     assert rows["ocean-equipment"]["members_total"] == 9

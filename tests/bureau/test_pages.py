@@ -3,7 +3,7 @@ from django_scopes import scopes_disabled
 
 from alliances.models import Alliance
 from bureau.models import Decision, Submission
-from tests.bureau.conftest import NARRATIVE, draft, fresh, submitted
+from tests.bureau.conftest import NARRATIVE, draft, fresh, package, submitted
 
 
 def client_for(user):
@@ -40,6 +40,7 @@ def test_narrative_form_refuses_long_innovation_goals(oe):
 
 
 def test_secretary_general_submits_from_the_page_and_staff_cannot(oe):
+    package(oe)  # 第八条、第九条 met before applying
     submission = draft(oe)
     assert client_for(oe.user("sec")).post(page(oe, f"{submission.pk}/submit/")).status_code == 403
     assert fresh(oe, submission).status == Submission.Status.DRAFT

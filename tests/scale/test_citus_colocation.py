@@ -18,6 +18,17 @@ NOT_TENANT = {
     "alliances.Alliance": "the tenant itself: the distribution key's own table, a reference table",
     "alliances.HistoricalAlliance": "the history of the reference table above",
     "alliances.ScheduledJob": "the scheduler's own bookkeeping across all alliances (a local table)",
+    "alliances.NotificationPreference": "a person's own notice settings, the same in every alliance (reference table)",
+    "alliances.HistoricalNotificationPreference": "the history of the table above",
+    "alliances.CalendarFeed": "one calendar feed per person, over every alliance they serve (reference table)",
+    "bureau.Office": "the bureau's own offices, across alliances (reference table)",
+    "bureau.HistoricalOffice": "the history of the table above",
+    "bureau.OfficeMembership": "the bureau's officers in its offices (reference table)",
+    "bureau.HistoricalOfficeMembership": "the history of the table above",
+    "bureau.ReviewExpert": "the bureau's pool of re-review experts, across alliances (reference table)",
+    "bureau.HistoricalReviewExpert": "the history of the table above",
+    "bureau.PublishedList": "a published list of recognised alliances names several alliances (reference table)",
+    "bureau.HistoricalPublishedList": "the history of the table above",
 }
 
 # One-to-one links: Django gives them a single-column unique index. Both rows always belong to the
@@ -27,7 +38,8 @@ ONE_TO_ONE = {
     "membership.AccessionAgreement.unit", "membership.AccessionSeal.agreement",
     "governance.CharterProposal.motion", "governance.SealedResult.motion", "governance.Resolution.motion",
     "governance.ResolutionSeal.sealed_result", "governance.MinutesSeal.meeting",
-    "finance.RestrictionRelease.entry", "projects.IPAgreement.project",
+    "finance.RestrictionRelease.entry", "projects.IPAgreement.project", "governance.AgreementVersion.motion",
+    "bureau.Review.submission",
 }
 
 

@@ -237,6 +237,17 @@ v1_bureau_submissions_retrieve                         403      403      403    
 v1_bureau_submissions_decide_create                    403      403      403      403      403      403      403      ok       anon     403
 v1_bureau_submissions_document_retrieve                403      403      403      403      403      403      403      ok       anon     403
 v1_bureau_submissions_decisions_pdf_retrieve           403      403      403      403      403      403      403      ok       anon     403
+v1_bureau_reviews_list                                 403      403      403      403      403      403      403      ok       anon     403  # the staged review: bureau officers (each office's acts checked by the service, tests/bureau/test_review.py) and the invited experts of its pool
+v1_bureau_reviews_retrieve                             403      403      403      403      403      403      403      ok       anon     403
+v1_bureau_reviews_decide_create                        403      403      403      403      403      403      403      ok       anon     403
+v1_bureau_reviews_experts_create                       403      403      403      403      403      403      403      ok       anon     403
+v1_bureau_reviews_opinion_create                       403      403      403      403      403      403      403      ok       anon     403
+v1_bureau_reviews_confirm_create                       403      403      403      403      403      403      403      ok       anon     403
+v1_bureau_reviews_filing_create                        403      403      403      403      403      403      403      ok       anon     403
+v1_bureau_lists_list                                   403      403      403      403      403      403      403      ok       anon     403
+v1_bureau_lists_create                                 403      403      403      403      403      403      403      ok       anon     403
+v1_bureau_lists_retrieve                               403      403      403      403      403      403      403      ok       anon     403
+v1_bureau_lists_notice_retrieve                        403      403      403      403      403      403      403      ok       anon     403
 """)
 
 
@@ -344,4 +355,7 @@ bureau/submissions/<id:pk>/                                             403     
 bureau/submissions/<id:pk>/document/                                    403      403      403      403      403      403      403      ok       login    403
 bureau/submissions/<id:pk>/decisions/<id:decision_id>/pdf/              403      403      403      403      403      403      403      ok       login    403
 bureau/submissions/<id:pk>/decisions/<id:decision_id>/form/             403      403      403      403      403      403      403      ok       login    403
+bureau/reviews/                                                          403      403      403      403      403      403      403      ok       login    403
+bureau/reviews/<id:pk>/                                                  403      403      403      403      403      403      403      ok       login    403
+bureau/lists/<id:pk>/notice/                                             403      403      403      403      403      403      403      ok       login    403
 """)

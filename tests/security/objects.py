@@ -21,7 +21,7 @@ from alliances import demo as foundation_demo
 from alliances import jobs
 from alliances.models import Job, OutboxMessage, RoleGrant, Seat
 from bureau import services as bureau_services
-from bureau.models import Decision, Submission
+from bureau.models import Decision, PublishedList, Review, Submission
 from djmoney.money import Money
 
 from finance import chart
@@ -174,6 +174,8 @@ RESOURCES = {
     "sealed-results": lambda ctx: SealedResult.objects.order_by("pk").first(),
     "seats": lambda ctx: Seat.objects.order_by("pk").first(),
     "submissions": lambda ctx: Submission.objects.exclude(version=0).order_by("pk").first(),
+    "reviews": lambda ctx: Review.objects.order_by("pk").first(),
+    "lists": lambda ctx: PublishedList.objects.order_by("pk").first(),
 }
 
 # a parameter named after what it holds, whatever segment precedes it

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('alliances', '0009_unique_per_alliance'),
-        ('bureau', '0003_submission_chain_and_witnesses'),
+        ('bureau', '0004_staged_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
