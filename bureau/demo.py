@@ -10,6 +10,7 @@ from bureau import services
 from bureau.models import Kind, Submission
 from bureau.review import services as review_services
 from bureau.review.models import Office, OfficeMembership, PublishedList, Review, ReviewExpert, Stage
+from governance.agreement import demo as agreement_demo
 
 NARRATIVES = {
     "ocean-equipment": {
@@ -86,6 +87,9 @@ def package(ctx) -> None:
     if not ctx.alliance.agreement_text:
         ctx.alliance.agreement_text = f"{ctx.alliance.name}协议：成员单位法定代表人共同签署，明确技术创新目标与任务分工。"
         ctx.alliance.save(update_fields=["agreement_text"])
+    # The application carries the agreement in force (signed by every party): the projects demo runs this
+    # without the governance demo, so the founding version is signed here too (idempotent).
+    agreement_demo.sign_founding(ctx)
     _drafted(ctx, Kind.RULES_FILING, "联盟经费管理办法备案",
              body="根据第八条（五），报送联盟经费内部管理办法及经费使用内部监督机制。")
     statement = _first(Kind.NECESSITY_STATEMENT)

@@ -4,6 +4,8 @@ never silently ignored (an empty value still means "no filter")."""
 import django_filters
 from django import forms
 from django_scopes import scopes_disabled
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,6 +56,7 @@ class TenantChoiceField(forms.ModelChoiceField):
         return super().to_python(text)
 
 
+@extend_schema_field(OpenApiTypes.INT)  # the row's id (a `method=` filter gives the schema no model field to read)
 class TenantChoiceFilter(django_filters.ModelChoiceFilter):
     """A choice among the rows of the request's alliance: the queryset is built per request
     (`rows(request)`, default: the model's rows of `request.alliance`), so another alliance's id is

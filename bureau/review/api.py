@@ -27,7 +27,7 @@ class StageOpinionOutput(serializers.ModelSerializer):
         fields = ["id", "round", "stage", "office", "outcome", "opinion", "decided_by", "decided_at"]
 
 
-class InvitationOutput(serializers.ModelSerializer):
+class ReviewInvitationOutput(serializers.ModelSerializer):
     expert = serializers.CharField(source="expert.username")
 
     class Meta:
@@ -59,7 +59,7 @@ class ReviewOutput(serializers.Serializer):
         rows = obj.invitations.all()
         if not access.is_bureau_officer(user):
             rows = rows.filter(expert=user)
-        return InvitationOutput(rows, many=True).data
+        return ReviewInvitationOutput(rows, many=True).data
 
 
 class StageDecideInput(Input):
@@ -77,7 +77,7 @@ class ExpertOpinionInput(Input):
     item7_opinion = serializers.CharField(max_length=20000)
 
 
-class OpinionInput(Input):
+class ReviewOpinionInput(Input):
     opinion = serializers.CharField(max_length=20000)
 
 
@@ -154,16 +154,16 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         v = _valid(StageDecideInput, request)
         return self._answer(services.stage_decide(actor=request.user, review=self.get_object(), **v))
 
-    @extend_schema(request=InviteInput, responses={201: InvitationOutput})
+    @extend_schema(request=InviteInput, responses={201: ReviewInvitationOutput})
     @action(detail=True, methods=["post"])
     def experts(self, request, pk):
         """Invite an expert of the bureau's pool; a conflicted one is recorded as excluded (回避)."""
         v = _valid(InviteInput, request)
         expert = get_user_model().objects.filter(username=v["expert"]).first()
         invitation = services.expert_invite(actor=request.user, review=self.get_object(), expert=expert)
-        return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
+        return Response(ReviewInvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ExpertOpinionInput, responses=InvitationOutput)
+    @extend_schema(request=ExpertOpinionInput, responses=ReviewInvitationOutput)
     @action(detail=True, methods=["post"])
     def opinion(self, request, pk):
         """The invited expert's opinion on 第十二条's three points."""
@@ -173,13 +173,13 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             invitation = review.invitations.filter(round=review.round, expert=request.user).first()
         if invitation is None:
             raise exceptions.PermissionDenied()
-        return Response(InvitationOutput(services.expert_opinion(actor=request.user, invitation=invitation, **v)).data)
+        return Response(ReviewInvitationOutput(services.expert_opinion(actor=request.user, invitation=invitation, **v)).data)
 
-    @extend_schema(request=OpinionInput, responses=ReviewOutput)
+    @extend_schema(request=ReviewOpinionInput, responses=ReviewOutput)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk):
         """The head of 政策法规处 confirms: a recognition number, the alliance recognised."""
-        v = _valid(OpinionInput, request)
+        v = _valid(ReviewOpinionInput, request)
         return self._answer(services.recognition_confirm(actor=request.user, review=self.get_object(), **v))
 
     @extend_schema(request=FilingInput, responses=ReviewOutput)

@@ -118,17 +118,17 @@ def _rows_errors(value, key: str, units: set) -> list:
 
 
 def validate(clauses, unit_ids) -> dict:
-    """Field errors {"section.field": [messages]} of a clauses object (missing values are allowed:
+    """Field errors {"clauses.section.field": [messages]} of a clauses object (missing values are allowed:
     that is the completeness check's business); `unit_ids` the alliance's member unit ids."""
     if not isinstance(clauses, dict):
         return {"clauses": [_("条款须为对象。")]}
     errors = {}
     for section, fields in clauses.items():
         if section not in FIELDS or not isinstance(fields, dict):
-            errors[section] = [_("附件2没有此部分。")]
+            errors[f"clauses.{section}"] = [_("附件2没有此部分。")]
             continue
         for name, value in fields.items():
-            key = f"{section}.{name}"
+            key = f"clauses.{section}.{name}"
             if name not in FIELDS[section]:
                 errors[key] = [_("此部分没有该条款。")]
                 continue

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -125,7 +125,8 @@ class CharterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceV
         services.current_charter(self.alliance)
         return CharterVersion.objects.all()
 
-    @extend_schema(request=None, responses={400: OpenApiTypes.OBJECT})
+    @extend_schema(request=None, responses={400: OpenApiResponse(
+        description="Always: the rules change only by amending the agreement (agreement/versions/)")})
     def create(self, request, slug):
         raise ValidationFailed(fields={"thresholds": [_(
             "表决规则由联盟协议的议事规则条款规定，只能通过修改联盟协议变更（agreement/versions/）。")]})

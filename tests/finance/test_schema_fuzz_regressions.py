@@ -16,7 +16,13 @@ def test_a_filter_number_beyond_64_bits_is_a_400_not_a_500(oe, api):
         response = client.get(URL + path, params)
         assert response.status_code == 400, (path, params, response.status_code)
         assert set(response.json()["error"]) == {"code", "message", "fields"}
-    assert client.get(URL + "funds/", {"project": "1"}).status_code == 200
+    # A well-formed id that names no project of this alliance is an invalid choice (400 naming the
+    # field), never a 500 and never another alliance's rows.
+    unknown = client.get(URL + "funds/", {"project": str(2**62)})
+    assert unknown.status_code == 400 and "project" in unknown.json()["error"]["fields"]
+    from tests.finance.conftest import make_project
+
+    assert client.get(URL + "funds/", {"project": str(make_project(oe).pk)}).status_code == 200
 
 
 def test_fund_balances_and_general_ledger_are_plain_lists_as_documented(oe, api):

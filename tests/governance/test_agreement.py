@@ -108,7 +108,7 @@ def test_section_10_disputes_arbitration_or_litigation_never_both(founded):
     with pytest.raises(ValidationFailed) as error:
         services.agreement_draft(actor=founded.user("sec"), alliance=founded.alliance,
                                  clauses={"disputes": {"method": "both"}})
-    assert "disputes.method" in error.value.fields
+    assert "clauses.disputes.method" in error.value.fields
 
 
 def test_section_4_3_decision_rules_change_only_when_the_amendment_passes(founded):

@@ -154,11 +154,11 @@ def test_the_inbox_pages(oe):
     with scope(alliance=oe.alliance):
         Notification.objects.bulk_create([
             Notification(alliance=oe.alliance, user=user, kind=Kind.MOTION_OPENED, title=f"通知 {n}", key=f"t:{n}")
-            for n in range(45)])
+            for n in range(60)])
     client = Client()
     client.force_login(user)
     first = client.get(f"/a/{oe.alliance.slug}/inbox/").content.decode()
-    assert "inbox-pages" in first and "?page=2" in first
+    assert "list-pages" in first and "page=2" in first
     second = client.get(f"/a/{oe.alliance.slug}/inbox/?page=2")
     assert second.status_code == 200 and "?page=1" in second.content.decode()
     assert client.get(f"/a/{oe.alliance.slug}/inbox/?page=abc").status_code == 200

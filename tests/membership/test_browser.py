@@ -45,7 +45,7 @@ def test_secretariat_filters_searches_opens_a_unit_and_exports_the_filtered_dire
 
         # The export link carries the same filters: the workbook lists the two universities.
         with page.expect_download() as download:
-            page.click("[data-testid=filters] a:has-text('导出XLSX')")
+            page.click("[data-testid=filters] a:has-text('导出 XLSX')")
         assert download.value.suggested_filename.startswith(f"members-{oe.alliance.slug}-")
         book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
         sheet = book.worksheets[0]

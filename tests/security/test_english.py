@@ -40,7 +40,8 @@ def user_strings() -> list[str]:
     values = set()
     with scopes_disabled():
         for model in apps.get_models():
-            fields = [f.name for f in model._meta.concrete_fields if isinstance(f, (models.CharField, models.TextField))
+            fields = [f.name for f in model._meta.concrete_fields
+                      if isinstance(f, (models.CharField, models.TextField, models.JSONField))
                       and (model._meta.app_label, model._meta.model_name, f.name) not in SYSTEM_TEXT]
             if not fields:
                 continue
@@ -48,11 +49,23 @@ def user_strings() -> list[str]:
             if not (tenant or model is get_user_model() or model._meta.model_name == "alliance"):
                 continue
             for row in model._default_manager.values_list(*fields):
-                for value in row:
+                for value in (text for cell in row for text in _texts(cell)):
                     if value and CHINESE.search(value):
                         values.add(value.strip())
                         values.update(line.strip() for line in value.splitlines() if line.strip())
     return sorted(values, key=len, reverse=True)
+
+
+def _texts(value):
+    """The strings of a column's value: itself, or every string inside a JSON value (an agreement's clauses)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
 
 
 def _strip(text: str, strings: list[str]) -> str:
