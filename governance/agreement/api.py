@@ -100,14 +100,19 @@ class AgreementSignInput(Input):
     proxy_letter = serializers.FileField(required=False, allow_null=True, default=None)
 
 
+class AgreementOutput(serializers.Serializer):
+    in_force = AgreementVersionDetailOutput(allow_null=True, help_text="the version in force; null while none is")
+    problems = serializers.ListField(child=serializers.CharField(), help_text="what keeps the agreement from the bureau")
+
+
 class AgreementView(AllianceViewMixin, generics.GenericAPIView):
     """The agreement in force (null while none is), with what keeps it from the bureau."""
 
-    @extend_schema(responses=AgreementVersionDetailOutput)
+    @extend_schema(responses=AgreementOutput)
     def get(self, request, slug):
         version = selectors.in_force(self.alliance)
         data = AgreementVersionDetailOutput(version, context={"in_force": version.number}).data if version else None
-        return Response({"in_force": data, "problems": selectors.problems(self.alliance)})
+        return Response({"in_force": data, "problems": [str(p) for p in selectors.problems(self.alliance)]})
 
 
 class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, AllianceViewSet):

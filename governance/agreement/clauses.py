@@ -159,7 +159,7 @@ def _filled(kind, value) -> bool:
 def missing(clauses: dict) -> list[str]:
     """The clauses 附件2 requires that are missing or empty, as "section: field" labels."""
     clauses = clauses if isinstance(clauses, dict) else {}
-    return [f"{title}：{label}" for section, title, fields in SECTIONS for name, label, kind in fields
+    return [_pair(title, label) for section, title, fields in SECTIONS for name, label, kind in fields
             if kind != OPTIONAL and not _filled(kind, clauses.get(section, {}).get(name))]
 
 
@@ -195,10 +195,10 @@ def display(kind, value, unit_names: dict) -> str:
         return str(DISPUTE_CHOICES.get(value, ""))
     if kind in (TASKS, SHARES):
         key = "tasks" if kind == TASKS else "share"
-        return "\n".join(f"{unit_names.get(row['unit'], row['unit'])}：{row[key]}" for row in value or [])
+        return "\n".join(_pair(unit_names.get(row['unit'], row['unit']), row[key]) for row in value or [])
     if kind == RULES:
         rules = value or {}
-        lines = [f"{MotionKind(k).label}：{threshold_words(v)}" for k, v in sorted(rules.get("thresholds", {}).items())]
+        lines = [_pair(MotionKind(k).label, threshold_words(v)) for k, v in sorted(rules.get("thresholds", {}).items())]
         lines += [_("%(kind)s法定投票人数：%(n)d/%(d)d") % {"kind": MotionKind(k).label, "n": v[0], "d": v[1]}
                   for k, v in sorted(rules.get("quorums", {}).items()) if v[0]]
         if rules.get("meeting_quorum"):
@@ -230,3 +230,8 @@ def diff(before: dict, after: dict, unit_names: dict) -> list[dict]:
             rows.append({"section": section, "section_title": str(title), "field": name, "label": str(label),
                          "before": old_text, "after": new_text, "lines": lines})
     return rows
+
+
+def _pair(name, value) -> str:
+    """"name：value" in Chinese, "name: value" in English."""
+    return _("%(name)s：%(value)s") % {"name": name, "value": value}

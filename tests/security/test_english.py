@@ -46,7 +46,9 @@ def user_strings() -> list[str]:
             if not fields:
                 continue
             tenant = any(f.name == "alliance" for f in model._meta.concrete_fields)
-            if not (tenant or model is get_user_model() or model._meta.model_name == "alliance"):
+            # The bureau's own records (its offices, published lists) are typed by its officers too.
+            if not (tenant or model is get_user_model() or model._meta.model_name == "alliance"
+                    or model._meta.app_label == "bureau"):
                 continue
             for row in model._default_manager.values_list(*fields):
                 for value in (text for cell in row for text in _texts(cell)):
