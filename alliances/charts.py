@@ -140,7 +140,7 @@ def bar_chart(*, chart_id: str, title: str, desc: str, labels: list[str], series
             start, end = sorted((x(0), x(value)))
             out.append(
                 f'<rect x="{start}" y="{y0 + s * bar}" width="{round(end - start, 1)}" height="{bar - 2}" '
-                f'fill="{COLOURS[s % len(COLOURS)]}" data-series="{s}" data-value="{value}">'
+                f'fill="{COLOURS[s % len(COLOURS)]}" data-series="{s}" data-value="{_data(value)}">'
                 f'<title>{escape(label)} · {escape(name)}: {_number(value, money)}</title></rect>')
     out.append(f'<line x1="{x(0)}" y1="{top}" x2="{x(0)}" y2="{axis_y}" stroke="#616e7c"/></svg>')
     return Chart(chart_id, title, mark_safe("".join(out)), [label_header, *(n for n, _v in series)],
@@ -178,8 +178,13 @@ def line_chart(*, chart_id: str, title: str, desc: str, labels: list[str], serie
         out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for index, value in enumerate(values):
             out.append(f'<circle cx="{round(left + index * step, 1)}" cy="{y(value)}" r="3" fill="{colour}" '
-                       f'data-series="{s}" data-value="{value}"><title>{escape(labels[index])} · {escape(name)}: '
+                       f'data-series="{s}" data-value="{_data(value)}"><title>{escape(labels[index])} · {escape(name)}: '
                        f'{_number(value, money)}</title></circle>')
     out.append(f'<line x1="{left}" y1="{y(0)}" x2="{WIDTH - right}" y2="{y(0)}" stroke="#616e7c"/></svg>')
     return Chart(chart_id, title, mark_safe("".join(out)), [label_header, *(n for n, _v in series)],
                  _rows(labels, series, money))
+
+
+def _data(value) -> str:
+    """The exact value for scripts and tests, grouped like every number on the page (1,234,567.89)."""
+    return format(value, ",f") if isinstance(value, Decimal) else format(value, ",")

@@ -30,7 +30,7 @@ def parse(chart) -> ET.Element:
 
 
 def values(root, tag, series) -> list[Decimal]:
-    return [Decimal(el.get("data-value")) for el in root.iter(f"{SVG}{tag}") if el.get("data-series") == str(series)]
+    return [Decimal(el.get("data-value").replace(",", "")) for el in root.iter(f"{SVG}{tag}") if el.get("data-series") == str(series)]
 
 
 def svg_in(html: str, chart_id: str) -> ET.Element:
@@ -60,7 +60,7 @@ def test_bar_chart_is_well_formed_accessible_svg_whose_bars_are_the_data():
     assert values(root, "rect", 1) == [Decimal("1000000"), Decimal("0")]
     # bars are as long as their values: 4,969,543.21 is about five times 1,000,000
     widths = {el.get("data-value"): float(el.get("width")) for el in root.iter(f"{SVG}rect") if el.get("data-value")}
-    assert widths["4969543.21"] == pytest.approx(widths["1000000"] * 4.969543, rel=0.01)
+    assert widths["4,969,543.21"] == pytest.approx(widths["1,000,000"] * 4.969543, rel=0.01)
     assert chart.columns == ["成员单位", "承诺", "已到账"]
     assert chart.rows == [["甲单位", "4,969,543.21", "1,000,000.00"], ["乙单位", "200,000.00", "0.00"]]
     # large amounts read in 万元 on the axis
@@ -72,7 +72,7 @@ def test_line_chart_points_are_the_data_and_negative_values_stay_below_zero():
                               series=[("基金", [Decimal("100.50"), Decimal("-20"), Decimal("0")])])
     root = parse(chart)
     circles = [el for el in root.iter(f"{SVG}circle")]
-    assert [Decimal(c.get("data-value")) for c in circles] == [Decimal("100.50"), Decimal("-20"), Decimal("0")]
+    assert [Decimal(c.get("data-value").replace(",", "")) for c in circles] == [Decimal("100.50"), Decimal("-20"), Decimal("0")]
     first, negative, zero = (float(c.get("cy")) for c in circles)
     assert first < zero < negative  # SVG y grows downwards
     assert chart.rows == [["2026-01", "100.50"], ["2026-02", "-20.00"], ["2026-03", "0.00"]]
