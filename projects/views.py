@@ -93,7 +93,7 @@ class ProjectDetailView(ProjectMixin, TemplateView):
             versions=project.versions.all(),
             adjustments=project.adjustments.select_related("participant__unit", "reassign_to__unit"),
             results=project.results.all(),
-            expenses=project.expenses.select_related("participant__unit")[:50],
+            expenses=project.expenses.select_related("participant__unit"),  # a project's own, shown whole
             participant_form=kwargs.get("participant_form") or forms.ParticipantForm(),
             categories=BudgetLine.Category.choices, sources=BudgetLine.Source.choices,
             rep_units=set(selectors.representative_units(self.request.user, self.alliance)),
