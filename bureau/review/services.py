@@ -79,7 +79,7 @@ def _text(value, field: str) -> str:
 
 
 def _lock(review: Review) -> tuple[Review, Submission]:
-    review = Review.objects.select_for_update().select_related("business_office").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("business_office").get(pk=review.pk)
     submission = Submission.objects.select_for_update().get(pk=review.submission_id)
     if submission.status != Submission.Status.SUBMITTED:
         raise Conflict(_("该认定申请不在审核中。"))
@@ -322,7 +322,7 @@ def filing_record(*, actor, review: Review, filed_on, reference: str) -> Review:
 
 @tenant_service
 def _filing(*, actor, alliance, review, filed_on, reference) -> Review:
-    review = Review.objects.select_for_update().select_related("published_list").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("published_list").get(pk=review.pk)
     if review.stage != Stage.PUBLISHED:
         raise Conflict(_("名单公布后方可报科技部备案。"))
     errors = {}
